@@ -1,0 +1,39 @@
+namespace OneApi.Data;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    PostgreSql,
+    MySql,
+}
+
+/// <summary>Which database to open, chosen as one-api chooses it from <c>SQL_DSN</c> and <c>SQLITE_PATH</c>.</summary>
+public sealed record DatabaseSettings(DatabaseProvider Provider, string ConnectionString)
+{
+    /// <param name="sqlDsn"><c>postgres://…</c> → PostgreSQL; any other non-empty value → a MySQL DSN (Go or ADO.NET form); empty → SQLite.</param>
+    public static DatabaseSettings Choose(string? sqlDsn, string sqlitePath, int sqliteBusyTimeoutMs)
+    {
+        if (string.IsNullOrWhiteSpace(sqlDsn))
+        {
+            return new(DatabaseProvider.Sqlite, SqliteConnectionString(sqlitePath, sqliteBusyTimeoutMs));
+        }
+        if (sqlDsn.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) ||
+            sqlDsn.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
+        {
+            return new(DatabaseProvider.PostgreSql, DsnTranslator.PostgresUrlToConnectionString(sqlDsn));
+        }
+        return new(DatabaseProvider.MySql, DsnTranslator.MySqlDsnToConnectionString(sqlDsn));
+    }
+
+    private static string SqliteConnectionString(string path, int busyTimeoutMs)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+        // Microsoft.Data.Sqlite retries SQLITE_BUSY until the command timeout (seconds) runs out.
+        var timeoutSeconds = Math.Max(1, (int)Math.Ceiling(busyTimeoutMs / 1000.0));
+        return $"Data Source={path};Default Timeout={timeoutSeconds};Pooling=True";
+    }
+}
