@@ -1,0 +1,36 @@
+namespace OneApi.Relay.Abstractions;
+
+/// <summary>
+/// Speaks one provider's wire format. Adaptors are pure: they build the upstream request and translate the
+/// provider's bytes into OpenAI's; they never write to the client, touch the database or bill.
+/// </summary>
+public interface IChannelAdaptor
+{
+    /// <summary>The <c>channels.type</c> ids this adaptor serves.</summary>
+    IReadOnlyCollection<int> ChannelTypes { get; }
+
+    /// <summary>Models the provider is known to serve, listed by <c>/api/models</c> and <c>/v1/models</c>.</summary>
+    IReadOnlyList<string> KnownModels { get; }
+
+    bool Supports(RelayMode mode);
+
+    HttpRequestMessage BuildRequest(RelayRequest request, UpstreamChannel channel);
+
+    /// <summary>Translates a whole (non-stream) success answer into OpenAI's format.</summary>
+    Task<UpstreamAnswer> ReadAnswerAsync(HttpResponseMessage response, RelayRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Translates a stream into OpenAI chunks, one frame per event, as they arrive.</summary>
+    IAsyncEnumerable<StreamFrame> ReadStreamAsync(Stream upstream, RelayRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Translates an upstream error answer (status ≥ 400) into the error the client gets.</summary>
+    RelayError ReadError(int statusCode, ReadOnlySpan<byte> body);
+}
+
+/// <summary>A whole answer in OpenAI's format, or the error it carried despite a 2xx status.</summary>
+public sealed record UpstreamAnswer(ReadOnlyMemory<byte> Body, Usage? Usage, string CompletionText, RelayError? Error = null);
+
+/// <summary>
+/// One stream event: <see cref="Data"/> is the OpenAI chunk JSON to send (empty when the event has nothing for the
+/// client), with what the pipeline needs to bill: the usage the event reported and the text it added.
+/// </summary>
+public readonly record struct StreamFrame(ReadOnlyMemory<byte> Data, Usage? Usage = null, string? Text = null, RelayError? Error = null);

@@ -1,0 +1,23 @@
+namespace OneApi.Relay.Abstractions;
+
+/// <summary>Which OpenAI endpoint a request came in on; decides how it is priced and converted.</summary>
+public enum RelayMode
+{
+    ChatCompletions,
+    Completions,
+    Embeddings,
+    Moderations,
+}
+
+public static class RelayModes
+{
+    /// <summary>The OpenAI path of a mode, relative to a provider's base URL.</summary>
+    public static string Path(this RelayMode mode) => mode switch
+    {
+        RelayMode.ChatCompletions => "/v1/chat/completions",
+        RelayMode.Completions => "/v1/completions",
+        RelayMode.Embeddings => "/v1/embeddings",
+        RelayMode.Moderations => "/v1/moderations",
+        _ => throw new ArgumentOutOfRangeException(nameof(mode)),
+    };
+}

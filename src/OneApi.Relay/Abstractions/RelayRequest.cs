@@ -1,0 +1,60 @@
+using System.Text.Json.Nodes;
+
+namespace OneApi.Relay.Abstractions;
+
+/// <summary>
+/// A client's OpenAI-format request on its way upstream. <see cref="Body"/> is the parsed JSON; while nothing has
+/// changed it (<see cref="BodyChanged"/> false) the client's own bytes are what is sent.
+/// </summary>
+public sealed class RelayRequest
+{
+    public RelayRequest(RelayMode mode, JsonObject body, ReadOnlyMemory<byte> rawBody, string model)
+    {
+        Mode = mode;
+        Body = body;
+        RawBody = rawBody;
+        OriginModel = model;
+        Model = model;
+    }
+
+    public RelayMode Mode { get; }
+
+    public JsonObject Body { get; }
+
+    public ReadOnlyMemory<byte> RawBody { get; }
+
+    public bool BodyChanged { get; private set; }
+
+    /// <summary>The model the client asked for; logged and shown to the client.</summary>
+    public string OriginModel { get; }
+
+    /// <summary>The model sent upstream and billed, after the channel's model mapping.</summary>
+    public string Model { get; private set; }
+
+    public bool IsStream => Body["stream"] is JsonValue stream && stream.TryGetValue(out bool value) && value;
+
+    public int? MaxTokens => ReadInt("max_tokens") ?? ReadInt("max_completion_tokens");
+
+    /// <summary>The query string of the client's URL (e.g. <c>reasoning_format</c>, <c>thinking</c>).</summary>
+    public IReadOnlyDictionary<string, string> Query { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Every change to the body goes through here, so pass-through is decided in one place.</summary>
+    public void Edit(Action<JsonObject> edit)
+    {
+        edit(Body);
+        BodyChanged = true;
+    }
+
+    public void MapModel(string model)
+    {
+        if (model == Model)
+        {
+            return;
+        }
+        Model = model;
+        Edit(body => body["model"] = model);
+    }
+
+    private int? ReadInt(string name) =>
+        Body[name] is JsonValue value && value.TryGetValue(out int number) ? number : null;
+}

@@ -1,0 +1,23 @@
+using System.Text.Json;
+using OneApi.Relay.Abstractions;
+
+namespace OneApi.Relay.OpenAI;
+
+internal static class OpenAIUsage
+{
+    /// <summary>The <c>usage</c> object of an answer or chunk, when it has a non-null one.</summary>
+    public static Usage? Read(JsonElement root)
+    {
+        if (!root.TryGetProperty("usage", out var usage) || usage.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+        var prompt = ReadInt(usage, "prompt_tokens");
+        var completion = ReadInt(usage, "completion_tokens");
+        var total = ReadInt(usage, "total_tokens");
+        return new Usage { PromptTokens = prompt, CompletionTokens = completion, TotalTokens = total == 0 ? prompt + completion : total };
+    }
+
+    private static int ReadInt(JsonElement usage, string name) =>
+        usage.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number : 0;
+}

@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Microsoft.ML.Tokenizers;
+
+namespace OneApi.Relay.Tokens;
+
+/// <summary>
+/// Counts tokens the way one-api does with tiktoken: prompt tokens before a request (to reserve quota) and
+/// completion tokens of a stream that reported no usage.
+/// </summary>
+public sealed class TokenCounter
+{
+    // OpenAI's cookbook figures for chat formatting overhead, as one-api uses them.
+    private const int TokensPerMessage = 3;
+    private const int TokensPerName = 1;
+    private const int ReplyPrimer = 3;
+
+    private readonly ConcurrentDictionary<string, Tokenizer> _byEncoding = new();
+
+    public int CountText(string text, string model) =>
+        string.IsNullOrEmpty(text) ? 0 : TokenizerFor(model).CountTokens(text);
+
+    /// <summary>Prompt tokens of a chat request: every message's role, name and text parts, plus formatting overhead.</summary>
+    public int CountChatPrompt(JsonObject body, string model)
+    {
+        if (body["messages"] is not JsonArray messages)
+        {
+            return 0;
+        }
+        var tokenizer = TokenizerFor(model);
+        var count = 0;
+        foreach (var message in messages.OfType<JsonObject>())
+        {
+            count += TokensPerMessage;
+            foreach (var (name, value) in message)
+            {
+                switch (value)
+                {
+                    case JsonValue text when text.TryGetValue(out string? s):
+                        count += tokenizer.CountTokens(s);
+                        if (name == "name")
+                        {
+                            count += TokensPerName;
+                        }
+                        break;
+                    case JsonArray parts when name == "content":
+                        foreach (var part in parts.OfType<JsonObject>())
+                        {
+                            if (part["text"] is JsonValue partText && partText.TryGetValue(out string? t))
+                            {
+                                count += tokenizer.CountTokens(t);
+                            }
+                        }
+                        break;
+                }
+            }
+        }
+        return count + ReplyPrimer;
+    }
+
+    /// <summary>Prompt tokens of a completions or embeddings input: a string or an array of strings.</summary>
+    public int CountInput(JsonNode? input, string model) => input switch
+    {
+        JsonValue value when value.TryGetValue(out string? text) => CountText(text, model),
+        JsonArray items => items.Sum(item => CountInput(item, model)),
+        _ => 0,
+    };
+
+    private Tokenizer TokenizerFor(string model)
+    {
+        var encoding = UsesO200k(model) ? "o200k_base" : "cl100k_base";
+        return _byEncoding.GetOrAdd(encoding, static name => TiktokenTokenizer.CreateForEncoding(name));
+    }
+
+    private static bool UsesO200k(string model) =>
+        model.StartsWith("gpt-4o", StringComparison.Ordinal) || model.StartsWith("gpt-4.1", StringComparison.Ordinal) ||
+        model.StartsWith("gpt-4.5", StringComparison.Ordinal) || model.StartsWith("gpt-5", StringComparison.Ordinal) ||
+        model.StartsWith("o1", StringComparison.Ordinal) || model.StartsWith("o3", StringComparison.Ordinal) ||
+        model.StartsWith("o4", StringComparison.Ordinal) || model.StartsWith("chatgpt-4o", StringComparison.Ordinal);
+}
