@@ -1,0 +1,163 @@
+using Microsoft.EntityFrameworkCore;
+using OneApi.Data;
+using OneApi.Data.Entities;
+using OneApi.Server.Auth;
+using OneApi.Server.Channels;
+
+namespace OneApi.Server.Admin;
+
+/// <summary>Channels (provider accounts) for admins. Every change rebuilds the channel's abilities and the routing snapshot.</summary>
+public static class ChannelEndpoints
+{
+    public static void MapChannelEndpoints(this IEndpointRouteBuilder app)
+    {
+        var channels = app.MapGroup("/api/channel").RequireRole(UserRole.Admin);
+        channels.MapGet("/", List);
+        channels.MapGet("/search", Search);
+        channels.MapGet("/{id:int}", Get);
+        channels.MapPost("/", Create);
+        channels.MapPut("/", Update);
+        channels.MapDelete("/{id:int}", Delete);
+    }
+
+    /// <summary>The channel fields a client may send; absent fields are left as they are on update.</summary>
+    public sealed record ChannelInput(
+        int? Id, int? Type, string? Key, int? Status, string? Name, long? Weight, string? BaseUrl, string? Other,
+        string? Models, string? Group, string? ModelMapping, long? Priority, string? Config, string? SystemPrompt);
+
+    private static async Task<IResult> List(int? p, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var page = await db.Channels.OrderByDescending(c => c.Id).Skip(Paging.Offset(p)).Take(Paging.PageSize).ToListAsync(cancellationToken);
+        return ApiResponse.Done(page.Select(ChannelView.Of));
+    }
+
+    private static async Task<IResult> Search(string? keyword, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
+    {
+        keyword ??= "";
+        var id = int.TryParse(keyword, out var parsed) ? parsed : -1;
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var found = await db.Channels.Where(c => c.Id == id || c.Name.StartsWith(keyword))
+            .OrderByDescending(c => c.Id).ToListAsync(cancellationToken);
+        return ApiResponse.Done(found.Select(ChannelView.Of));
+    }
+
+    private static async Task<IResult> Get(int id, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var channel = await db.Channels.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        return channel is null ? ApiResponse.Failure("channel not found") : ApiResponse.Done(ChannelView.Of(channel));
+    }
+
+    /// <summary>Creates one channel per line of <c>key</c>, as one-api's batch add does.</summary>
+    private static async Task<IResult> Create(ChannelInput? input, IDbContextFactory<OneApiDbContext> databases, RoutingTableStore routing,
+        TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (input is null || string.IsNullOrWhiteSpace(input.Key))
+        {
+            return ApiResponse.Failure("key is required");
+        }
+        if (Validate(input) is { } problem)
+        {
+            return ApiResponse.Failure(problem);
+        }
+        var keys = input.Key.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        var created = keys.Select(key =>
+        {
+            var channel = new Channel { CreatedTime = now, Key = key };
+            Apply(input with { Key = null, Id = null }, channel);
+            return channel;
+        }).ToList();
+        db.Channels.AddRange(created);
+        await db.SaveChangesAsync(cancellationToken);
+        foreach (var channel in created)
+        {
+            await AbilityIndex.RebuildAsync(db, channel, cancellationToken);
+        }
+        await routing.ReloadAsync(cancellationToken);
+        return ApiResponse.Done();
+    }
+
+    private static async Task<IResult> Update(ChannelInput? input, IDbContextFactory<OneApiDbContext> databases, RoutingTableStore routing,
+        CancellationToken cancellationToken)
+    {
+        if (input?.Id is not { } id)
+        {
+            return ApiResponse.Failure("id is required");
+        }
+        if (Validate(input) is { } problem)
+        {
+            return ApiResponse.Failure(problem);
+        }
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var channel = await db.Channels.AsTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (channel is null)
+        {
+            return ApiResponse.Failure("channel not found");
+        }
+        Apply(input, channel);
+        await db.SaveChangesAsync(cancellationToken);
+        await AbilityIndex.RebuildAsync(db, channel, cancellationToken);
+        await routing.ReloadAsync(cancellationToken);
+        return ApiResponse.Done(ChannelView.Of(channel));
+    }
+
+    private static async Task<IResult> Delete(int id, IDbContextFactory<OneApiDbContext> databases, RoutingTableStore routing,
+        CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await db.Channels.Where(c => c.Id == id).ExecuteDeleteAsync(cancellationToken);
+        await AbilityIndex.DeleteAsync(db, id, cancellationToken);
+        await routing.ReloadAsync(cancellationToken);
+        return ApiResponse.Done();
+    }
+
+    private static string? Validate(ChannelInput input)
+    {
+        if (input.Type is { } type && !OneApi.Relay.Abstractions.ChannelTypes.IsKnown(type))
+        {
+            return $"unknown channel type {type}";
+        }
+        if (!string.IsNullOrWhiteSpace(input.ModelMapping) && !IsJsonObject(input.ModelMapping))
+        {
+            return "model_mapping must be a JSON object";
+        }
+        if (!string.IsNullOrWhiteSpace(input.Config) && !IsJsonObject(input.Config))
+        {
+            return "config must be a JSON object";
+        }
+        return null;
+    }
+
+    private static bool IsJsonObject(string text)
+    {
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(text) is System.Text.Json.Nodes.JsonObject;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>GORM's <c>Updates</c>: plain fields change when non-zero, pointer fields whenever sent.</summary>
+    private static void Apply(ChannelInput input, Channel channel)
+    {
+        if (input.Type is > 0 and var type) channel.Type = type;
+        if (!string.IsNullOrEmpty(input.Key)) channel.Key = input.Key.Trim();
+        if (input.Status is > 0 and var status) channel.Status = status;
+        if (!string.IsNullOrEmpty(input.Name)) channel.Name = input.Name;
+        if (input.Weight is { } weight) channel.Weight = weight;
+        if (input.BaseUrl is { } baseUrl) channel.BaseUrl = baseUrl.Trim();
+        if (input.Other is { } other) channel.Other = other;
+        if (!string.IsNullOrEmpty(input.Models)) channel.Models = string.Join(',', ChannelLists.Split(input.Models));
+        if (!string.IsNullOrEmpty(input.Group)) channel.Group = string.Join(',', ChannelLists.Split(input.Group));
+        if (input.ModelMapping is { } mapping) channel.ModelMapping = mapping;
+        if (input.Priority is { } priority) channel.Priority = priority;
+        if (!string.IsNullOrEmpty(input.Config)) channel.Config = input.Config;
+        if (input.SystemPrompt is { } prompt) channel.SystemPrompt = prompt;
+    }
+}

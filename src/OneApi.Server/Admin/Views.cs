@@ -1,0 +1,26 @@
+using System.Text.Json.Serialization;
+using OneApi.Data.Entities;
+
+namespace OneApi.Server.Admin;
+
+/// <summary>A user as the API shows it: never the password hash nor the access token.</summary>
+public sealed record UserView(
+    int Id, string Username, string DisplayName, int Role, int Status, string Email,
+    [property: JsonPropertyName("github_id")] string GitHubId,
+    [property: JsonPropertyName("wechat_id")] string WeChatId,
+    string LarkId, string OidcId, long Quota, long UsedQuota, int RequestCount, string Group, string? AffCode, int InviterId)
+{
+    public static UserView Of(User u) => new(u.Id, u.Username, u.DisplayName, u.Role, u.Status, u.Email, u.GitHubId, u.WeChatId,
+        u.LarkId, u.OidcId, u.Quota, u.UsedQuota, u.RequestCount, u.Group, u.AffCode, u.InviterId);
+}
+
+/// <summary>A channel as the API shows it: the key is never sent back.</summary>
+public sealed record ChannelView(
+    int Id, int Type, int Status, string Name, long? Weight, long CreatedTime, long TestTime, int ResponseTime,
+    string? BaseUrl, string? Other, double Balance, long BalanceUpdatedTime, string Models, string Group, long UsedQuota,
+    string? ModelMapping, long? Priority, string Config, string? SystemPrompt)
+{
+    public static ChannelView Of(Channel c) => new(c.Id, c.Type, c.Status, c.Name, c.Weight, c.CreatedTime, c.TestTime,
+        c.ResponseTime, c.BaseUrl, c.Other, c.Balance, c.BalanceUpdatedTime, c.Models, c.Group, c.UsedQuota, c.ModelMapping,
+        c.Priority, c.Config, c.SystemPrompt);
+}

@@ -1,0 +1,92 @@
+namespace OneApi.Server.Billing;
+
+/// <summary>
+/// one-api's built-in ratios for common models. A model ratio of 1 is $2 per million tokens (500 000 quota = $1),
+/// so each entry is the provider's USD price per million input tokens × 0.5.
+/// </summary>
+internal static class DefaultPrices
+{
+    /// <summary>Ratio for a model found in no table (one-api: 2.5 × 0.5).</summary>
+    public const double UnknownModelRatio = 1.25;
+
+    public static readonly IReadOnlyDictionary<string, double> ModelRatios = new Dictionary<string, double>
+    {
+        ["gpt-3.5-turbo"] = 0.25, ["gpt-3.5-turbo-0125"] = 0.25, ["gpt-3.5-turbo-1106"] = 0.5,
+        ["gpt-3.5-turbo-16k"] = 1.5, ["gpt-3.5-turbo-instruct"] = 0.75,
+        ["gpt-4"] = 15, ["gpt-4-0613"] = 15, ["gpt-4-32k"] = 30, ["gpt-4-turbo"] = 5, ["gpt-4-turbo-2024-04-09"] = 5,
+        ["gpt-4-turbo-preview"] = 5, ["gpt-4-1106-preview"] = 5, ["gpt-4-0125-preview"] = 5,
+        ["gpt-4o"] = 1.25, ["gpt-4o-2024-05-13"] = 2.5, ["gpt-4o-2024-08-06"] = 1.25, ["gpt-4o-2024-11-20"] = 1.25,
+        ["chatgpt-4o-latest"] = 2.5, ["gpt-4o-mini"] = 0.075, ["gpt-4o-mini-2024-07-18"] = 0.075,
+        ["gpt-4o-search-preview"] = 1.25, ["gpt-4o-mini-search-preview"] = 0.075,
+        ["gpt-4.1"] = 1.0, ["gpt-4.1-mini"] = 0.2, ["gpt-4.1-nano"] = 0.05,
+        ["o1"] = 7.5, ["o1-preview"] = 7.5, ["o1-mini"] = 0.55, ["o3-mini"] = 0.55, ["o3"] = 1.0, ["o4-mini"] = 0.55,
+        ["davinci-002"] = 1, ["babbage-002"] = 0.2,
+        ["text-embedding-ada-002"] = 0.05, ["text-embedding-3-small"] = 0.01, ["text-embedding-3-large"] = 0.065,
+        ["text-moderation-stable"] = 0.1, ["text-moderation-latest"] = 0.1, ["omni-moderation-latest"] = 0.1,
+        ["claude-3-haiku-20240307"] = 0.125, ["claude-3-5-haiku-20241022"] = 0.4, ["claude-3-5-haiku-latest"] = 0.4,
+        ["claude-3-sonnet-20240229"] = 1.5, ["claude-3-5-sonnet-20240620"] = 1.5, ["claude-3-5-sonnet-20241022"] = 1.5,
+        ["claude-3-5-sonnet-latest"] = 1.5, ["claude-3-7-sonnet-20250219"] = 1.5, ["claude-3-7-sonnet-latest"] = 1.5,
+        ["claude-sonnet-4-20250514"] = 1.5, ["claude-3-opus-20240229"] = 7.5, ["claude-opus-4-20250514"] = 7.5,
+        ["gemini-1.5-flash"] = 0.0375, ["gemini-1.5-pro"] = 0.625, ["gemini-2.0-flash"] = 0.05, ["gemini-2.0-flash-lite"] = 0.0375,
+        ["deepseek-chat"] = 0.135, ["deepseek-reasoner"] = 0.275,
+        ["mistral-small-latest"] = 0.1, ["mistral-large-latest"] = 1.0, ["mistral-embed"] = 0.05,
+        ["grok-beta"] = 2.5,
+    };
+
+    public static readonly IReadOnlyDictionary<string, double> CompletionRatios = new Dictionary<string, double>
+    {
+        ["deepseek-chat"] = 1.1 / 0.27,
+        ["deepseek-reasoner"] = 2.19 / 0.55,
+        ["gpt-4.1"] = 4, ["gpt-4.1-mini"] = 4, ["gpt-4.1-nano"] = 4,
+    };
+
+    /// <summary>one-api's completion ratios by model family, used when no table names the model.</summary>
+    public static double CompletionRatioByFamily(string model)
+    {
+        if (model.StartsWith("gpt-3.5", StringComparison.Ordinal))
+        {
+            if (model == "gpt-3.5-turbo" || model.EndsWith("0125", StringComparison.Ordinal))
+            {
+                return 3;
+            }
+            return model.EndsWith("1106", StringComparison.Ordinal) ? 2 : 4.0 / 3.0;
+        }
+        if (model == "chatgpt-4o-latest" || model == "gpt-4o-2024-05-13")
+        {
+            return 3;
+        }
+        if (model.StartsWith("gpt-4o", StringComparison.Ordinal))
+        {
+            return 4;
+        }
+        if (model.StartsWith("gpt-4-", StringComparison.Ordinal) && (model.StartsWith("gpt-4-turbo", StringComparison.Ordinal) || model.EndsWith("preview", StringComparison.Ordinal)))
+        {
+            return 3;
+        }
+        if (model.StartsWith("gpt-4", StringComparison.Ordinal))
+        {
+            return 2;
+        }
+        if (model.StartsWith("o1", StringComparison.Ordinal) || model.StartsWith("o3", StringComparison.Ordinal) || model.StartsWith("o4", StringComparison.Ordinal))
+        {
+            return 4;
+        }
+        if (model.StartsWith("claude-3", StringComparison.Ordinal) || model.StartsWith("claude-sonnet-4", StringComparison.Ordinal) || model.StartsWith("claude-opus-4", StringComparison.Ordinal))
+        {
+            return 5;
+        }
+        if (model.StartsWith("claude-", StringComparison.Ordinal) || model.StartsWith("mistral-", StringComparison.Ordinal))
+        {
+            return 3;
+        }
+        if (model.StartsWith("gemini-", StringComparison.Ordinal))
+        {
+            return 4;
+        }
+        if (model.StartsWith("deepseek-", StringComparison.Ordinal))
+        {
+            return 2;
+        }
+        return 1;
+    }
+}

@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using OneApi.Data;
+
+namespace OneApi.Server.Configuration;
+
+/// <summary>The gateway's start-up settings, read from one-api's environment variables. Invalid values stop the start.</summary>
+public sealed class GatewaySettings
+{
+    public int Port { get; init; } = 3000;
+    public required DatabaseSettings Database { get; init; }
+    /// <summary>Key for signing session cookies; random per start when <c>SESSION_SECRET</c> is unset (sessions then end on restart).</summary>
+    public required byte[] SessionSecret { get; init; }
+    public string? InitialRootToken { get; init; }
+    public string? InitialRootAccessToken { get; init; }
+    /// <summary>Upstream timeout; null means none (<c>RELAY_TIMEOUT</c>=0).</summary>
+    public TimeSpan? RelayTimeout { get; init; }
+    public bool EnforceIncludeUsage { get; init; }
+    public long MaxRequestBodyBytes { get; init; } = 32L * 1024 * 1024;
+    /// <summary>How often the channel and option snapshots are reloaded from the database (<c>SYNC_FREQUENCY</c>).</summary>
+    public TimeSpan SyncFrequency { get; init; } = TimeSpan.FromSeconds(600);
+
+    public static GatewaySettings From(IConfiguration config)
+    {
+        var reader = new EnvReader(config);
+        var sqlitePath = reader.String("SQLITE_PATH") ?? "one-api.db";
+        var busyTimeout = reader.Int("SQLITE_BUSY_TIMEOUT", 3000, min: 0);
+        return new GatewaySettings
+        {
+            Port = reader.Int("PORT", 3000, min: 0, max: 65535),
+            Database = DatabaseSettings.Choose(reader.String("SQL_DSN"), sqlitePath, busyTimeout),
+            SessionSecret = SessionSecretFrom(reader.String("SESSION_SECRET")),
+            InitialRootToken = reader.Key("INITIAL_ROOT_TOKEN", 48),
+            InitialRootAccessToken = reader.Key("INITIAL_ROOT_ACCESS_TOKEN", 32),
+            RelayTimeout = reader.Int("RELAY_TIMEOUT", 0, min: 0) is var seconds and > 0 ? TimeSpan.FromSeconds(seconds) : null,
+            EnforceIncludeUsage = reader.Bool("ENFORCE_INCLUDE_USAGE", false),
+            MaxRequestBodyBytes = reader.Int("MAX_REQUEST_BODY_MB", 32, min: 1, max: 2048) * 1024L * 1024L,
+            SyncFrequency = TimeSpan.FromSeconds(reader.Int("SYNC_FREQUENCY", 600, min: 1)),
+        };
+    }
+
+    private static byte[] SessionSecretFrom(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return RandomNumberGenerator.GetBytes(32);
+        }
+        if (value == "random_string")
+        {
+            throw new InvalidSettingException("SESSION_SECRET", value, "set it to a secret of your own, not the example value");
+        }
+        try
+        {
+            return Convert.FromBase64String(value);
+        }
+        catch (FormatException)
+        {
+            return Encoding.UTF8.GetBytes(value);
+        }
+    }
+
+    private sealed class EnvReader(IConfiguration config)
+    {
+        public string? String(string name) => config[name] is { Length: > 0 } value ? value.Trim() : null;
+
+        public int Int(string name, int fallback, int min = int.MinValue, int max = int.MaxValue)
+        {
+            var raw = String(name);
+            if (raw is null)
+            {
+                return fallback;
+            }
+            if (!int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+            {
+                throw new InvalidSettingException(name, raw, max == int.MaxValue ? $"expected a whole number ≥ {min}" : $"expected a whole number from {min} to {max}");
+            }
+            return value;
+        }
+
+        public bool Bool(string name, bool fallback)
+        {
+            var raw = String(name);
+            return raw?.ToLowerInvariant() switch
+            {
+                null => fallback,
+                "true" or "1" or "yes" or "on" => true,
+                "false" or "0" or "no" or "off" => false,
+                _ => throw new InvalidSettingException(name, raw, "expected true or false"),
+            };
+        }
+
+        /// <summary>A credential that fits its column, accepted with or without one-api's <c>sk-</c> display prefix.</summary>
+        public string? Key(string name, int maxLength)
+        {
+            var raw = String(name);
+            if (raw is null)
+            {
+                return null;
+            }
+            var key = raw.StartsWith("sk-", StringComparison.Ordinal) ? raw[3..] : raw;
+            if (key.Length == 0 || key.Length > maxLength || !key.All(char.IsAsciiLetterOrDigit))
+            {
+                throw new InvalidSettingException(name, "(hidden)", $"expected 1 to {maxLength} letters or digits");
+            }
+            return key;
+        }
+    }
+}
+
+public sealed class InvalidSettingException(string variable, string value, string expectation)
+    : Exception($"invalid environment variable {variable}={value}: {expectation}")
+{
+    public string Variable { get; } = variable;
+}

@@ -1,0 +1,64 @@
+using Microsoft.EntityFrameworkCore;
+using OneApi.Data;
+using OneApi.Data.Entities;
+using OneApi.Server.Auth;
+using OneApi.Server.Configuration;
+
+namespace OneApi.Server.Hosting;
+
+/// <summary>First-start work: the schema, the root account, and the bootstrap credentials from the environment.</summary>
+public static partial class DatabaseBootstrap
+{
+    /// <summary>one-api's initial root quota.</summary>
+    public const long RootQuota = 500_000_000_000_000;
+
+    public static async Task RunAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var settings = services.GetRequiredService<GatewaySettings>();
+        var time = services.GetRequiredService<TimeProvider>();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("OneApi.Server.Bootstrap");
+        await using var db = await services.GetRequiredService<IDbContextFactory<OneApiDbContext>>().CreateDbContextAsync(cancellationToken);
+        await SchemaInitializer.EnsureSchemaAsync(db, cancellationToken);
+
+        if (!await db.Users.AnyAsync(cancellationToken))
+        {
+            db.Users.Add(new User
+            {
+                Username = "root",
+                Password = PasswordHash.Create("123456"),
+                DisplayName = "Root User",
+                Role = UserRole.Root,
+                Status = UserStatus.Enabled,
+                Quota = RootQuota,
+                AccessToken = settings.InitialRootAccessToken ?? Keys.Uuid(),
+                AffCode = Keys.RandomString(4),
+            });
+            await db.SaveChangesAsync(cancellationToken);
+            LogRootCreated(logger);
+        }
+        var root = await db.Users.AsTracking().Where(u => u.Role == UserRole.Root).OrderBy(u => u.Id).FirstAsync(cancellationToken);
+        if (settings.InitialRootAccessToken is { } accessToken && root.AccessToken != accessToken)
+        {
+            root.AccessToken = accessToken;
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        if (settings.InitialRootToken is { } key && !await db.Tokens.AnyAsync(t => t.Key == key, cancellationToken))
+        {
+            var now = time.GetUtcNow().ToUnixTimeSeconds();
+            db.Tokens.Add(new Token
+            {
+                UserId = root.Id,
+                Key = key,
+                Name = "Initial Root Token",
+                CreatedTime = now,
+                AccessedTime = now,
+                ExpiredTime = -1,
+                UnlimitedQuota = true,
+            });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
+    [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "created the root account root/123456: change its password")]
+    private static partial void LogRootCreated(ILogger logger);
+}

@@ -1,0 +1,94 @@
+using System.Net;
+using System.Text.Json;
+using OneApi.Data;
+using OneApi.Relay.Abstractions;
+using OneApi.Relay.Adaptors.OpenAI;
+using OneApi.Relay.Tokens;
+using OneApi.Server.Admin;
+using OneApi.Server.Auth;
+using OneApi.Server.Background;
+using OneApi.Server.Billing;
+using OneApi.Server.Channels;
+using OneApi.Server.Configuration;
+using OneApi.Server.Options;
+using OneApi.Server.Relay;
+
+namespace OneApi.Server.Hosting;
+
+/// <summary>Builds the gateway: services, middleware, routes. Tests build it the same way, with their own settings.</summary>
+public static class GatewayApp
+{
+    public static WebApplication Build(string[] args, IDictionary<string, string?>? overrides = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--port"] = "PORT" });
+        if (overrides is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(overrides);
+        }
+        var settings = GatewaySettings.From(builder.Configuration);
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Any, settings.Port);
+            kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes + 1;
+        });
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true)
+            .AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning)
+            .AddFilter("System.Net.Http.HttpClient", LogLevel.Warning)
+            .AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        var services = builder.Services;
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            json.SerializerOptions.TypeInfoResolverChain.Add(new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver());
+        });
+        services.AddSingleton(settings);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new StartInfo("v0.1.0-dotnet", DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        services.AddOneApiData(settings.Database);
+
+        services.AddSingleton<OptionStore>();
+        services.AddSingleton<RoutingTableStore>();
+        services.AddSingleton(new ChannelSelector(Random.Shared));
+        services.AddSingleton<SessionCookie>();
+        services.AddSingleton<RelayKeyAuthenticator>();
+        services.AddSingleton<QuotaReservations>();
+        services.AddSingleton<BillingLedger>();
+        services.AddHostedService(sp => sp.GetRequiredService<BillingLedger>());
+        services.AddHostedService<SnapshotRefresher>();
+
+        services.AddSingleton<TokenCounter>();
+        services.AddSingleton<IChannelAdaptor, OpenAIAdaptor>();
+        services.AddSingleton<AdaptorRegistry>();
+        services.AddSingleton<UpstreamCall>();
+        services.AddSingleton<RelayPipeline>();
+        services.AddHttpClient(UpstreamCall.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                AutomaticDecompression = DecompressionMethods.All,
+                ConnectTimeout = TimeSpan.FromSeconds(30),
+                MaxConnectionsPerServer = int.MaxValue,
+            })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+
+        var app = builder.Build();
+        app.UseRequestIds();
+        app.MapStatusEndpoints();
+        app.MapUserEndpoints();
+        app.MapChannelEndpoints();
+        app.MapTokenEndpoints();
+        app.MapRelayEndpoints();
+        return app;
+    }
+
+    /// <summary>Prepares the database and loads the snapshots; call before <c>RunAsync</c>.</summary>
+    public static async Task InitializeAsync(WebApplication app, CancellationToken cancellationToken = default)
+    {
+        await DatabaseBootstrap.RunAsync(app.Services, cancellationToken);
+        await app.Services.GetRequiredService<OptionStore>().ReloadAsync(cancellationToken);
+        await app.Services.GetRequiredService<RoutingTableStore>().ReloadAsync(cancellationToken);
+    }
+}

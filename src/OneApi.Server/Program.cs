@@ -1,0 +1,15 @@
+using OneApi.Server.Configuration;
+using OneApi.Server.Hosting;
+
+try
+{
+    var app = GatewayApp.Build(args);
+    await GatewayApp.InitializeAsync(app);
+    await app.RunAsync();
+    return 0;
+}
+catch (InvalidSettingException e)
+{
+    await Console.Error.WriteLineAsync(e.Message);
+    return 1;
+}

@@ -1,0 +1,36 @@
+using OneApi.Relay.Abstractions;
+using OneApi.Relay.OpenAI;
+
+namespace OneApi.Server.Relay;
+
+/// <summary>The OpenAI-compatible routes under <c>/v1</c>.</summary>
+public static class RelayEndpoints
+{
+    private static readonly string[] NotImplementedRoutes =
+    [
+        "/v1/edits", "/v1/images/generations", "/v1/images/edits", "/v1/images/variations",
+        "/v1/audio/transcriptions", "/v1/audio/translations", "/v1/audio/speech", "/v1/rerank",
+        "/v1/files/{**rest}", "/v1/files", "/v1/fine_tuning/jobs/{**rest}", "/v1/fine_tuning/jobs",
+        "/v1/assistants/{**rest}", "/v1/assistants", "/v1/threads/{**rest}", "/v1/threads",
+    ];
+
+    public static void MapRelayEndpoints(this IEndpointRouteBuilder app)
+    {
+        var v1 = app.MapGroup("/v1");
+        v1.MapPost("/chat/completions", (HttpContext c, RelayPipeline p) => p.RelayAsync(c, RelayMode.ChatCompletions, null));
+        v1.MapPost("/completions", (HttpContext c, RelayPipeline p) => p.RelayAsync(c, RelayMode.Completions, null));
+        v1.MapPost("/embeddings", (HttpContext c, RelayPipeline p) => p.RelayAsync(c, RelayMode.Embeddings, null));
+        v1.MapPost("/engines/{model}/embeddings", (HttpContext c, string model, RelayPipeline p) => p.RelayAsync(c, RelayMode.Embeddings, model));
+        v1.MapPost("/moderations", (HttpContext c, RelayPipeline p) => p.RelayAsync(c, RelayMode.Moderations, null));
+        v1.MapGet("/models", ModelEndpoints.ListAsync);
+        v1.MapGet("/models/{model}", ModelEndpoints.RetrieveAsync);
+        foreach (var route in NotImplementedRoutes)
+        {
+            app.MapMethods(route, ["GET", "POST", "DELETE"], NotImplemented);
+        }
+        app.MapDelete("/v1/models/{model}", NotImplemented);
+    }
+
+    private static IResult NotImplemented(HttpContext context) =>
+        Results.Text(OpenAIError.Serialize(RelayError.NotImplemented(), ""), "application/json", statusCode: 501);
+}

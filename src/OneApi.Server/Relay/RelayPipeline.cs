@@ -1,0 +1,311 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using OneApi.Relay.Abstractions;
+using OneApi.Relay.OpenAI;
+using OneApi.Relay.Streaming;
+using OneApi.Relay.Tokens;
+using OneApi.Server.Auth;
+using OneApi.Server.Billing;
+using OneApi.Server.Channels;
+using OneApi.Server.Configuration;
+using OneApi.Server.Options;
+
+namespace OneApi.Server.Relay;
+
+/// <summary>
+/// One relayed request, top to bottom: authenticate the key, read the body, pick a channel, reserve quota, call the
+/// upstream, pass its answer on, settle the bill. Every failure refunds what was reserved.
+/// </summary>
+public sealed partial class RelayPipeline(
+    RelayKeyAuthenticator authenticator,
+    RoutingTableStore routing,
+    ChannelSelector selector,
+    AdaptorRegistry adaptors,
+    OptionStore options,
+    TokenCounter tokenCounter,
+    QuotaReservations reservations,
+    BillingLedger ledger,
+    UpstreamCall upstream,
+    GatewaySettings settings,
+    TimeProvider time,
+    ILogger<RelayPipeline> logger)
+{
+    public async Task RelayAsync(HttpContext context, RelayMode mode, string? modelFromPath)
+    {
+        var started = time.GetTimestamp();
+        var aborted = context.RequestAborted;
+
+        var (caller, authError) = await authenticator.AuthenticateAsync(context, aborted);
+        if (caller is null)
+        {
+            await WriteErrorAsync(context, authError!);
+            return;
+        }
+
+        var (request, requestError) = await ReadRequestAsync(context, mode, modelFromPath, caller);
+        if (request is null)
+        {
+            await WriteErrorAsync(context, requestError!);
+            return;
+        }
+
+        var (channel, channelError) = PickChannel(caller, request.OriginModel);
+        if (channel is null)
+        {
+            await WriteErrorAsync(context, channelError!);
+            return;
+        }
+        var adaptor = adaptors.For(channel.Upstream.Type);
+        if (adaptor is null || !adaptor.Supports(mode))
+        {
+            await WriteErrorAsync(context, RelayError.NotImplemented());
+            return;
+        }
+        var systemPromptReset = PrepareForChannel(request, channel);
+
+        var runtime = options.Current;
+        var price = PriceQuote.For(runtime, request.Model, channel.Upstream.Type, channel.Groups);
+        var promptTokens = CountPromptTokens(request);
+        var (reserved, quotaError) = await reservations.ReserveAsync(
+            caller, price.PreConsumption(runtime.PreConsumedQuota, promptTokens, request.MaxTokens), aborted);
+        if (quotaError is not null)
+        {
+            await WriteErrorAsync(context, quotaError);
+            return;
+        }
+
+        var bill = new Bill(caller, channel, request, price, reserved, promptTokens, systemPromptReset, context.RequestId(), started);
+        using var upstreamRequest = adaptor.BuildRequest(request, channel.Upstream);
+        var (response, sendError) = await upstream.SendAsync(upstreamRequest, settings.RelayTimeout, aborted);
+        using (response)
+        {
+            if (response is null || !response.IsSuccessStatusCode)
+            {
+                var error = sendError ?? adaptor.ReadError((int)response!.StatusCode, await UpstreamCall.ReadErrorBodyAsync(response, aborted));
+                await reservations.RefundAsync(caller, reserved);
+                LogUpstreamFailure(logger, channel.Id, error.StatusCode, error.Message);
+                await WriteErrorAsync(context, error);
+                return;
+            }
+            if (request.IsStream)
+            {
+                await RelayStreamAsync(context, adaptor, response, bill);
+            }
+            else
+            {
+                await RelayAnswerAsync(context, adaptor, response, bill);
+            }
+        }
+    }
+
+    private async Task<(RelayRequest? Request, RelayError? Error)> ReadRequestAsync(HttpContext context, RelayMode mode, string? modelFromPath, RelayCaller caller)
+    {
+        var (body, tooLarge) = await RequestBodyReader.ReadAsync(context.Request, settings.MaxRequestBodyBytes, context.RequestAborted);
+        if (body is null)
+        {
+            return (null, tooLarge);
+        }
+        var (json, invalid) = RequestBodyReader.ParseObject(body);
+        if (json is null)
+        {
+            return (null, invalid);
+        }
+        var model = modelFromPath ?? (json["model"] is JsonValue value && value.TryGetValue(out string? named) ? named : null);
+        if (string.IsNullOrWhiteSpace(model))
+        {
+            return (null, RelayError.InvalidRequest("model is required", "missing_model"));
+        }
+        if (caller.AllowedModels is { } allowed && !allowed.Contains(model))
+        {
+            return (null, RelayError.Forbidden($"this token has no permission to use model: {model}"));
+        }
+        var request = new RelayRequest(mode, json, body, model)
+        {
+            Query = context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+        };
+        if (modelFromPath is not null)
+        {
+            request.Edit(b => b["model"] = modelFromPath);
+        }
+        return (request, null);
+    }
+
+    private (ChannelRoute? Channel, RelayError? Error) PickChannel(RelayCaller caller, string model)
+    {
+        var table = routing.Current;
+        if (caller.PinnedChannelId is { } pinned)
+        {
+            if (!table.Channels.TryGetValue(pinned, out var channel))
+            {
+                return (null, RelayError.Forbidden($"channel #{pinned} does not exist"));
+            }
+            return channel.Enabled ? (channel, null) : (null, RelayError.Forbidden($"channel #{pinned} is disabled"));
+        }
+        var selected = selector.Select(table, caller.Group, model, new HashSet<int>(), skipTopTier: false);
+        return selected is null ? (null, RelayError.NoChannel(model, caller.Group)) : (selected, null);
+    }
+
+    /// <summary>Applies the channel's model mapping and system prompt, and forces usage into streams when configured.</summary>
+    private bool PrepareForChannel(RelayRequest request, ChannelRoute channel)
+    {
+        if (channel.ModelMapping.TryGetValue(request.OriginModel, out var mapped))
+        {
+            request.MapModel(mapped);
+        }
+        if (request.IsStream && settings.EnforceIncludeUsage && request.Mode is RelayMode.ChatCompletions or RelayMode.Completions)
+        {
+            request.Edit(body => body["stream_options"] = new JsonObject { ["include_usage"] = true });
+        }
+        if (channel.SystemPrompt is not { } systemPrompt || request.Mode != RelayMode.ChatCompletions ||
+            request.Body["messages"] is not JsonArray messages)
+        {
+            return false;
+        }
+        request.Edit(_ =>
+        {
+            if (messages.FirstOrDefault() is JsonObject first && first["role"]?.GetValue<string>() == "system")
+            {
+                first["content"] = systemPrompt;
+            }
+            else
+            {
+                messages.Insert(0, new JsonObject { ["role"] = "system", ["content"] = systemPrompt });
+            }
+        });
+        return true;
+    }
+
+    private int CountPromptTokens(RelayRequest request) => request.Mode switch
+    {
+        RelayMode.ChatCompletions => tokenCounter.CountChatPrompt(request.Body, request.Model),
+        RelayMode.Completions => tokenCounter.CountInput(request.Body["prompt"], request.Model),
+        _ => tokenCounter.CountInput(request.Body["input"], request.Model),
+    };
+
+    private async Task RelayAnswerAsync(HttpContext context, IChannelAdaptor adaptor, HttpResponseMessage response, Bill bill)
+    {
+        UpstreamAnswer answer;
+        try
+        {
+            answer = await adaptor.ReadAnswerAsync(response, bill.Request, context.RequestAborted);
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException or OperationCanceledException)
+        {
+            await reservations.RefundAsync(bill.Caller, bill.Reserved);
+            await WriteErrorAsync(context, context.RequestAborted.IsCancellationRequested ? UpstreamCall.ClientGone : RelayError.UpstreamUnreachable("the answer was cut off"));
+            return;
+        }
+        if (answer.Error is not null)
+        {
+            await reservations.RefundAsync(bill.Caller, bill.Reserved);
+            await WriteErrorAsync(context, answer.Error);
+            return;
+        }
+        var usage = answer.Usage is { TotalTokens: > 0 } reported
+            ? Reconcile(reported, bill.PromptTokens)
+            : Usage.Of(bill.PromptTokens, tokenCounter.CountText(answer.CompletionText, bill.Request.Model));
+        await SettleAsync(bill, usage, isStream: false);
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json";
+        await context.Response.Body.WriteAsync(answer.Body, context.RequestAborted);
+    }
+
+    /// <summary>
+    /// Forwards each event as it arrives and flushes it. Billing counts only what reached the client: when the
+    /// client hangs up, the upstream call is cancelled and the delivered text is what is charged.
+    /// </summary>
+    private async Task RelayStreamAsync(HttpContext context, IChannelAdaptor adaptor, HttpResponseMessage response, Bill bill)
+    {
+        var http = context.Response;
+        http.StatusCode = StatusCodes.Status200OK;
+        http.ContentType = "text/event-stream";
+        http.Headers.CacheControl = "no-cache";
+        http.Headers["X-Accel-Buffering"] = "no";
+
+        var delivered = new StringBuilder();
+        Usage? reported = null;
+        var clientGone = false;
+        var aborted = context.RequestAborted;
+        try
+        {
+            await using var upstreamBody = await response.Content.ReadAsStreamAsync(aborted);
+            await foreach (var frame in adaptor.ReadStreamAsync(upstreamBody, bill.Request, aborted))
+            {
+                if (!frame.Data.IsEmpty)
+                {
+                    var flush = await SseWriter.WriteEventAsync(http.BodyWriter, frame.Data.Span, aborted);
+                    if (flush.IsCanceled || flush.IsCompleted)
+                    {
+                        clientGone = true;
+                        break;
+                    }
+                }
+                delivered.Append(frame.Text);
+                reported = frame.Usage ?? reported;
+                if (frame.Error is not null)
+                {
+                    LogUpstreamFailure(logger, bill.Channel.Id, frame.Error.StatusCode, frame.Error.Message);
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            clientGone = true;
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException)
+        {
+            // The upstream broke off mid-stream: the client keeps what it got and pays for exactly that.
+            clientGone = aborted.IsCancellationRequested;
+            LogStreamBroken(logger, bill.Channel.Id, e.Message);
+        }
+
+        var usage = reported is { TotalTokens: > 0 } && !clientGone
+            ? Reconcile(reported, bill.PromptTokens)
+            : Usage.Of(bill.PromptTokens, tokenCounter.CountText(delivered.ToString(), bill.Request.Model));
+        await SettleAsync(bill, usage, isStream: true);
+        if (!clientGone)
+        {
+            await SseWriter.WriteDoneAsync(http.BodyWriter, CancellationToken.None);
+        }
+    }
+
+    /// <summary>one-api: a usage with a total but no prompt count takes the prompt from the pre-count.</summary>
+    private static Usage Reconcile(Usage usage, int promptTokens) =>
+        usage.PromptTokens == 0 && usage.TotalTokens > 0
+            ? Usage.Of(promptTokens, Math.Max(0, usage.TotalTokens - promptTokens))
+            : usage;
+
+    private Task SettleAsync(Bill bill, Usage usage, bool isStream)
+    {
+        var quota = bill.Price.QuotaFor(usage.PromptTokens, usage.CompletionTokens);
+        var content = string.Create(CultureInfo.InvariantCulture,
+            $"model rate {bill.Price.ModelRatio:F2}, group rate {bill.Price.GroupRatio:F2}, completion rate {bill.Price.CompletionRatio:F2}");
+        return ledger.SettleAsync(new Settlement(
+            bill.Caller.UserId, bill.Caller.Username, bill.Caller.TokenId, bill.Caller.TokenName, bill.Caller.TokenUnlimited,
+            bill.Channel.Id, bill.Request.Model, bill.RequestId, quota, bill.Reserved, usage.PromptTokens, usage.CompletionTokens,
+            (long)time.GetElapsedTime(bill.Started).TotalMilliseconds, isStream, bill.SystemPromptReset, content));
+    }
+
+    private static async Task WriteErrorAsync(HttpContext context, RelayError error)
+    {
+        if (error.Kind == RelayErrorKind.ClientDisconnected || context.Response.HasStarted)
+        {
+            return;
+        }
+        context.Response.StatusCode = error.StatusCode;
+        context.Response.ContentType = "application/json";
+        await context.Response.Body.WriteAsync(OpenAIError.Serialize(error, context.RequestId()));
+    }
+
+    /// <summary>What settlement needs to know about a request once its answer is in.</summary>
+    private sealed record Bill(RelayCaller Caller, ChannelRoute Channel, RelayRequest Request, PriceQuote Price, long Reserved,
+        int PromptTokens, bool SystemPromptReset, string RequestId, long Started);
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "channel {ChannelId} failed with {Status}: {Message}")]
+    private static partial void LogUpstreamFailure(ILogger logger, int channelId, int status, string message);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "stream from channel {ChannelId} broke off: {Message}")]
+    private static partial void LogStreamBroken(ILogger logger, int channelId, string message);
+}

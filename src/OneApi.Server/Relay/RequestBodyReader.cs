@@ -1,0 +1,51 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using OneApi.Relay.Abstractions;
+
+namespace OneApi.Server.Relay;
+
+/// <summary>Reads a relay request body whole (it is needed for billing and routing), refusing it past the size limit.</summary>
+public static class RequestBodyReader
+{
+    public static async Task<(byte[]? Body, RelayError? Error)> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limit)
+        {
+            return (null, RelayError.PayloadTooLarge(limit));
+        }
+        var reader = request.BodyReader;
+        while (true)
+        {
+            var result = await reader.ReadAsync(cancellationToken);
+            if (result.Buffer.Length > limit)
+            {
+                reader.AdvanceTo(result.Buffer.Start);
+                return (null, RelayError.PayloadTooLarge(limit));
+            }
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                var body = result.Buffer.ToArray();
+                reader.AdvanceTo(result.Buffer.End);
+                return (body, null);
+            }
+            reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+        }
+    }
+
+    /// <summary>The body as a JSON object, or the 400 the client gets for anything else.</summary>
+    public static (JsonObject? Json, RelayError? Error) ParseObject(byte[] body)
+    {
+        try
+        {
+            return JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 64 }) is JsonObject json
+                ? (json, null)
+                : (null, RelayError.InvalidRequest("request body must be a JSON object", "invalid_json"));
+        }
+        catch (JsonException e)
+        {
+            return (null, RelayError.InvalidRequest($"request body is not valid JSON: {e.Message}", "invalid_json"));
+        }
+    }
+}
