@@ -1,0 +1,180 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using OneApi.Data;
+using OneApi.Data.Entities;
+using OneApi.Server.Hosting;
+
+namespace OneApi.Server.Tests.Infrastructure;
+
+/// <summary>
+/// The real gateway on a loopback port, over a fresh SQLite file or a fresh PostgreSQL database
+/// (when <c>ONEAPI_TEST_PG_DSN</c> names a server), with a known root access token.
+/// </summary>
+public sealed class TestGateway : IAsyncDisposable
+{
+    public const string RootAccessToken = "roottesttokenroottesttoken123456";
+
+    private readonly WebApplication _app;
+    private readonly Func<Task> _dropDatabase;
+
+    private TestGateway(WebApplication app, string baseUrl, Func<Task> dropDatabase)
+    {
+        _app = app;
+        _dropDatabase = dropDatabase;
+        BaseUrl = baseUrl;
+        Admin = new HttpClient { BaseAddress = new Uri(baseUrl) };
+        Admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(RootAccessToken);
+        Http = new HttpClient { BaseAddress = new Uri(baseUrl) };
+    }
+
+    public string BaseUrl { get; }
+
+    /// <summary>Calls <c>/api</c> as root, with the access token.</summary>
+    public HttpClient Admin { get; }
+
+    /// <summary>A plain client for relay calls; set the key per request.</summary>
+    public HttpClient Http { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static string? PostgresDsn => Environment.GetEnvironmentVariable("ONEAPI_TEST_PG_DSN") is { Length: > 0 } dsn ? dsn : null;
+
+    /// <summary>The databases the integration tests run on: SQLite always, PostgreSQL when CI provides one.</summary>
+    public static TheoryData<string> Databases()
+    {
+        var data = new TheoryData<string> { "sqlite" };
+        if (PostgresDsn is not null)
+        {
+            data.Add("postgres");
+        }
+        return data;
+    }
+
+    public static async Task<TestGateway> StartAsync(string database, IDictionary<string, string?>? settings = null)
+    {
+        var overrides = new Dictionary<string, string?>
+        {
+            ["PORT"] = "0",
+            ["INITIAL_ROOT_ACCESS_TOKEN"] = RootAccessToken,
+            ["SESSION_SECRET"] = "test-session-secret",
+        };
+        Func<Task> drop;
+        if (database == "postgres")
+        {
+            var name = "oneapi_t_" + Guid.NewGuid().ToString("N")[..12];
+            var serverDsn = PostgresDsn ?? throw new InvalidOperationException("ONEAPI_TEST_PG_DSN is not set");
+            await ExecuteOnServerAsync(serverDsn, $"CREATE DATABASE {name}");
+            var uri = new UriBuilder(serverDsn) { Path = "/" + name };
+            overrides["SQL_DSN"] = uri.Uri.ToString();
+            drop = () => ExecuteOnServerAsync(serverDsn, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+        }
+        else
+        {
+            var directory = Directory.CreateTempSubdirectory("oneapi-test-");
+            overrides["SQLITE_PATH"] = Path.Combine(directory.FullName, "one-api.db");
+            drop = () =>
+            {
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                directory.Delete(recursive: true);
+                return Task.CompletedTask;
+            };
+        }
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            overrides[key] = value;
+        }
+
+        var app = GatewayApp.Build([], overrides);
+        await GatewayApp.InitializeAsync(app);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var port = new Uri(address.Replace("[::]", "localhost", StringComparison.Ordinal).Replace("0.0.0.0", "localhost", StringComparison.Ordinal)).Port;
+        return new TestGateway(app, $"http://127.0.0.1:{port}", drop);
+    }
+
+    private static async Task ExecuteOnServerAsync(string dsn, string sql)
+    {
+        var uri = new Uri(dsn);
+        var user = uri.UserInfo.Split(':');
+        var connectionString = new NpgsqlConnectionStringBuilder
+        {
+            Host = uri.Host,
+            Port = uri.Port > 0 ? uri.Port : 5432,
+            Username = Uri.UnescapeDataString(user[0]),
+            Password = user.Length > 1 ? Uri.UnescapeDataString(user[1]) : null,
+            Database = "postgres",
+            Pooling = false,
+        }.ConnectionString;
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public async Task<OneApiDbContext> DbAsync() =>
+        await Services.GetRequiredService<IDbContextFactory<OneApiDbContext>>().CreateDbContextAsync();
+
+    /// <summary>A user in its own group (so tests do not share channels) with a token; returns the relay key.</summary>
+    public async Task<TestAccount> CreateAccountAsync(long userQuota = 1_000_000_000, long tokenQuota = 1_000_000_000,
+        bool unlimited = false, int role = UserRole.Common, string? models = null)
+    {
+        var group = "g" + Guid.NewGuid().ToString("N")[..10];
+        await using var db = await DbAsync();
+        var user = new User
+        {
+            Username = group, Password = "x", DisplayName = group, Role = role, Quota = userQuota, Group = group,
+            AccessToken = Guid.NewGuid().ToString("N"), AffCode = Guid.NewGuid().ToString("N")[..8],
+        };
+        db.Users.Add(user);
+        await db.SaveChangesAsync();
+        var key = Auth.Keys.NewTokenKey();
+        var token = new Token
+        {
+            UserId = user.Id, Key = key, Name = "t-" + group, ExpiredTime = -1, RemainQuota = tokenQuota,
+            UnlimitedQuota = unlimited, Models = models,
+        };
+        db.Tokens.Add(token);
+        await db.SaveChangesAsync();
+        return new TestAccount(user.Id, token.Id, group, "sk-" + key);
+    }
+
+    /// <summary>Adds a channel through <c>POST /api/channel/</c> and returns its id.</summary>
+    public async Task<int> CreateChannelAsync(string group, string models, string baseUrl, int type = 1, object? extra = null)
+    {
+        var body = new Dictionary<string, object?>
+        {
+            ["type"] = type, ["name"] = "ch-" + group, ["key"] = "sk-upstream-" + group, ["base_url"] = baseUrl,
+            ["models"] = models, ["group"] = group,
+        };
+        if (extra is not null)
+        {
+            foreach (var property in JsonSerializer.SerializeToElement(extra).EnumerateObject())
+            {
+                body[property.Name] = property.Value;
+            }
+        }
+        var response = await Admin.PostAsJsonAsync("/api/channel/", body);
+        var envelope = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(envelope.GetProperty("success").GetBoolean(), envelope.ToString());
+        await using var db = await DbAsync();
+        return await db.Channels.Where(c => c.Group == group).Select(c => c.Id).MaxAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Admin.Dispose();
+        Http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        await _dropDatabase();
+    }
+}
+
+public sealed record TestAccount(int UserId, int TokenId, string Group, string Key);
