@@ -20,7 +20,11 @@ public sealed class TokenCounter
     public int CountText(string text, string model) =>
         string.IsNullOrEmpty(text) ? 0 : TokenizerFor(model).CountTokens(text);
 
-    /// <summary>Prompt tokens of a chat request: every message's role, name and text parts, plus formatting overhead.</summary>
+    /// <summary>
+    /// Prompt tokens of a chat request as one-api's <c>CountTokenMessages</c> counts them: per message its role, its
+    /// text (a string, or the <c>text</c> of each content part) and its name, plus formatting overhead. Other fields
+    /// (<c>tool_call_id</c>, <c>tool_calls</c>, <c>refusal</c> …) are not counted.
+    /// </summary>
     public int CountChatPrompt(JsonObject body, string model)
     {
         if (body["messages"] is not JsonArray messages)
@@ -31,28 +35,22 @@ public sealed class TokenCounter
         var count = 0;
         foreach (var message in messages.OfType<JsonObject>())
         {
-            count += TokensPerMessage;
-            foreach (var (name, value) in message)
+            count += TokensPerMessage + CountString(tokenizer, message["role"]);
+            switch (message["content"])
             {
-                switch (value)
-                {
-                    case JsonValue text when text.TryGetValue(out string? s):
-                        count += tokenizer.CountTokens(s);
-                        if (name == "name")
-                        {
-                            count += TokensPerName;
-                        }
-                        break;
-                    case JsonArray parts when name == "content":
-                        foreach (var part in parts.OfType<JsonObject>())
-                        {
-                            if (part["text"] is JsonValue partText && partText.TryGetValue(out string? t))
-                            {
-                                count += tokenizer.CountTokens(t);
-                            }
-                        }
-                        break;
-                }
+                case JsonValue text:
+                    count += CountString(tokenizer, text);
+                    break;
+                case JsonArray parts:
+                    foreach (var part in parts.OfType<JsonObject>())
+                    {
+                        count += CountString(tokenizer, part["text"]);
+                    }
+                    break;
+            }
+            if (message["name"] is JsonValue name && name.TryGetValue(out string? _))
+            {
+                count += TokensPerName + CountString(tokenizer, name);
             }
         }
         return count + ReplyPrimer;
@@ -65,6 +63,9 @@ public sealed class TokenCounter
         JsonArray items => items.Sum(item => CountInput(item, model)),
         _ => 0,
     };
+
+    private static int CountString(Tokenizer tokenizer, JsonNode? node) =>
+        node is JsonValue value && value.TryGetValue(out string? text) && text.Length > 0 ? tokenizer.CountTokens(text) : 0;
 
     private Tokenizer TokenizerFor(string model)
     {
