@@ -8,16 +8,32 @@ public static class SseWriter
     private static ReadOnlySpan<byte> DataPrefix => "data: "u8;
     private static ReadOnlySpan<byte> EventEnd => "\n\n"u8;
 
+    /// <summary>
+    /// Writes one event. A payload with line breaks (an upstream event sent as several <c>data:</c> lines, which the
+    /// reader joined with <c>\n</c>) goes out as one <c>data:</c> line per line, so the client reads the same payload.
+    /// </summary>
     public static ValueTask<FlushResult> WriteEventAsync(PipeWriter writer, ReadOnlySpan<byte> data, CancellationToken cancellationToken)
     {
-        var span = writer.GetSpan(data.Length + 8);
-        DataPrefix.CopyTo(span);
-        data.CopyTo(span[DataPrefix.Length..]);
-        EventEnd.CopyTo(span[(DataPrefix.Length + data.Length)..]);
-        writer.Advance(DataPrefix.Length + data.Length + EventEnd.Length);
+        while (data.IndexOfAny((byte)'\r', (byte)'\n') is var lineEnd and >= 0)
+        {
+            WriteLine(writer, data[..lineEnd], "\n"u8);
+            var separator = data[lineEnd] == '\r' && lineEnd + 1 < data.Length && data[lineEnd + 1] == '\n' ? 2 : 1;
+            data = data[(lineEnd + separator)..];
+        }
+        WriteLine(writer, data, EventEnd);
         return writer.FlushAsync(cancellationToken);
     }
 
     public static ValueTask<FlushResult> WriteDoneAsync(PipeWriter writer, CancellationToken cancellationToken) =>
         WriteEventAsync(writer, "[DONE]"u8, cancellationToken);
+
+    private static void WriteLine(PipeWriter writer, ReadOnlySpan<byte> line, ReadOnlySpan<byte> end)
+    {
+        var length = DataPrefix.Length + line.Length + end.Length;
+        var span = writer.GetSpan(length);
+        DataPrefix.CopyTo(span);
+        line.CopyTo(span[DataPrefix.Length..]);
+        end.CopyTo(span[(DataPrefix.Length + line.Length)..]);
+        writer.Advance(length);
+    }
 }

@@ -21,57 +21,39 @@ public sealed class TokenCounter
     // one character costs milliseconds, not seconds. Slice borders shift the count by at most a token each.
     private const int SliceLength = 4096;
 
-    public int CountText(string text, string model)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return 0;
-        }
-        var tokenizer = TokenizerFor(model);
-        if (text.Length <= SliceLength)
-        {
-            return tokenizer.CountTokens(text);
-        }
-        var count = 0;
-        for (var start = 0; start < text.Length; start += SliceLength)
-        {
-            count += tokenizer.CountTokens(text.AsSpan(start, Math.Min(SliceLength, text.Length - start)));
-        }
-        return count;
-    }
+    public int CountText(string text, string model) => Count(TokenizerFor(model), text);
 
-    /// <summary>Prompt tokens of a chat request: every message's role, name and text parts, plus formatting overhead.</summary>
+    /// <summary>
+    /// Prompt tokens of a chat request as one-api's <c>CountTokenMessages</c> counts them: per message its role, its
+    /// text (a string, or the <c>text</c> of each content part) and its name, plus formatting overhead. Other fields
+    /// (<c>tool_call_id</c>, <c>tool_calls</c>, <c>refusal</c> …) are not counted.
+    /// </summary>
     public int CountChatPrompt(JsonObject body, string model)
     {
         if (body["messages"] is not JsonArray messages)
         {
             return 0;
         }
+        var tokenizer = TokenizerFor(model);
         var count = 0;
         foreach (var message in messages.OfType<JsonObject>())
         {
-            count += TokensPerMessage;
-            foreach (var (name, value) in message)
+            count += TokensPerMessage + CountString(tokenizer, message["role"]);
+            switch (message["content"])
             {
-                switch (value)
-                {
-                    case JsonValue text when text.TryGetValue(out string? s):
-                        count += CountText(s, model);
-                        if (name == "name")
-                        {
-                            count += TokensPerName;
-                        }
-                        break;
-                    case JsonArray parts when name == "content":
-                        foreach (var part in parts.OfType<JsonObject>())
-                        {
-                            if (part["text"] is JsonValue partText && partText.TryGetValue(out string? t))
-                            {
-                                count += CountText(t, model);
-                            }
-                        }
-                        break;
-                }
+                case JsonValue text:
+                    count += CountString(tokenizer, text);
+                    break;
+                case JsonArray parts:
+                    foreach (var part in parts.OfType<JsonObject>())
+                    {
+                        count += CountString(tokenizer, part["text"]);
+                    }
+                    break;
+            }
+            if (message["name"] is JsonValue name && name.TryGetValue(out string? _))
+            {
+                count += TokensPerName + CountString(tokenizer, name);
             }
         }
         return count + ReplyPrimer;
@@ -84,6 +66,23 @@ public sealed class TokenCounter
         JsonArray items => items.Sum(item => CountInput(item, model)),
         _ => 0,
     };
+
+    private static int CountString(Tokenizer tokenizer, JsonNode? node) =>
+        node is JsonValue value && value.TryGetValue(out string? text) ? Count(tokenizer, text) : 0;
+
+    private static int Count(Tokenizer tokenizer, string text)
+    {
+        if (text.Length <= SliceLength)
+        {
+            return text.Length == 0 ? 0 : tokenizer.CountTokens(text);
+        }
+        var count = 0;
+        for (var start = 0; start < text.Length; start += SliceLength)
+        {
+            count += tokenizer.CountTokens(text.AsSpan(start, Math.Min(SliceLength, text.Length - start)));
+        }
+        return count;
+    }
 
     private Tokenizer TokenizerFor(string model)
     {

@@ -6,7 +6,9 @@ internal static class OpenAIUrls
 {
     /// <summary>
     /// The channel's base URL (or its type's default) joined with the OpenAI path. A base URL that already carries
-    /// a version path (OpenAI-compatible, Gemini's OpenAI endpoint, Novita) gets the path without its <c>/v1</c>.
+    /// a version path (OpenAI-compatible, Gemini's OpenAI endpoint, Novita, a base ending in <c>/v1</c>, a Cloudflare
+    /// AI Gateway URL as in one-api's <c>GetFullRequestURL</c>) gets the path without its <c>/v1</c>. Groq's default
+    /// base <c>https://api.groq.com/openai</c> is not one of them: its endpoint is <c>/openai/v1/chat/completions</c>.
     /// </summary>
     public static string For(UpstreamChannel channel, string path)
     {
@@ -21,5 +23,6 @@ internal static class OpenAIUrls
 
     private static bool HasVersionPath(int type, string baseUrl) =>
         type is ChannelTypes.OpenAICompatible or 51 or 41 ||
-        baseUrl.EndsWith("/v1", StringComparison.Ordinal) || baseUrl.EndsWith("/openai", StringComparison.Ordinal);
+        baseUrl.EndsWith("/v1", StringComparison.Ordinal) ||
+        baseUrl.StartsWith("https://gateway.ai.cloudflare.com", StringComparison.OrdinalIgnoreCase);
 }

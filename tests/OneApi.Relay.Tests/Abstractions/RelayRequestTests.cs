@@ -1,0 +1,92 @@
+using System.Text.Json.Nodes;
+using OneApi.Relay.Abstractions;
+
+namespace OneApi.Relay.Tests.Abstractions;
+
+public sealed class RelayRequestTests
+{
+    [Theory]
+    [InlineData("""{"model":"m","stream":true}""", true)]
+    [InlineData("""{"model":"m","stream":false}""", false)]
+    [InlineData("""{"model":"m"}""", false)]
+    [InlineData("""{"model":"m","stream":"true"}""", false)]
+    [InlineData("""{"model":"m","stream":null}""", false)]
+    public void IsStream_ReadsBooleanStreamField(string json, bool expected)
+    {
+        Assert.Equal(expected, Fixture.Request(json).IsStream);
+    }
+
+    [Theory]
+    [InlineData("""{"model":"m","max_tokens":100}""", 100)]
+    [InlineData("""{"model":"m","max_completion_tokens":200}""", 200)]
+    [InlineData("""{"model":"m","max_tokens":100,"max_completion_tokens":200}""", 100)]
+    [InlineData("""{"model":"m"}""", null)]
+    [InlineData("""{"model":"m","max_tokens":"100"}""", null)]
+    public void MaxTokens_ReadsMaxTokensThenMaxCompletionTokens(string json, int? expected)
+    {
+        Assert.Equal(expected, Fixture.Request(json).MaxTokens);
+    }
+
+    [Fact]
+    public void NewRequest_IsUnchangedWithModelFromBody()
+    {
+        var request = Fixture.Request("""{"model":"gpt-4o"}""");
+
+        Assert.False(request.BodyChanged);
+        Assert.Equal("gpt-4o", request.Model);
+        Assert.Equal("gpt-4o", request.OriginModel);
+    }
+
+    [Fact]
+    public void Edit_AppliesChangeAndMarksBodyChanged()
+    {
+        var request = Fixture.Request("""{"model":"gpt-4o","stream":false}""");
+
+        request.Edit(body => body["stream"] = true);
+
+        Assert.True(request.BodyChanged);
+        Assert.True(request.IsStream);
+    }
+
+    [Fact]
+    public void MapModel_ToOtherModel_ChangesModelAndBodyButKeepsOrigin()
+    {
+        var request = Fixture.Request("""{"model":"gpt-4o"}""");
+
+        request.MapModel("gpt-4o-2024-11-20");
+
+        Assert.True(request.BodyChanged);
+        Assert.Equal("gpt-4o-2024-11-20", request.Model);
+        Assert.Equal("gpt-4o-2024-11-20", (string?)request.Body["model"]);
+        Assert.Equal("gpt-4o", request.OriginModel);
+    }
+
+    [Fact]
+    public void MapModel_ToSameModel_LeavesBodyUnchanged()
+    {
+        var request = Fixture.Request("""{"model":"gpt-4o"}""");
+
+        request.MapModel("gpt-4o");
+
+        Assert.False(request.BodyChanged);
+    }
+
+    [Fact]
+    public void RawBody_IsTheClientBytes()
+    {
+        var request = new RelayRequest(RelayMode.Embeddings, new JsonObject(), "{ }"u8.ToArray(), "m");
+
+        Assert.Equal("{ }"u8.ToArray(), request.RawBody.ToArray());
+        Assert.Equal(RelayMode.Embeddings, request.Mode);
+    }
+
+    [Theory]
+    [InlineData(RelayMode.ChatCompletions, "/v1/chat/completions")]
+    [InlineData(RelayMode.Completions, "/v1/completions")]
+    [InlineData(RelayMode.Embeddings, "/v1/embeddings")]
+    [InlineData(RelayMode.Moderations, "/v1/moderations")]
+    public void ModePath_IsOpenAIPath(RelayMode mode, string path)
+    {
+        Assert.Equal(path, mode.Path());
+    }
+}

@@ -1,0 +1,122 @@
+using System.Text.Json.Nodes;
+using OneApi.Relay.Tokens;
+
+namespace OneApi.Relay.Tests.Tokens;
+
+// Expected counts are tiktoken's (checked with js-tiktoken 1.x, cl100k_base and o200k_base), not this tokenizer's own output.
+public sealed class TokenCounterTests
+{
+    private readonly TokenCounter _counter = new();
+
+    private static JsonObject Chat(string messagesJson) => JsonNode.Parse($$"""{"model":"x","messages":{{messagesJson}}}""")!.AsObject();
+
+    [Theory]
+    [InlineData("gpt-4o")]
+    [InlineData("gpt-4o-mini")]
+    [InlineData("gpt-3.5-turbo")]
+    [InlineData("gpt-4")]
+    [InlineData("some-unknown-model")]
+    public void HelloWorld_IsTwoTokens(string model)
+    {
+        Assert.Equal(2, _counter.CountText("hello world", model));
+        Assert.Equal(2, _counter.CountText("Hello world", model));
+    }
+
+    [Theory]
+    [InlineData("gpt-4o", 6)]
+    [InlineData("gpt-3.5-turbo", 6)]
+    public void CookbookSamples_MatchTiktoken(string model, int expected)
+    {
+        Assert.Equal(expected, _counter.CountText("tiktoken is great!", model));
+        Assert.Equal(expected, _counter.CountText("antidisestablishmentarianism", model));
+    }
+
+    [Theory]
+    [InlineData("gpt-4o", 3)]            // o200k_base
+    [InlineData("gpt-4o-2024-08-06", 3)]
+    [InlineData("chatgpt-4o-latest", 3)]
+    [InlineData("gpt-4.1-mini", 3)]
+    [InlineData("o3-mini", 3)]
+    [InlineData("gpt-3.5-turbo", 6)]     // cl100k_base
+    [InlineData("gpt-4-turbo", 6)]
+    [InlineData("text-embedding-3-small", 6)]
+    public void ChineseText_CountDependsOnModelEncoding(string model, int expected)
+    {
+        Assert.Equal(expected, _counter.CountText("你好，世界", model));
+    }
+
+    [Fact]
+    public void EmptyText_IsZero()
+    {
+        Assert.Equal(0, _counter.CountText("", "gpt-4o"));
+    }
+
+    [Theory]
+    [InlineData("gpt-4o")]
+    [InlineData("gpt-3.5-turbo")]
+    public void ChatPrompt_IsThreePerMessagePlusRoleAndContentPlusThreePrimer(string model)
+    {
+        var body = Chat("""
+            [{"role":"system","content":"You are a helpful assistant."},
+             {"role":"user","content":"Hello, how are you?"}]
+            """);
+
+        // (3 + "system" 1 + 6) + (3 + "user" 1 + 6) + 3
+        Assert.Equal(23, _counter.CountChatPrompt(body, model));
+    }
+
+    [Fact]
+    public void ChatPrompt_WithName_AddsOnePlusNameTokens()
+    {
+        var body = Chat("""[{"role":"user","name":"bob","content":"hello world"}]""");
+
+        // 3 + "user" 1 + "hello world" 2 + (1 + "bob" 1) + 3
+        Assert.Equal(11, _counter.CountChatPrompt(body, "gpt-4o"));
+    }
+
+    [Fact]
+    public void ChatPrompt_ArrayContent_CountsTextParts()
+    {
+        var body = Chat("""
+            [{"role":"user","content":[{"type":"text","text":"hello world"},{"type":"text","text":"What is in this image?"}]}]
+            """);
+
+        // 3 + "user" 1 + 2 + 6 + 3
+        Assert.Equal(15, _counter.CountChatPrompt(body, "gpt-4o"));
+    }
+
+    [Fact]
+    public void ChatPrompt_ToolMessage_CountsRoleAndContentOnly()
+    {
+        // one-api counts a message's role, content and name; tool_call_id and tool_calls are not counted.
+        var body = Chat("""[{"role":"tool","tool_call_id":"call_abc123","content":"It is 22 degrees and sunny."}]""");
+
+        // 3 + "tool" 1 + 8 + 3
+        Assert.Equal(15, _counter.CountChatPrompt(body, "gpt-4o"));
+    }
+
+    [Fact]
+    public void ChatPrompt_NullContent_CountsRoleOnly()
+    {
+        var body = Chat("""
+            [{"role":"assistant","content":null,"tool_calls":[{"id":"call_abc123","type":"function","function":{"name":"f","arguments":"{}"}}]}]
+            """);
+
+        // 3 + "assistant" 1 + 3
+        Assert.Equal(7, _counter.CountChatPrompt(body, "gpt-4o"));
+    }
+
+    [Fact]
+    public void ChatPrompt_NoMessages_IsZero()
+    {
+        Assert.Equal(0, _counter.CountChatPrompt(JsonNode.Parse("""{"model":"gpt-4o"}""")!.AsObject(), "gpt-4o"));
+    }
+
+    [Fact]
+    public void Input_StringOrArray_SumsTexts()
+    {
+        Assert.Equal(2, _counter.CountInput(JsonValue.Create("hello world"), "text-embedding-3-small"));
+        Assert.Equal(8, _counter.CountInput(JsonNode.Parse("""["hello world","tiktoken is great!"]"""), "text-embedding-3-small"));
+        Assert.Equal(0, _counter.CountInput(null, "text-embedding-3-small"));
+    }
+}
