@@ -62,7 +62,25 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
         switch (scenario)
         {
             case "ok":
-                await WriteJsonAsync(response, 200, path?.EndsWith("embeddings", StringComparison.Ordinal) == true ? Embedding : ChatCompletion);
+                await WriteJsonAsync(response, 200, path switch
+                {
+                    "v1/embeddings" => Embedding,
+                    "v1/completions" => TextCompletion,
+                    _ => ChatCompletion,
+                });
+                break;
+            case "malformed":
+                await WriteJsonAsync(response, 200, "<html>upstream proxy error</html>");
+                break;
+            case "reset-mid-stream":
+                context.Response.ContentType = "text/event-stream";
+                foreach (var chunk in StreamChunks(withUsage: true).Take(3))
+                {
+                    await context.Response.WriteAsync($"data: {chunk}\n\n");
+                    await context.Response.Body.FlushAsync();
+                }
+                await Task.Delay(200); // let Kestrel put the chunks on the wire before the reset
+                context.Abort();
                 break;
             case "no-usage":
                 await WriteJsonAsync(response, 200, ChatCompletion.Replace(UsageJson, "\"usage\":null", StringComparison.Ordinal));
@@ -103,6 +121,10 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
 
     private static readonly string ChatCompletion = $$"""
         {"id":"chatcmpl-123","object":"chat.completion","created":1677652288,"model":"gpt-4o-mini","system_fingerprint":"fp_44709d6fcb","choices":[{"index":0,"message":{"role":"assistant","content":"{{ReplyText}}"},"logprobs":null,"finish_reason":"stop"}],{{UsageJson}}}
+        """;
+
+    private static readonly string TextCompletion = """
+        {"id":"cmpl-uqkvlQyYK7bGYrRHQ0eXlWi7","object":"text_completion","created":1589478378,"model":"gpt-3.5-turbo-instruct","system_fingerprint":"fp_44709d6fcb","choices":[{"text":"This is indeed a test","index":0,"logprobs":null,"finish_reason":"length"}],"usage":{"prompt_tokens":5,"completion_tokens":7,"total_tokens":12}}
         """;
 
     private static readonly string Embedding = """
