@@ -10,7 +10,8 @@
 # Counts come from the TRX files that `dotnet test` writes to TestResults/, plus JUnit XML files
 # that the web tests write under web/test-results/ (if none are written, the web test run counts
 # as one test, passed or failed by npm's exit code). Exits non-zero when the build fails, a test
-# fails, or a test host crashes.
+# fails, or a test host crashes or hangs (ONEAPI_TEST_HANG_TIMEOUT, default 15m, of no test output);
+# such a run counts as one failure in the summary line.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
@@ -32,7 +33,8 @@ fi
 rm -rf "$RESULTS"; mkdir -p "$RESULTS"
 log "dotnet test OneApi.slnx -c Release${ONEAPI_TEST_PG_DSN:+ (PostgreSQL tests on)}${ONEAPI_TEST_REDIS:+ (Redis tests on)}"
 dotnet test OneApi.slnx -c Release --nologo \
-  --logger "trx" --logger "console;verbosity=normal" --results-directory "$RESULTS" "$@" 2>&1 \
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$RESULTS" \
+  --blame-hang-timeout "${ONEAPI_TEST_HANG_TIMEOUT:-15m}" --blame-hang-dump-type none "$@" 2>&1 \
   | tee "$RESULTS/dotnet-test.log"
 dotnet_rc=${PIPESTATUS[0]}
 (( dotnet_rc != 0 )) && status=1
@@ -48,9 +50,16 @@ for f in "${trx_files[@]}"; do
   skipped=$(( skipped + $(attr total "$counters") - $(attr executed "$counters") ))
 done
 if (( dotnet_rc != 0 )); then
+  # a build error, a crashed or hung test host: no failed test in the TRX, so count the run itself as one failure
   if grep -q ': error [A-Z]*[0-9]*:' "$RESULTS/dotnet-test.log"; then
-    log "BUILD FAILED:"; grep ': error [A-Z]*[0-9]*:' "$RESULTS/dotnet-test.log" | sort -u | head -n 20 >&2
-  elif (( failed == 0 )); then log "dotnet test exited with $dotnet_rc although no test failed (test host crash?)"; fi
+    log "BUILD FAILED (counted as 1 failure):"
+    grep ': error [A-Z]*[0-9]*:' "$RESULTS/dotnet-test.log" | sort -u | head -n 20 >&2
+    failed=$((failed + 1))
+  elif (( failed == 0 )); then
+    log "dotnet test exited with $dotnet_rc but no test failed: a test host crashed or hung (counted as 1 failure)"
+    grep -E 'Test Run Aborted|inactivity time|crashed|The active test run was aborted' "$RESULTS/dotnet-test.log" | head -n 10 >&2
+    failed=$((failed + 1))
+  fi
 fi
 
 # ---- web tests (browser/unit tests of the console), if any
