@@ -38,6 +38,18 @@ public sealed class RelayRequest
     /// <summary>The query string of the client's URL (e.g. <c>reasoning_format</c>, <c>thinking</c>).</summary>
     public IReadOnlyDictionary<string, string> Query { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The request as the client sent it, before any channel rewrote it: for trying another channel.</summary>
+    public RelayRequest Fresh()
+    {
+        var body = JsonNode.Parse(RawBody.Span) as JsonObject ?? [];
+        var fresh = new RelayRequest(Mode, body, RawBody, OriginModel) { Query = Query };
+        if (!(body["model"] is JsonValue model && model.TryGetValue(out string? named) && named == OriginModel))
+        {
+            fresh.Edit(b => b["model"] = OriginModel);
+        }
+        return fresh;
+    }
+
     /// <summary>Every change to the body goes through here, so pass-through is decided in one place.</summary>
     public void Edit(Action<JsonObject> edit)
     {

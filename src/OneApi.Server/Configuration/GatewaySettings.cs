@@ -20,6 +20,13 @@ public sealed class GatewaySettings
     public long MaxRequestBodyBytes { get; init; } = 32L * 1024 * 1024;
     /// <summary>How often the channel and option snapshots are reloaded from the database (<c>SYNC_FREQUENCY</c>).</summary>
     public TimeSpan SyncFrequency { get; init; } = TimeSpan.FromSeconds(600);
+    /// <summary>A stream that sends nothing for this long is ended (<c>IDLE_TIMEOUT</c>).</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan SuspendFor429 { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan SuspendFor5xx { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan SuspendForAuth { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>How long a stopping server lets requests in flight finish (<c>SHUTDOWN_TIMEOUT</c>).</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     public static GatewaySettings From(IConfiguration config)
     {
@@ -37,6 +44,11 @@ public sealed class GatewaySettings
             EnforceIncludeUsage = reader.Bool("ENFORCE_INCLUDE_USAGE", false),
             MaxRequestBodyBytes = reader.Int("MAX_REQUEST_BODY_MB", 32, min: 1, max: 2048) * 1024L * 1024L,
             SyncFrequency = TimeSpan.FromSeconds(reader.Int("SYNC_FREQUENCY", 600, min: 1)),
+            IdleTimeout = TimeSpan.FromSeconds(reader.Int("IDLE_TIMEOUT", 30, min: 1)),
+            SuspendFor429 = TimeSpan.FromSeconds(reader.Int("CHANNEL_SUSPEND_SECONDS_FOR_429", 60, min: 0)),
+            SuspendFor5xx = TimeSpan.FromSeconds(reader.Int("CHANNEL_SUSPEND_SECONDS_FOR_5XX", 30, min: 0)),
+            SuspendForAuth = TimeSpan.FromSeconds(reader.Int("CHANNEL_SUSPEND_SECONDS_FOR_AUTH", 60, min: 0)),
+            ShutdownTimeout = TimeSpan.FromSeconds(reader.Int("SHUTDOWN_TIMEOUT", 30, min: 0)),
         };
     }
 

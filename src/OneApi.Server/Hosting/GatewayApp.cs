@@ -51,7 +51,9 @@ public static class GatewayApp
 
         services.AddSingleton<OptionStore>();
         services.AddSingleton<RoutingTableStore>();
-        services.AddSingleton(new ChannelSelector(Random.Shared));
+        services.AddSingleton<ChannelSuspensions>();
+        services.AddSingleton<ChannelAutoDisabler>();
+        services.AddSingleton(sp => new ChannelSelector(Random.Shared, sp.GetRequiredService<ChannelSuspensions>()));
         services.AddSingleton<SessionCookie>();
         services.AddSingleton<RelayKeyAuthenticator>();
         services.AddSingleton<QuotaReservations>();

@@ -21,6 +21,8 @@ public sealed partial class RelayPipeline(
     RelayKeyAuthenticator authenticator,
     RoutingTableStore routing,
     ChannelSelector selector,
+    ChannelSuspensions suspensions,
+    ChannelAutoDisabler disabler,
     AdaptorRegistry adaptors,
     OptionStore options,
     TokenCounter tokenCounter,
@@ -56,46 +58,101 @@ public sealed partial class RelayPipeline(
             await WriteErrorAsync(context, channelError!);
             return;
         }
-        var adaptor = adaptors.For(channel.Upstream.Type);
-        if (adaptor is null || !adaptor.Supports(mode))
-        {
-            await WriteErrorAsync(context, RelayError.NotImplemented());
-            return;
-        }
-        var systemPromptReset = PrepareForChannel(request, channel);
 
         var runtime = options.Current;
-        var price = PriceQuote.For(runtime, request.Model, channel.Upstream.Type, channel.Groups);
         var promptTokens = CountPromptTokens(request);
+        var firstPrice = PriceQuote.For(runtime, MappedModel(request, channel), channel.Upstream.Type, channel.Groups);
         var (reserved, quotaError) = await reservations.ReserveAsync(
-            caller, price.PreConsumption(runtime.PreConsumedQuota, promptTokens, request.MaxTokens), aborted);
+            caller, firstPrice.PreConsumption(runtime.PreConsumedQuota, promptTokens, request.MaxTokens), aborted);
         if (quotaError is not null)
         {
             await WriteErrorAsync(context, quotaError);
             return;
         }
 
-        var bill = new Bill(caller, channel, request, price, reserved, promptTokens, systemPromptReset, context.RequestId(), started);
-        using var upstreamRequest = adaptor.BuildRequest(request, channel.Upstream);
-        var (response, sendError) = await upstream.SendAsync(upstreamRequest, settings.RelayTimeout, aborted);
-        using (response)
+        // Failover: another channel is tried only while nothing has reached the client, and the reservation is
+        // settled or refunded exactly once whatever happens.
+        var tried = new HashSet<int>();
+        var retriesLeft = caller.PinnedChannelId is null ? runtime.RetryTimes : 0;
+        while (true)
         {
-            if (response is null || !response.IsSuccessStatusCode)
+            tried.Add(channel.Id);
+            var attempt = tried.Count == 1 ? request : request.Fresh();
+            var systemPromptReset = PrepareForChannel(attempt, channel);
+            var price = tried.Count == 1 ? firstPrice : PriceQuote.For(runtime, attempt.Model, channel.Upstream.Type, channel.Groups);
+            var bill = new Bill(caller, channel, attempt, price, reserved, promptTokens, systemPromptReset, context.RequestId(), started);
+            var error = await AttemptAsync(context, bill);
+            if (error is null)
             {
-                var error = sendError ?? adaptor.ReadError((int)response!.StatusCode, await UpstreamCall.ReadErrorBodyAsync(response, aborted));
+                return;
+            }
+            await RecordFailureAsync(channel, error);
+            var next = retriesLeft-- > 0 && IsWorthRetrying(error)
+                ? selector.Select(routing.Current, caller.Group, request.OriginModel, tried, skipTopTier: true)
+                : null;
+            if (next is null)
+            {
                 await reservations.RefundAsync(caller, reserved);
-                LogUpstreamFailure(logger, channel.Id, error.StatusCode, error.Message);
                 await WriteErrorAsync(context, error);
                 return;
             }
-            if (request.IsStream)
+            LogRetry(logger, channel.Id, next.Id, error.StatusCode);
+            channel = next;
+        }
+    }
+
+    /// <summary>
+    /// One call to one channel. Returns null once an answer has been passed on and billed (a stream that broke off
+    /// after its first byte included), or the error that kept anything from reaching the client.
+    /// </summary>
+    private async Task<RelayError?> AttemptAsync(HttpContext context, Bill bill)
+    {
+        var adaptor = adaptors.For(bill.Channel.Upstream.Type);
+        if (adaptor is null || !adaptor.Supports(bill.Request.Mode))
+        {
+            return RelayError.NotImplemented();
+        }
+        var aborted = context.RequestAborted;
+        using var upstreamRequest = adaptor.BuildRequest(bill.Request, bill.Channel.Upstream);
+        var (response, sendError) = await upstream.SendAsync(upstreamRequest, settings.RelayTimeout, aborted);
+        using (response)
+        {
+            if (response is null)
+            {
+                return sendError;
+            }
+            if (!response.IsSuccessStatusCode)
+            {
+                return adaptor.ReadError((int)response.StatusCode, await UpstreamCall.ReadErrorBodyAsync(response, aborted));
+            }
+            if (bill.Request.IsStream)
             {
                 await RelayStreamAsync(context, adaptor, response, bill);
+                return null;
             }
-            else
-            {
-                await RelayAnswerAsync(context, adaptor, response, bill);
-            }
+            return await RelayAnswerAsync(context, adaptor, response, bill);
+        }
+    }
+
+    private static bool IsWorthRetrying(RelayError error) => error.Kind switch
+    {
+        RelayErrorKind.UpstreamUnreachable or RelayErrorKind.UpstreamTimeout or RelayErrorKind.UpstreamMalformed => true,
+        RelayErrorKind.UpstreamStatus => error.StatusCode is 429 or 401 or 403 or >= 500,
+        _ => false,
+    };
+
+    /// <summary>Benches the channel for a while, and takes it out of rotation when the error says the account is unusable.</summary>
+    private async Task RecordFailureAsync(ChannelRoute channel, RelayError error)
+    {
+        if (error.Kind == RelayErrorKind.ClientDisconnected)
+        {
+            return;
+        }
+        LogUpstreamFailure(logger, channel.Id, error.StatusCode, error.Message);
+        suspensions.Record(channel.Id, error);
+        if (options.Current.GetBool("AutomaticDisableChannelEnabled") && ChannelDisablePolicy.ShouldDisable(error))
+        {
+            await disabler.DisableAsync(channel.Id, $"status {error.StatusCode}: {error.Message}");
         }
     }
 
@@ -149,10 +206,7 @@ public sealed partial class RelayPipeline(
     /// <summary>Applies the channel's model mapping and system prompt, and forces usage into streams when configured.</summary>
     private bool PrepareForChannel(RelayRequest request, ChannelRoute channel)
     {
-        if (channel.ModelMapping.TryGetValue(request.OriginModel, out var mapped))
-        {
-            request.MapModel(mapped);
-        }
+        request.MapModel(MappedModel(request, channel));
         if (request.IsStream && settings.EnforceIncludeUsage && request.Mode is RelayMode.ChatCompletions or RelayMode.Completions)
         {
             request.Edit(body => body["stream_options"] = new JsonObject { ["include_usage"] = true });
@@ -176,6 +230,9 @@ public sealed partial class RelayPipeline(
         return true;
     }
 
+    private static string MappedModel(RelayRequest request, ChannelRoute channel) =>
+        channel.ModelMapping.TryGetValue(request.OriginModel, out var mapped) ? mapped : request.OriginModel;
+
     private int CountPromptTokens(RelayRequest request) => request.Mode switch
     {
         RelayMode.ChatCompletions => tokenCounter.CountChatPrompt(request.Body, request.Model),
@@ -183,24 +240,35 @@ public sealed partial class RelayPipeline(
         _ => tokenCounter.CountInput(request.Body["input"], request.Model),
     };
 
-    private async Task RelayAnswerAsync(HttpContext context, IChannelAdaptor adaptor, HttpResponseMessage response, Bill bill)
+    private async Task<RelayError?> RelayAnswerAsync(HttpContext context, IChannelAdaptor adaptor, HttpResponseMessage response, Bill bill)
     {
         UpstreamAnswer answer;
-        try
+        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted))
         {
-            answer = await adaptor.ReadAnswerAsync(response, bill.Request, context.RequestAborted);
-        }
-        catch (Exception e) when (e is IOException or HttpRequestException or OperationCanceledException)
-        {
-            await reservations.RefundAsync(bill.Caller, bill.Reserved);
-            await WriteErrorAsync(context, context.RequestAborted.IsCancellationRequested ? UpstreamCall.ClientGone : RelayError.UpstreamUnreachable("the answer was cut off"));
-            return;
+            if (settings.RelayTimeout is { } timeout)
+            {
+                deadline.CancelAfter(timeout);
+            }
+            try
+            {
+                answer = await adaptor.ReadAnswerAsync(response, bill.Request, deadline.Token);
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                return UpstreamCall.ClientGone;
+            }
+            catch (OperationCanceledException)
+            {
+                return RelayError.UpstreamTimeout();
+            }
+            catch (Exception e) when (e is IOException or HttpRequestException)
+            {
+                return RelayError.UpstreamUnreachable("the answer was cut off");
+            }
         }
         if (answer.Error is not null)
         {
-            await reservations.RefundAsync(bill.Caller, bill.Reserved);
-            await WriteErrorAsync(context, answer.Error);
-            return;
+            return answer.Error;
         }
         var usage = answer.Usage is { TotalTokens: > 0 } reported
             ? Reconcile(reported, bill.PromptTokens)
@@ -209,6 +277,7 @@ public sealed partial class RelayPipeline(
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
         await context.Response.Body.WriteAsync(answer.Body, context.RequestAborted);
+        return null;
     }
 
     /// <summary>
@@ -227,11 +296,15 @@ public sealed partial class RelayPipeline(
         Usage? reported = null;
         var clientGone = false;
         var aborted = context.RequestAborted;
+        // Restarted on every event: an upstream that goes quiet for IDLE_TIMEOUT ends the stream, not the client's patience.
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        idle.CancelAfter(settings.IdleTimeout);
         try
         {
-            await using var upstreamBody = await response.Content.ReadAsStreamAsync(aborted);
-            await foreach (var frame in adaptor.ReadStreamAsync(upstreamBody, bill.Request, aborted))
+            await using var upstreamBody = await response.Content.ReadAsStreamAsync(idle.Token);
+            await foreach (var frame in adaptor.ReadStreamAsync(upstreamBody, bill.Request, idle.Token))
             {
+                idle.CancelAfter(settings.IdleTimeout);
                 if (!frame.Data.IsEmpty)
                 {
                     var flush = await SseWriter.WriteEventAsync(http.BodyWriter, frame.Data.Span, aborted);
@@ -253,6 +326,10 @@ public sealed partial class RelayPipeline(
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
             clientGone = true;
+        }
+        catch (OperationCanceledException)
+        {
+            LogStreamIdle(logger, bill.Channel.Id, settings.IdleTimeout.TotalSeconds);
         }
         catch (Exception e) when (e is IOException or HttpRequestException)
         {
@@ -308,4 +385,10 @@ public sealed partial class RelayPipeline(
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "stream from channel {ChannelId} broke off: {Message}")]
     private static partial void LogStreamBroken(ILogger logger, int channelId, string message);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "stream from channel {ChannelId} sent nothing for {Seconds} s; ended it")]
+    private static partial void LogStreamIdle(ILogger logger, int channelId, double seconds);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "channel {ChannelId} failed with {Status}; retrying on channel {NextChannelId}")]
+    private static partial void LogRetry(ILogger logger, int channelId, int nextChannelId, int status);
 }
