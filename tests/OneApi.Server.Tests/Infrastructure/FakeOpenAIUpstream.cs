@@ -72,6 +72,15 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
             case "malformed":
                 await WriteJsonAsync(response, 200, "<html>upstream proxy error</html>");
                 break;
+            case "stall-stream":
+                context.Response.ContentType = "text/event-stream";
+                foreach (var chunk in StreamChunks(withUsage: true).Take(3))
+                {
+                    await context.Response.WriteAsync($"data: {chunk}\n\n");
+                    await context.Response.Body.FlushAsync();
+                }
+                await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted).ContinueWith(_ => { });
+                break;
             case "reset-mid-stream":
                 context.Response.ContentType = "text/event-stream";
                 foreach (var chunk in StreamChunks(withUsage: true).Take(3))

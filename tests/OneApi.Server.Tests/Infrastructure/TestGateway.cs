@@ -167,6 +167,24 @@ public sealed class TestGateway : IAsyncDisposable
         return await db.Channels.Where(c => c.Group == group).Select(c => c.Id).MaxAsync();
     }
 
+    /// <summary>Stores an option as root would and makes the running gateway use it at once.</summary>
+    public async Task SetOptionAsync(string key, string value)
+    {
+        await using (var db = await DbAsync())
+        {
+            if (await db.Options.AsTracking().FirstOrDefaultAsync(o => o.Key == key) is { } option)
+            {
+                option.Value = value;
+            }
+            else
+            {
+                db.Options.Add(new Option { Key = key, Value = value });
+            }
+            await db.SaveChangesAsync();
+        }
+        await Services.GetRequiredService<OneApi.Server.Options.OptionStore>().ReloadAsync(CancellationToken.None);
+    }
+
     public async ValueTask DisposeAsync()
     {
         Admin.Dispose();
