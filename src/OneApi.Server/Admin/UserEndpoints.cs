@@ -12,7 +12,7 @@ public static class UserEndpoints
     public static void MapUserEndpoints(this IEndpointRouteBuilder app)
     {
         var user = app.MapGroup("/api/user");
-        user.MapPost("/login", Login);
+        user.MapPost("/login", Login).RequireRateLimiting(Hosting.RateLimits.Critical);
         user.MapGet("/logout", Logout);
         user.MapGet("/self", GetSelf).RequireRole(UserRole.Common);
         user.MapGet("/token", RotateAccessToken).RequireRole(UserRole.Common);

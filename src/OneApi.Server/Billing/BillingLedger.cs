@@ -91,8 +91,9 @@ public sealed partial class BillingLedger(
         foreach (var token in batch.Select(p => p.Settlement).Where(s => !s.TokenUnlimited && s.Delta != 0)
                      .GroupBy(s => s.TokenId, (id, items) => (Id: id, Delta: items.Sum(s => s.Delta))))
         {
+            // A charge beyond what is left stops at zero: balances never go negative, whatever raced them.
             await db.Tokens.Where(t => t.Id == token.Id).ExecuteUpdateAsync(s => s
-                .SetProperty(t => t.RemainQuota, t => t.RemainQuota - token.Delta)
+                .SetProperty(t => t.RemainQuota, t => t.RemainQuota - token.Delta < 0 ? 0 : t.RemainQuota - token.Delta)
                 .SetProperty(t => t.UsedQuota, t => t.UsedQuota + token.Delta)
                 .SetProperty(t => t.AccessedTime, now));
         }
@@ -100,7 +101,7 @@ public sealed partial class BillingLedger(
                      .GroupBy(s => s.UserId, (id, items) => (Id: id, Delta: items.Sum(s => s.Delta), Used: items.Sum(s => s.Quota), Count: items.Count())))
         {
             await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s
-                .SetProperty(u => u.Quota, u => u.Quota - user.Delta)
+                .SetProperty(u => u.Quota, u => u.Quota - user.Delta < 0 ? 0 : u.Quota - user.Delta)
                 .SetProperty(u => u.UsedQuota, u => u.UsedQuota + user.Used)
                 .SetProperty(u => u.RequestCount, u => u.RequestCount + user.Count));
         }

@@ -25,6 +25,14 @@ public sealed class GatewaySettings
     public TimeSpan SuspendFor429 { get; init; } = TimeSpan.FromSeconds(60);
     public TimeSpan SuspendFor5xx { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan SuspendForAuth { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>Requests per IP per 180 s to <c>/api</c> (<c>GLOBAL_API_RATE_LIMIT</c>).</summary>
+    public int ApiRateLimit { get; init; } = 480;
+    /// <summary>Requests per IP per 180 s to the web console (<c>GLOBAL_WEB_RATE_LIMIT</c>).</summary>
+    public int WebRateLimit { get; init; } = 240;
+    /// <summary>Login, registration and password-reset attempts per IP per 20 minutes (<c>CRITICAL_RATE_LIMIT</c>).</summary>
+    public int CriticalRateLimit { get; init; } = 20;
+    /// <summary>Relay requests per key per 180 s (<c>GLOBAL_RELAY_RATE_LIMIT</c>); 0 means no limit.</summary>
+    public int RelayRateLimit { get; init; }
     /// <summary>How long a stopping server lets requests in flight finish (<c>SHUTDOWN_TIMEOUT</c>).</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -49,6 +57,10 @@ public sealed class GatewaySettings
             SuspendFor5xx = TimeSpan.FromSeconds(reader.Int("CHANNEL_SUSPEND_SECONDS_FOR_5XX", 30, min: 0)),
             SuspendForAuth = TimeSpan.FromSeconds(reader.Int("CHANNEL_SUSPEND_SECONDS_FOR_AUTH", 60, min: 0)),
             ShutdownTimeout = TimeSpan.FromSeconds(reader.Int("SHUTDOWN_TIMEOUT", 30, min: 0)),
+            ApiRateLimit = reader.Int("GLOBAL_API_RATE_LIMIT", 480, min: 1),
+            WebRateLimit = reader.Int("GLOBAL_WEB_RATE_LIMIT", 240, min: 1),
+            CriticalRateLimit = reader.Int("CRITICAL_RATE_LIMIT", 20, min: 1),
+            RelayRateLimit = reader.Int("GLOBAL_RELAY_RATE_LIMIT", 0, min: 0),
         };
     }
 

@@ -45,6 +45,8 @@ public static class GatewayApp
             json.SerializerOptions.TypeInfoResolverChain.Add(new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver());
         });
         services.AddSingleton(settings);
+        services.AddOneApiRateLimits(settings);
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.ShutdownTimeout);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new StartInfo("v0.1.0-dotnet", DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
         services.AddOneApiData(settings.Database);
@@ -78,6 +80,7 @@ public static class GatewayApp
 
         var app = builder.Build();
         app.UseRequestIds();
+        app.UseRateLimiter();
         app.MapStatusEndpoints();
         app.MapUserEndpoints();
         app.MapChannelEndpoints();

@@ -64,6 +64,9 @@ public sealed class TestGateway : IAsyncDisposable
             ["PORT"] = "0",
             ["INITIAL_ROOT_ACCESS_TOKEN"] = RootAccessToken,
             ["SESSION_SECRET"] = "test-session-secret",
+            // Every test calls from 127.0.0.1: one-api's per-IP limits would throttle the suite itself.
+            ["GLOBAL_API_RATE_LIMIT"] = "1000000",
+            ["CRITICAL_RATE_LIMIT"] = "1000000",
         };
         Func<Task> drop;
         if (database == "postgres")

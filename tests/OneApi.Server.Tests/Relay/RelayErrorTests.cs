@@ -50,15 +50,22 @@ public sealed class RelayErrorTests(RelayErrorTests.Pool pool) : IClassFixture<R
     }
 
     [Fact]
-    public async Task BodyOverTheLimit_Is413()
+    public async Task BodyOverTheLimit_Is413WithoutReadingIt()
     {
         var gateway = await pool.GetAsync("sqlite");
         var account = await gateway.CreateAccountAsync();
-        var huge = ChatBody.Replace("hi", new string('a', 2 * 1024 * 1024), StringComparison.Ordinal);
+        // Announce 2 MiB against the 1 MiB limit and send only the start: the answer must not wait for the rest.
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, new Uri(gateway.BaseUrl).Port);
+        await using var stream = tcp.GetStream();
+        var head = $"POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {account.Key}\r\n" +
+                   $"Content-Type: application/json\r\nContent-Length: {2 * 1024 * 1024}\r\n\r\n{{\"model\":\"gpt-4o-mini\",";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
 
-        var (status, _, _) = await PostAsync(gateway, "Bearer " + account.Key, huge);
+        using var reader = new StreamReader(stream);
+        var statusLine = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10));
 
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
+        Assert.StartsWith("HTTP/1.1 413", statusLine, StringComparison.Ordinal);
     }
 
     [Fact]

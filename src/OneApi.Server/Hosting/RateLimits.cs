@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using OneApi.Relay.Abstractions;
+using OneApi.Relay.OpenAI;
+using OneApi.Server.Configuration;
+using OneApi.Server.Relay;
+
+namespace OneApi.Server.Hosting;
+
+/// <summary>
+/// one-api's limits: <c>/api</c> and the console per client IP over 180 s, login/registration/reset per IP over
+/// 20 minutes, and optionally relay calls per key. A refused request gets 429 and <c>Retry-After</c>.
+/// Counted per node, in memory.
+/// </summary>
+public static class RateLimits
+{
+    public const string Critical = "critical";
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(180);
+    private static readonly TimeSpan CriticalWindow = TimeSpan.FromMinutes(20);
+
+    public static IServiceCollection AddOneApiRateLimits(this IServiceCollection services, GatewaySettings settings) =>
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => Partition(context, settings));
+            limiter.AddPolicy(Critical, context => FixedWindow("critical:" + ClientIp(context), settings.CriticalRateLimit, CriticalWindow));
+            limiter.OnRejected = RejectAsync;
+        });
+
+    private static RateLimitPartition<string> Partition(HttpContext context, GatewaySettings settings)
+    {
+        var path = context.Request.Path;
+        if (path.StartsWithSegments("/v1"))
+        {
+            var key = context.Request.Headers.Authorization.ToString();
+            return settings.RelayRateLimit <= 0 || key.Length == 0
+                ? RateLimitPartition.GetNoLimiter("relay")
+                : FixedWindow("relay:" + key, settings.RelayRateLimit, Window);
+        }
+        return path.StartsWithSegments("/api") || path.StartsWithSegments("/dashboard")
+            ? FixedWindow("api:" + ClientIp(context), settings.ApiRateLimit, Window)
+            : FixedWindow("web:" + ClientIp(context), settings.WebRateLimit, Window);
+    }
+
+    private static RateLimitPartition<string> FixedWindow(string key, int permits, TimeSpan window) =>
+        RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = permits,
+            Window = window,
+            QueueLimit = 0,
+        });
+
+    private static string ClientIp(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
+    {
+        var response = rejected.HttpContext.Response;
+        response.StatusCode = StatusCodes.Status429TooManyRequests;
+        var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : Window;
+        response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        response.ContentType = "application/json";
+        var error = new RelayError(RelayErrorKind.InvalidRequest, 429, "too many requests, please slow down", "rate_limit_error", "rate_limit_exceeded");
+        await response.Body.WriteAsync(OpenAIError.Serialize(error, rejected.HttpContext.RequestId()), cancellationToken);
+    }
+}
