@@ -10,7 +10,7 @@ namespace OneApi.Server.Auth;
 /// one-api's <c>TokenAuth</c>: reads the relay key from <c>Authorization</c> (<c>Bearer</c>, <c>sk-</c> and
 /// <c>laisky-</c> prefixes), checks the token and its user, and the admin-only channel pin <c>sk-KEY-&lt;channelId&gt;</c>.
 /// </summary>
-public sealed class RelayKeyAuthenticator(IDbContextFactory<OneApiDbContext> databases, TimeProvider time)
+public sealed class RelayKeyAuthenticator(IDbContextFactory<OneApiDbContext> databases, AccountCache cache, TimeProvider time)
 {
     public async Task<(RelayCaller? Caller, RelayError? Error)> AuthenticateAsync(HttpContext context, CancellationToken cancellationToken)
     {
@@ -20,16 +20,18 @@ public sealed class RelayKeyAuthenticator(IDbContextFactory<OneApiDbContext> dat
             return (null, RelayError.Unauthorized("no token provided"));
         }
 
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var row = await db.Tokens.Where(t => t.Key == key)
-            .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new { Token = t, User = u })
-            .FirstOrDefaultAsync(cancellationToken);
-        if (row is null)
+        if (!cache.TryGet(key, out var token, out var user))
         {
-            return (null, RelayError.Unauthorized("invalid token"));
+            await using var db = await databases.CreateDbContextAsync(cancellationToken);
+            var row = await TokenWithUser(db, key).FirstOrDefaultAsync(cancellationToken);
+            if (row is null)
+            {
+                return (null, RelayError.Unauthorized("invalid token"));
+            }
+            (token, user) = (row.Token, row.User);
+            cache.Put(key, token, user);
         }
-        var (token, user) = (row.Token, row.User);
-        if (await CheckTokenAsync(db, token, cancellationToken) is { } tokenError)
+        if (await CheckTokenAsync(token, cancellationToken) is { } tokenError)
         {
             return (null, tokenError);
         }
@@ -82,7 +84,12 @@ public sealed class RelayKeyAuthenticator(IDbContextFactory<OneApiDbContext> dat
         return (parts[0], parts.Length > 1 ? parts[1] : null);
     }
 
-    private async Task<RelayError?> CheckTokenAsync(OneApiDbContext db, Token token, CancellationToken cancellationToken)
+    private static IQueryable<TokenAndUser> TokenWithUser(OneApiDbContext db, string key) =>
+        db.Tokens.Where(t => t.Key == key).Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new TokenAndUser(t, u));
+
+    private sealed record TokenAndUser(Token Token, User User);
+
+    private async Task<RelayError?> CheckTokenAsync(Token token, CancellationToken cancellationToken)
     {
         switch (token.Status)
         {
@@ -95,20 +102,24 @@ public sealed class RelayKeyAuthenticator(IDbContextFactory<OneApiDbContext> dat
         }
         if (token.ExpiredTime != -1 && token.ExpiredTime < time.GetUtcNow().ToUnixTimeSeconds())
         {
-            await MarkAsync(db, token.Id, TokenStatus.Expired, cancellationToken);
+            await MarkAsync(token, TokenStatus.Expired, cancellationToken);
             return RelayError.Unauthorized("the token has expired");
         }
         if (!token.UnlimitedQuota && token.RemainQuota <= 0)
         {
-            await MarkAsync(db, token.Id, TokenStatus.Exhausted, cancellationToken);
+            await MarkAsync(token, TokenStatus.Exhausted, cancellationToken);
             return RelayError.Unauthorized($"token {token.Name} (#{token.Id}) quota has been used up");
         }
         return null;
     }
 
-    private static Task<int> MarkAsync(OneApiDbContext db, int tokenId, int status, CancellationToken cancellationToken) =>
-        db.Tokens.Where(t => t.Id == tokenId && t.Status == TokenStatus.Enabled)
+    private async Task MarkAsync(Token token, int status, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await db.Tokens.Where(t => t.Id == token.Id && t.Status == TokenStatus.Enabled)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, status), cancellationToken);
+        cache.Clear();
+    }
 
     public static bool AddressAllowed(IPAddress? address, string subnets)
     {

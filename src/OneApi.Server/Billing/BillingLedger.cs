@@ -1,7 +1,8 @@
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using OneApi.Data;
-using OneApi.Data.Entities;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 using OneApi.Server.Options;
 
 namespace OneApi.Server.Billing;
@@ -84,72 +85,34 @@ public sealed partial class BillingLedger(
     private async Task WriteAsync(List<PendingSettlement> batch)
     {
         var now = time.GetUtcNow().ToUnixTimeSeconds();
-        var logConsume = options.Current.LogConsumeEnabled;
+        var settlements = batch.Select(p => p.Settlement).ToList();
         await using var db = await databases.CreateDbContextAsync();
+        await db.Database.OpenConnectionAsync();
         await using var transaction = await db.Database.BeginTransactionAsync();
+        var sql = new LedgerSql(db.Database.GetDbConnection(), transaction.GetDbTransaction(), db.GetService<ISqlGenerationHelper>());
 
-        foreach (var token in batch.Select(p => p.Settlement).Where(s => !s.TokenUnlimited && s.Delta != 0)
+        foreach (var token in settlements.Where(s => !s.TokenUnlimited && s.Delta != 0)
                      .GroupBy(s => s.TokenId, (id, items) => (Id: id, Delta: items.Sum(s => s.Delta))))
         {
-            // A charge beyond what is left stops at zero: balances never go negative, whatever raced them.
-            await db.Tokens.Where(t => t.Id == token.Id).ExecuteUpdateAsync(s => s
-                .SetProperty(t => t.RemainQuota, t => t.RemainQuota - token.Delta < 0 ? 0 : t.RemainQuota - token.Delta)
-                .SetProperty(t => t.UsedQuota, t => t.UsedQuota + token.Delta)
-                .SetProperty(t => t.AccessedTime, now));
+            await sql.ChargeTokenAsync(token.Id, token.Delta, now);
         }
-        foreach (var user in batch.Select(p => p.Settlement)
-                     .GroupBy(s => s.UserId, (id, items) => (Id: id, Delta: items.Sum(s => s.Delta), Used: items.Sum(s => s.Quota), Count: items.Count())))
+        foreach (var user in settlements.GroupBy(s => s.UserId,
+                     (id, items) => (Id: id, Delta: items.Sum(s => s.Delta), Used: items.Sum(s => s.Quota), Count: items.Count())))
         {
-            await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s
-                .SetProperty(u => u.Quota, u => u.Quota - user.Delta < 0 ? 0 : u.Quota - user.Delta)
-                .SetProperty(u => u.UsedQuota, u => u.UsedQuota + user.Used)
-                .SetProperty(u => u.RequestCount, u => u.RequestCount + user.Count));
+            await sql.ChargeUserAsync(user.Id, user.Delta, user.Used, user.Count);
         }
-        foreach (var channel in batch.Select(p => p.Settlement).Where(s => s.Quota != 0)
+        foreach (var channel in settlements.Where(s => s.Quota != 0)
                      .GroupBy(s => s.ChannelId, (id, items) => (Id: id, Used: items.Sum(s => s.Quota))))
         {
-            await db.Channels.Where(c => c.Id == channel.Id).ExecuteUpdateAsync(s => s
-                .SetProperty(c => c.UsedQuota, c => c.UsedQuota + channel.Used));
+            await sql.AddChannelUsageAsync(channel.Id, channel.Used);
         }
-        foreach (var settlement in batch.Select(p => p.Settlement))
+        if (options.Current.LogConsumeEnabled)
         {
-            if (logConsume)
-            {
-                db.Logs.Add(ConsumeLog(settlement, now));
-            }
-            if (settlement.Quota != 0)
-            {
-                db.UserRequestCosts.Add(new UserRequestCost
-                {
-                    CreatedTime = now,
-                    UserId = settlement.UserId,
-                    RequestId = settlement.RequestId,
-                    Quota = settlement.Quota,
-                });
-            }
+            await sql.InsertLogsAsync(settlements, now);
         }
-        await db.SaveChangesAsync();
+        await sql.InsertRequestCostsAsync(settlements.Where(s => s.Quota != 0).ToList(), now);
         await transaction.CommitAsync();
     }
-
-    private static Log ConsumeLog(Settlement s, long now) => new()
-    {
-        UserId = s.UserId,
-        CreatedAt = now,
-        Type = LogType.Consume,
-        Content = s.LogContent,
-        Username = s.Username,
-        TokenName = s.TokenName,
-        ModelName = s.ModelName,
-        Quota = (int)Math.Clamp(s.Quota, int.MinValue, int.MaxValue),
-        PromptTokens = s.PromptTokens,
-        CompletionTokens = s.CompletionTokens,
-        ChannelId = s.ChannelId,
-        RequestId = s.RequestId,
-        ElapsedTime = s.ElapsedMs,
-        IsStream = s.IsStream,
-        SystemPromptReset = s.SystemPromptReset,
-    };
 
     private sealed record PendingSettlement(Settlement Settlement, TaskCompletionSource Committed);
 

@@ -33,6 +33,8 @@ public sealed class GatewaySettings
     public int CriticalRateLimit { get; init; } = 20;
     /// <summary>Relay requests per key per 180 s (<c>GLOBAL_RELAY_RATE_LIMIT</c>); 0 means no limit.</summary>
     public int RelayRateLimit { get; init; }
+    /// <summary>How long a relay key's token and user rows are reused before being read again (<c>TOKEN_CACHE_SECONDS</c>).</summary>
+    public TimeSpan TokenCacheTime { get; init; } = TimeSpan.FromSeconds(1);
     /// <summary>How long a stopping server lets requests in flight finish (<c>SHUTDOWN_TIMEOUT</c>).</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -57,6 +59,7 @@ public sealed class GatewaySettings
             SuspendFor5xx = TimeSpan.FromSeconds(reader.Int("CHANNEL_SUSPEND_SECONDS_FOR_5XX", 30, min: 0)),
             SuspendForAuth = TimeSpan.FromSeconds(reader.Int("CHANNEL_SUSPEND_SECONDS_FOR_AUTH", 60, min: 0)),
             ShutdownTimeout = TimeSpan.FromSeconds(reader.Int("SHUTDOWN_TIMEOUT", 30, min: 0)),
+            TokenCacheTime = TimeSpan.FromSeconds(reader.Int("TOKEN_CACHE_SECONDS", 1, min: 0)),
             ApiRateLimit = reader.Int("GLOBAL_API_RATE_LIMIT", 480, min: 1),
             WebRateLimit = reader.Int("GLOBAL_WEB_RATE_LIMIT", 240, min: 1),
             CriticalRateLimit = reader.Int("CRITICAL_RATE_LIMIT", 20, min: 1),

@@ -57,6 +57,7 @@ public static class GatewayApp
         services.AddSingleton<ChannelAutoDisabler>();
         services.AddSingleton(sp => new ChannelSelector(Random.Shared, sp.GetRequiredService<ChannelSuspensions>()));
         services.AddSingleton<SessionCookie>();
+        services.AddSingleton<AccountCache>();
         services.AddSingleton<RelayKeyAuthenticator>();
         services.AddSingleton<QuotaReservations>();
         services.AddSingleton<BillingLedger>();
@@ -76,11 +77,13 @@ public static class GatewayApp
                 ConnectTimeout = TimeSpan.FromSeconds(30),
                 MaxConnectionsPerServer = int.MaxValue,
             })
-            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers(); // per-request logging scopes cost more than the relay's own work
 
         var app = builder.Build();
         app.UseRequestIds();
         app.UseRateLimiter();
+        app.UseAccountCacheReset();
         app.MapStatusEndpoints();
         app.MapUserEndpoints();
         app.MapChannelEndpoints();

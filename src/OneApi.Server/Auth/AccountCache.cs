@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+using OneApi.Data.Entities;
+using OneApi.Server.Configuration;
+
+namespace OneApi.Server.Auth;
+
+/// <summary>
+/// Relay keys and their users as last read, kept for <c>TOKEN_CACHE_SECONDS</c> so a busy key costs one query a
+/// second instead of one per request. Quota is still taken atomically in the database; the cached figures only
+/// decide one-api's "trust" shortcut. Any change made through <c>/api</c> on this node empties the cache at once.
+/// </summary>
+public sealed class AccountCache(GatewaySettings settings, TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+
+    public bool TryGet(string key, out Token token, out User user)
+    {
+        if (_entries.TryGetValue(key, out var entry) && entry.ExpiresAt > time.GetTimestamp())
+        {
+            (token, user) = (entry.Token, entry.User);
+            return true;
+        }
+        (token, user) = (null!, null!);
+        return false;
+    }
+
+    public void Put(string key, Token token, User user)
+    {
+        if (settings.TokenCacheTime <= TimeSpan.Zero)
+        {
+            return;
+        }
+        if (_entries.Count > 100_000)
+        {
+            _entries.Clear(); // bounded: a flood of distinct keys cannot grow it without limit
+        }
+        var expiresAt = time.GetTimestamp() + (long)(settings.TokenCacheTime.TotalSeconds * time.TimestampFrequency);
+        _entries[key] = new Entry(token, user, expiresAt);
+    }
+
+    public void Clear() => _entries.Clear();
+
+    private sealed record Entry(Token Token, User User, long ExpiresAt);
+}
+
+public static class AccountCacheReset
+{
+    /// <summary>Middleware: a successful change through <c>/api</c> (a token, a user, a top-up) is seen by the very next relay call.</summary>
+    public static IApplicationBuilder UseAccountCacheReset(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        await next(context);
+        if (!HttpMethods.IsGet(context.Request.Method) && context.Request.Path.StartsWithSegments("/api"))
+        {
+            context.RequestServices.GetRequiredService<AccountCache>().Clear();
+        }
+    });
+}
