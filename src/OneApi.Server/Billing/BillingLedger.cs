@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using OneApi.Data;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
+using OneApi.Server.Configuration;
 using OneApi.Server.Options;
 
 namespace OneApi.Server.Billing;
@@ -11,13 +12,18 @@ namespace OneApi.Server.Billing;
 /// Writes settlements with group commit: requests that finish together are charged in one transaction, their
 /// counters summed per token, user and channel. <see cref="SettleAsync"/> returns only once the charge is
 /// committed, so a client never sees a complete answer that is not yet on the books.
+/// With <c>BATCH_UPDATE_ENABLED</c> the caller does not wait and batches are written every
+/// <c>BATCH_UPDATE_INTERVAL</c>: cheaper, but a crash loses up to one interval (a clean stop loses nothing).
 /// </summary>
 public sealed partial class BillingLedger(
     IDbContextFactory<OneApiDbContext> databases,
     OptionStore options,
+    GatewaySettings settings,
     TimeProvider time,
-    ILogger<BillingLedger> logger) : BackgroundService
+    ILogger<BillingLedger> logger) : IHostedLifecycleService
 {
+    private Task _writer = Task.CompletedTask;
+
     private const int MaxBatch = 512;
     private readonly Channel<PendingSettlement> _queue = System.Threading.Channels.Channel.CreateUnbounded<PendingSettlement>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -28,28 +34,55 @@ public sealed partial class BillingLedger(
         {
             throw new InvalidOperationException("the billing ledger has stopped");
         }
-        return pending.Committed.Task;
+        return settings.BatchUpdateInterval is null ? pending.Committed.Task : Task.CompletedTask;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        var batch = new List<PendingSettlement>(MaxBatch);
-        // Keep draining after stop is requested: every accepted settlement gets written.
-        while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
-        {
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
-            {
-                batch.Add(item);
-            }
-            await WriteWithRetryAsync(batch);
-            batch.Clear();
-        }
+        _writer = Task.Run(WriteUntilCompletedAsync, CancellationToken.None);
+        return Task.CompletedTask;
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    // The web server drains its requests in its own StopAsync, which runs after ours: the ledger must keep
+    // taking settlements until every service has stopped, and only then write the last of them.
+    public async Task StoppedAsync(CancellationToken cancellationToken)
     {
         _queue.Writer.TryComplete();
-        await base.StopAsync(cancellationToken);
+        await _writer.WaitAsync(cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task WriteUntilCompletedAsync()
+    {
+        var batch = new List<PendingSettlement>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
+        {
+            if (settings.BatchUpdateInterval is { } interval && !_queue.Reader.Completion.IsCompleted)
+            {
+                await Task.WhenAny(Task.Delay(interval, time), _queue.Reader.Completion);
+            }
+            while (_queue.Reader.TryRead(out var item))
+            {
+                batch.Add(item);
+                if (batch.Count == MaxBatch)
+                {
+                    await WriteWithRetryAsync(batch);
+                    batch.Clear();
+                }
+            }
+            if (batch.Count > 0)
+            {
+                await WriteWithRetryAsync(batch);
+                batch.Clear();
+            }
+        }
     }
 
     private async Task WriteWithRetryAsync(List<PendingSettlement> batch)

@@ -35,6 +35,8 @@ public sealed class GatewaySettings
     public int RelayRateLimit { get; init; }
     /// <summary>How long a relay key's token and user rows are reused before being read again (<c>TOKEN_CACHE_SECONDS</c>).</summary>
     public TimeSpan TokenCacheTime { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>Set when <c>BATCH_UPDATE_ENABLED</c>: settlements are written every <c>BATCH_UPDATE_INTERVAL</c> instead of before the answer.</summary>
+    public TimeSpan? BatchUpdateInterval { get; init; }
     /// <summary>How long a stopping server lets requests in flight finish (<c>SHUTDOWN_TIMEOUT</c>).</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -59,6 +61,9 @@ public sealed class GatewaySettings
             SuspendFor5xx = TimeSpan.FromSeconds(reader.Int("CHANNEL_SUSPEND_SECONDS_FOR_5XX", 30, min: 0)),
             SuspendForAuth = TimeSpan.FromSeconds(reader.Int("CHANNEL_SUSPEND_SECONDS_FOR_AUTH", 60, min: 0)),
             ShutdownTimeout = TimeSpan.FromSeconds(reader.Int("SHUTDOWN_TIMEOUT", 30, min: 0)),
+            BatchUpdateInterval = reader.Bool("BATCH_UPDATE_ENABLED", false)
+                ? TimeSpan.FromSeconds(reader.Int("BATCH_UPDATE_INTERVAL", 5, min: 1))
+                : null,
             TokenCacheTime = TimeSpan.FromSeconds(reader.Int("TOKEN_CACHE_SECONDS", 1, min: 0)),
             ApiRateLimit = reader.Int("GLOBAL_API_RATE_LIMIT", 480, min: 1),
             WebRateLimit = reader.Int("GLOBAL_WEB_RATE_LIMIT", 240, min: 1),
