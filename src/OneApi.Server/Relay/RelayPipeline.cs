@@ -218,7 +218,7 @@ public sealed partial class RelayPipeline(
         }
         request.Edit(_ =>
         {
-            if (messages.FirstOrDefault() is JsonObject first && first["role"]?.GetValue<string>() == "system")
+            if (messages.FirstOrDefault() is JsonObject first && first["role"] is JsonValue role && role.TryGetValue(out string? name) && name == "system")
             {
                 first["content"] = systemPrompt;
             }

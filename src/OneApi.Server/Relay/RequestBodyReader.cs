@@ -1,5 +1,5 @@
 using System.Buffers;
-using System.IO.Pipelines;
+using System.Text.Unicode;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using OneApi.Relay.Abstractions;
@@ -9,6 +9,9 @@ namespace OneApi.Server.Relay;
 /// <summary>Reads a relay request body whole (it is needed for billing and routing), refusing it past the size limit.</summary>
 public static class RequestBodyReader
 {
+    // Duplicate keys are refused up front: JsonObject would otherwise throw on first access, anywhere in the pipeline.
+    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 64, AllowDuplicateProperties = false };
+
     public static async Task<(byte[]? Body, RelayError? Error)> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
     {
         if (request.ContentLength > limit)
@@ -37,9 +40,14 @@ public static class RequestBodyReader
     /// <summary>The body as a JSON object, or the 400 the client gets for anything else.</summary>
     public static (JsonObject? Json, RelayError? Error) ParseObject(byte[] body)
     {
+        // JSON strings are only transcoded when read; invalid UTF-8 must be refused here, not fail deep in a handler.
+        if (!Utf8.IsValid(body))
+        {
+            return (null, RelayError.InvalidRequest("request body is not valid UTF-8", "invalid_json"));
+        }
         try
         {
-            return JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 64 }) is JsonObject json
+            return JsonNode.Parse(body, documentOptions: ParseOptions) is JsonObject json
                 ? (json, null)
                 : (null, RelayError.InvalidRequest("request body must be a JSON object", "invalid_json"));
         }
