@@ -37,6 +37,8 @@ public sealed class GatewaySettings
     public TimeSpan TokenCacheTime { get; init; } = TimeSpan.FromSeconds(1);
     /// <summary>Set when <c>BATCH_UPDATE_ENABLED</c>: settlements are written every <c>BATCH_UPDATE_INTERVAL</c> instead of before the answer.</summary>
     public TimeSpan? BatchUpdateInterval { get; init; }
+    /// <summary>The success-rate monitor (<c>ENABLE_METRIC</c>); null when off.</summary>
+    public MetricSettings? Metric { get; init; }
     /// <summary>How long a stopping server lets requests in flight finish (<c>SHUTDOWN_TIMEOUT</c>).</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -63,6 +65,9 @@ public sealed class GatewaySettings
             ShutdownTimeout = TimeSpan.FromSeconds(reader.Int("SHUTDOWN_TIMEOUT", 30, min: 0)),
             BatchUpdateInterval = reader.Bool("BATCH_UPDATE_ENABLED", false)
                 ? TimeSpan.FromSeconds(reader.Int("BATCH_UPDATE_INTERVAL", 5, min: 1))
+                : null,
+            Metric = reader.Bool("ENABLE_METRIC", false)
+                ? new MetricSettings(reader.Int("METRIC_QUEUE_SIZE", 10, min: 1, max: 10_000), reader.Double("METRIC_SUCCESS_RATE_THRESHOLD", 0.8, min: 0, max: 1))
                 : null,
             TokenCacheTime = TimeSpan.FromSeconds(reader.Int("TOKEN_CACHE_SECONDS", 1, min: 0)),
             ApiRateLimit = reader.Int("GLOBAL_API_RATE_LIMIT", 480, min: 1),
@@ -110,6 +115,20 @@ public sealed class GatewaySettings
             return value;
         }
 
+        public double Double(string name, double fallback, double min, double max)
+        {
+            var raw = String(name);
+            if (raw is null)
+            {
+                return fallback;
+            }
+            if (!double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+            {
+                throw new InvalidSettingException(name, raw, $"expected a number from {min} to {max}");
+            }
+            return value;
+        }
+
         public bool Bool(string name, bool fallback)
         {
             var raw = String(name);
@@ -139,6 +158,8 @@ public sealed class GatewaySettings
         }
     }
 }
+
+public sealed record MetricSettings(int QueueSize, double SuccessRateThreshold);
 
 public sealed class InvalidSettingException(string variable, string value, string expectation)
     : Exception($"invalid environment variable {variable}={value}: {expectation}")

@@ -55,6 +55,7 @@ public static class GatewayApp
         services.AddSingleton<RoutingTableStore>();
         services.AddSingleton<ChannelSuspensions>();
         services.AddSingleton<ChannelAutoDisabler>();
+        services.AddSingleton<ChannelSuccessMonitor>();
         services.AddSingleton(sp => new ChannelSelector(Random.Shared, sp.GetRequiredService<ChannelSuspensions>()));
         services.AddSingleton<SessionCookie>();
         services.AddSingleton<AccountCache>();

@@ -23,6 +23,7 @@ public sealed partial class RelayPipeline(
     ChannelSelector selector,
     ChannelSuspensions suspensions,
     ChannelAutoDisabler disabler,
+    ChannelSuccessMonitor monitor,
     AdaptorRegistry adaptors,
     OptionStore options,
     TokenCounter tokenCounter,
@@ -84,6 +85,7 @@ public sealed partial class RelayPipeline(
             var error = await AttemptAsync(context, bill);
             if (error is null)
             {
+                monitor.Record(channel.Id, success: true);
                 return;
             }
             await RecordFailureAsync(channel, error);
@@ -153,6 +155,10 @@ public sealed partial class RelayPipeline(
         if (options.Current.GetBool("AutomaticDisableChannelEnabled") && ChannelDisablePolicy.ShouldDisable(error))
         {
             await disabler.DisableAsync(channel.Id, $"status {error.StatusCode}: {error.Message}");
+        }
+        else if (error.IsUpstreamFailure && monitor.Record(channel.Id, success: false))
+        {
+            await disabler.DisableAsync(channel.Id, "success rate fell below METRIC_SUCCESS_RATE_THRESHOLD");
         }
     }
 
