@@ -37,7 +37,10 @@ internal static partial class DsnTranslator
         return builder.ToString();
     }
 
-    /// <summary>Accepts Go's <c>user:pass@tcp(host:port)/db?params</c> or an ADO.NET string as it is.</summary>
+    /// <summary>
+    /// Accepts go-sql-driver/mysql's <c>[user[:pass]@][net[(addr)]]/db[?params]</c> (the password may hold <c>@</c>;
+    /// no address means 127.0.0.1:3306; <c>unix(path)</c> is a socket) or an ADO.NET string as it is.
+    /// </summary>
     public static string MySqlDsnToConnectionString(string dsn)
     {
         var match = GoMySqlDsn().Match(dsn);
@@ -47,9 +50,17 @@ internal static partial class DsnTranslator
         }
         var builder = new StringBuilder();
         var address = match.Groups["addr"].Value;
-        var hostPort = address.Split(':', 2);
-        Append(builder, "Server", hostPort[0].Length == 0 ? "127.0.0.1" : hostPort[0]);
-        Append(builder, "Port", hostPort.Length > 1 ? hostPort[1] : "3306");
+        if (match.Groups["net"].Value == "unix")
+        {
+            Append(builder, "Server", address);
+            Append(builder, "Protocol", "unix");
+        }
+        else
+        {
+            var hostPort = address.Split(':', 2);
+            Append(builder, "Server", hostPort[0].Length == 0 ? "127.0.0.1" : hostPort[0]);
+            Append(builder, "Port", hostPort.Length > 1 ? hostPort[1] : "3306");
+        }
         Append(builder, "User ID", match.Groups["user"].Value);
         if (match.Groups["pass"].Success)
         {
@@ -82,6 +93,7 @@ internal static partial class DsnTranslator
         builder.Append(';');
     }
 
-    [GeneratedRegex(@"^(?<user>[^:@]*)(:(?<pass>[^@]*))?@(tcp|unix)?\((?<addr>[^)]*)\)/(?<db>[^?]*)")]
+    // The password is greedy so the user part ends at the last '@' before the address, as the Go driver parses it.
+    [GeneratedRegex(@"^(?<user>[^:@/;=]*)(:(?<pass>.*))?@((?<net>tcp|unix)?\((?<addr>[^)]*)\))?/(?<db>[^?/]*)(\?.*)?$")]
     private static partial Regex GoMySqlDsn();
 }

@@ -18,8 +18,10 @@ public sealed class TokenCounter
     private readonly ConcurrentDictionary<string, Tokenizer> _byEncoding = new();
 
     // BPE cost grows with the square of a word's length; long texts are counted in slices so that a 300 KB run of
-    // one character costs milliseconds, not seconds. Slice borders shift the count by at most a token each.
+    // one character costs milliseconds, not seconds. A slice ends before a space when one is near (tiktoken's
+    // pre-tokens carry their leading space, so prose counts exactly as uncut), and never inside a surrogate pair.
     private const int SliceLength = 4096;
+    private const int SliceLookBack = 256;
 
     public int CountText(string text, string model) => Count(TokenizerFor(model), text);
 
@@ -77,11 +79,28 @@ public sealed class TokenCounter
             return text.Length == 0 ? 0 : tokenizer.CountTokens(text);
         }
         var count = 0;
-        for (var start = 0; start < text.Length; start += SliceLength)
+        for (var start = 0; start < text.Length;)
         {
-            count += tokenizer.CountTokens(text.AsSpan(start, Math.Min(SliceLength, text.Length - start)));
+            var end = SliceEnd(text, start);
+            count += tokenizer.CountTokens(text.AsSpan(start, end - start));
+            start = end;
         }
         return count;
+    }
+
+    private static int SliceEnd(string text, int start)
+    {
+        var end = start + SliceLength;
+        if (end >= text.Length)
+        {
+            return text.Length;
+        }
+        var space = text.LastIndexOf(' ', end - 1, SliceLookBack);
+        if (space > start)
+        {
+            return space;
+        }
+        return char.IsHighSurrogate(text[end - 1]) ? end - 1 : end;
     }
 
     private Tokenizer TokenizerFor(string model)

@@ -72,6 +72,42 @@ public sealed class RelayRequestTests
     }
 
     [Fact]
+    public void Fresh_AfterMappingAndEdits_IsTheClientRequestAgain()
+    {
+        var request = Fixture.Request("""{"model":"gpt-4o","messages":[]}""");
+        request = new RelayRequest(request.Mode, request.Body, request.RawBody, request.OriginModel)
+        {
+            Query = new Dictionary<string, string> { ["reasoning_format"] = "thinking" },
+        };
+        request.MapModel("gpt-4o-2024-08-06");
+        request.Edit(body => body["stream_options"] = new JsonObject { ["include_usage"] = true });
+
+        var fresh = request.Fresh();
+
+        Assert.False(fresh.BodyChanged);
+        Assert.Equal(("gpt-4o", "gpt-4o"), (fresh.Model, fresh.OriginModel));
+        Assert.Null(fresh.Body["stream_options"]);
+        Assert.Equal("gpt-4o", (string?)fresh.Body["model"]);
+        Assert.Equal(request.RawBody.ToArray(), fresh.RawBody.ToArray());
+        Assert.Equal("thinking", fresh.Query["reasoning_format"]);
+        // The original keeps its own edits.
+        Assert.Equal("gpt-4o-2024-08-06", request.Model);
+    }
+
+    [Fact]
+    public void Fresh_ModelNotInBody_PutsOriginModelInBody()
+    {
+        // e.g. /v1/engines/{model}/embeddings: the model comes from the path, not the body.
+        var raw = """{"input":"hi"}"""u8.ToArray();
+        var request = new RelayRequest(RelayMode.Embeddings, JsonNode.Parse(raw)!.AsObject(), raw, "text-embedding-3-small");
+
+        var fresh = request.Fresh();
+
+        Assert.True(fresh.BodyChanged);
+        Assert.Equal("text-embedding-3-small", (string?)fresh.Body["model"]);
+    }
+
+    [Fact]
     public void RawBody_IsTheClientBytes()
     {
         var request = new RelayRequest(RelayMode.Embeddings, new JsonObject(), "{ }"u8.ToArray(), "m");

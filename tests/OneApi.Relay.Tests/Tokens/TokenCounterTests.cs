@@ -45,6 +45,39 @@ public sealed class TokenCounterTests
         Assert.Equal(expected, _counter.CountText("你好，世界", model));
     }
 
+    [Theory]
+    [InlineData("gpt-3.5-turbo")]
+    [InlineData("gpt-4o")]
+    public void LongProse_CountsLikeTiktoken(string model)
+    {
+        // 12,000 characters: longer than one counting slice.
+        var text = string.Concat(Enumerable.Repeat("hello world ", 1000));
+
+        Assert.Equal(2001, _counter.CountText(text, model));
+    }
+
+    [Theory]
+    [InlineData("gpt-3.5-turbo", 6001)]
+    [InlineData("gpt-4o", 3001)]
+    public void LongEmojiRun_DoesNotSplitSurrogatePairs(string model, int expected)
+    {
+        // "a" then 3000 emoji: a slice of 4096 UTF-16 units would end between the halves of a pair.
+        var text = "a" + string.Concat(Enumerable.Repeat("😀", 3000));
+
+        Assert.Equal(expected, _counter.CountText(text, model));
+    }
+
+    [Fact]
+    public void HugeSingleCharacterRun_IsCountedQuickly()
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        var count = _counter.CountText(new string('A', 300_000), "gpt-4o");
+
+        Assert.InRange(count, 30_000, 80_000);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(5), $"took {started.Elapsed}");
+    }
+
     [Fact]
     public void EmptyText_IsZero()
     {

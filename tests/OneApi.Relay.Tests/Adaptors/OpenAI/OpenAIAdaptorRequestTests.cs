@@ -128,6 +128,20 @@ public sealed class OpenAIAdaptorRequestTests
     }
 
     [Fact]
+    public async Task MappedModel_ReserialisedBodyKeepsTextAsUtf8()
+    {
+        // Go's encoding/json (one-api) writes non-ASCII text as UTF-8; \uXXXX escapes would double a CJK prompt's size.
+        var request = Fixture.Request("""{"model":"gpt-4o","messages":[{"role":"user","content":"caf\u00e9 你好 \"q\" \\ \n"}]}""");
+        request.MapModel("gpt-4o-mini");
+
+        using var message = _adaptor.BuildRequest(request, Channel(ChannelTypes.OpenAI));
+        var sent = System.Text.Encoding.UTF8.GetString(await message.Content!.ReadAsByteArrayAsync());
+
+        Assert.Contains("""café 你好 \"q\" \\ \n""", sent, StringComparison.Ordinal);
+        Assert.Equal("café 你好 \"q\" \\ \n", (string?)JsonNode.Parse(sent)!["messages"]![0]!["content"]);
+    }
+
+    [Fact]
     public async Task EditedRequest_SendsEditedJson()
     {
         var request = Fixture.Request("""{"model":"gpt-4o","stream":true,"messages":[]}""");
