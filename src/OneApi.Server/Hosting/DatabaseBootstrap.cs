@@ -20,29 +20,27 @@ public static partial class DatabaseBootstrap
         await using var db = await services.GetRequiredService<IDbContextFactory<OneApiDbContext>>().CreateDbContextAsync(cancellationToken);
         await SchemaInitializer.EnsureSchemaAsync(db, cancellationToken);
 
-        if (!await db.Users.AnyAsync(cancellationToken))
+        // As in one-api, the bootstrap credentials apply only when the root account is created: a later rotation or
+        // deletion by the operator is not undone by a restart with the same environment.
+        if (await db.Users.AnyAsync(cancellationToken))
         {
-            db.Users.Add(new User
-            {
-                Username = "root",
-                Password = PasswordHash.Create("123456"),
-                DisplayName = "Root User",
-                Role = UserRole.Root,
-                Status = UserStatus.Enabled,
-                Quota = RootQuota,
-                AccessToken = settings.InitialRootAccessToken ?? Keys.Uuid(),
-                AffCode = Keys.RandomString(4),
-            });
-            await db.SaveChangesAsync(cancellationToken);
-            LogRootCreated(logger);
+            return;
         }
-        var root = await db.Users.AsTracking().Where(u => u.Role == UserRole.Root).OrderBy(u => u.Id).FirstAsync(cancellationToken);
-        if (settings.InitialRootAccessToken is { } accessToken && root.AccessToken != accessToken)
+        var root = new User
         {
-            root.AccessToken = accessToken;
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        if (settings.InitialRootToken is { } key && !await db.Tokens.AnyAsync(t => t.Key == key, cancellationToken))
+            Username = "root",
+            Password = PasswordHash.Create("123456"),
+            DisplayName = "Root User",
+            Role = UserRole.Root,
+            Status = UserStatus.Enabled,
+            Quota = RootQuota,
+            AccessToken = settings.InitialRootAccessToken ?? Keys.Uuid(),
+            AffCode = Keys.RandomString(4),
+        };
+        db.Users.Add(root);
+        await db.SaveChangesAsync(cancellationToken);
+        LogRootCreated(logger);
+        if (settings.InitialRootToken is { } key)
         {
             var now = time.GetUtcNow().ToUnixTimeSeconds();
             db.Tokens.Add(new Token
