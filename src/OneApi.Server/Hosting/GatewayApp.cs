@@ -59,6 +59,7 @@ public static class GatewayApp
         services.AddSingleton<SessionCookie>();
         services.AddSingleton<AccountCache>();
         services.AddSingleton<RelayKeyAuthenticator>();
+        services.AddManagementApi();
         services.AddSingleton<QuotaReservations>();
         services.AddSingleton<BillingLedger>();
         services.AddHostedService(sp => sp.GetRequiredService<BillingLedger>());
@@ -84,10 +85,7 @@ public static class GatewayApp
         app.UseRequestIds();
         app.UseRateLimiter();
         app.UseAccountCacheReset();
-        app.MapStatusEndpoints();
-        app.MapUserEndpoints();
-        app.MapChannelEndpoints();
-        app.MapTokenEndpoints();
+        app.MapManagementApi();
         app.MapRelayEndpoints();
         return app;
     }
