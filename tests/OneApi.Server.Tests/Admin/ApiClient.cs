@@ -40,6 +40,29 @@ public static class ApiClient
         return new Member(user.Id, username, role, client);
     }
 
+    /// <summary>A management client for an existing user, signed in with its access token.</summary>
+    public static async Task<HttpClient> ClientForAsync(this TestGateway gateway, int userId)
+    {
+        await using var db = await gateway.DbAsync();
+        var accessToken = db.Users.Where(u => u.Id == userId).Select(u => u.AccessToken).First()!;
+        var client = new HttpClient { BaseAddress = new Uri(gateway.BaseUrl) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(accessToken);
+        return client;
+    }
+
+    /// <summary>One chat completion through the relay; returns its request id.</summary>
+    public static async Task<string> ChatAsync(this TestGateway gateway, string key, string model = "gpt-4o-mini")
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = new StringContent($$"""{"model":"{{model}}","messages":[{"role":"user","content":"Say hello"}]}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var response = await gateway.Http.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return response.Headers.GetValues("X-Oneapi-Request-Id").Single();
+    }
+
     /// <summary>Sends a request and returns the envelope; a logical failure is still HTTP 200.</summary>
     public static async Task<JsonElement> SendAsync(this HttpClient client, HttpMethod method, string url, object? body = null,
         HttpStatusCode expected = HttpStatusCode.OK)
