@@ -59,7 +59,7 @@ public static class GatewayApp
         services.AddSingleton<SessionCookie>();
         services.AddSingleton<AccountCache>();
         services.AddSingleton<RelayKeyAuthenticator>();
-        services.AddManagementApi();
+        services.AddManagementApi(builder.Configuration);
         services.AddSingleton<QuotaReservations>();
         services.AddSingleton<BillingLedger>();
         services.AddHostedService(sp => sp.GetRequiredService<BillingLedger>());
