@@ -60,6 +60,7 @@ public static class GatewayApp
         services.AddSingleton<AccountCache>();
         services.AddSingleton<RelayKeyAuthenticator>();
         services.AddManagementApi(builder.Configuration);
+        services.AddApiDocument();
         services.AddSingleton<QuotaReservations>();
         services.AddSingleton<BillingLedger>();
         services.AddHostedService(sp => sp.GetRequiredService<BillingLedger>());
@@ -87,6 +88,7 @@ public static class GatewayApp
         app.UseAccountCacheReset();
         app.MapManagementApi();
         app.MapRelayEndpoints();
+        app.MapApiDocument();
         return app;
     }
 
