@@ -10,7 +10,7 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
     {
         user.ToTable("users");
         user.HasKey(u => u.Id);
-        user.Property(u => u.Username).HasMaxLength(12);
+        // No length on the column: the API limits names to 12, but a soft-deleted user becomes "deleted_<uuid>" (40).
         user.HasIndex(u => u.Username).IsUnique();
         user.Property(u => u.Password).IsRequired();
         user.Property(u => u.DisplayName).HasMaxLength(20);

@@ -11,13 +11,18 @@ public static class ChannelEndpoints
 {
     public static void MapChannelEndpoints(this IEndpointRouteBuilder app)
     {
-        var channels = app.MapGroup("/api/channel").RequireRole(UserRole.Admin);
+        var channels = app.MapGroup("/api/channel").RequireRole(UserRole.Admin).WithTags("Channel");
         channels.MapGet("/", List);
         channels.MapGet("/search", Search);
         channels.MapGet("/{id:int}", Get);
         channels.MapPost("/", Create);
         channels.MapPut("/", Update);
         channels.MapDelete("/{id:int}", Delete);
+        channels.MapGet("/test", TestAll);
+        channels.MapGet("/test/{id:int}", Test);
+        channels.MapGet("/update_balance", UpdateAllBalances);
+        channels.MapGet("/update_balance/{id:int}", UpdateBalance);
+        channels.MapDelete("/disabled", DeleteDisabled);
     }
 
     /// <summary>The channel fields a client may send; absent fields are left as they are on update.</summary>
@@ -112,6 +117,94 @@ public static class ChannelEndpoints
         await AbilityIndex.DeleteAsync(db, id, cancellationToken);
         await routing.ReloadAsync(cancellationToken);
         return ApiResponse.Done();
+    }
+
+    /// <summary>Tests one channel now; the answer is one-api's raw <c>{success, message, time}</c>, time in seconds.</summary>
+    private static async Task<IResult> Test(int id, string? model, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
+        ChannelTester tester, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var channel = await db.Channels.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (channel is null)
+        {
+            return ApiResponse.Failure("channel not found");
+        }
+        var result = await tester.TestAsync(channel, model, context.Caller().Id, cancellationToken);
+        return Results.Json(new
+        {
+            success = result.Success,
+            message = result.Message,
+            time = result.ElapsedMs / 1000.0,
+            model = result.Model,
+            modelName = result.Model,
+        });
+    }
+
+    /// <summary>Starts testing every channel (<c>scope=disabled</c>: only those not enabled) and returns at once.</summary>
+    private static IResult TestAll(string? scope, HttpContext context, ChannelTestBatch batch) =>
+        batch.TryStart(scope == "disabled", context.Caller().Id)
+            ? ApiResponse.Done()
+            : ApiResponse.Failure("a channel test is already running");
+
+    private static async Task<IResult> UpdateBalance(int id, IDbContextFactory<OneApiDbContext> databases, ChannelBalance balances,
+        TimeProvider time, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var channel = await db.Channels.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (channel is null)
+        {
+            return ApiResponse.Failure("channel not found");
+        }
+        var (balance, error) = await balances.ReadAsync(channel, cancellationToken);
+        if (balance is not { } value)
+        {
+            return ApiResponse.Failure(error!);
+        }
+        await SaveBalanceAsync(db, id, value, time, cancellationToken);
+        return Results.Json(new { success = true, message = "", balance = value });
+    }
+
+    /// <summary>Refreshes the balance of every enabled channel that has a balance endpoint, in the background.</summary>
+    private static IResult UpdateAllBalances(IDbContextFactory<OneApiDbContext> databases, ChannelBalance balances, TimeProvider time,
+        IHostApplicationLifetime lifetime)
+    {
+        var stopping = lifetime.ApplicationStopping;
+        _ = Task.Run(async () =>
+        {
+            await using var db = await databases.CreateDbContextAsync(stopping);
+            var channels = await db.Channels.Where(c => c.Status == ChannelStatus.Enabled).ToListAsync(stopping);
+            foreach (var channel in channels.Where(c => ChannelBalance.IsSupported(c.Type)))
+            {
+                if ((await balances.ReadAsync(channel, stopping)).Balance is { } value)
+                {
+                    await SaveBalanceAsync(db, channel.Id, value, time, stopping);
+                }
+            }
+        }, stopping);
+        return ApiResponse.Done();
+    }
+
+    private static Task<int> SaveBalanceAsync(OneApiDbContext db, int id, double balance, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        return db.Channels.Where(c => c.Id == id).ExecuteUpdateAsync(s => s
+            .SetProperty(c => c.Balance, balance)
+            .SetProperty(c => c.BalanceUpdatedTime, now), cancellationToken);
+    }
+
+    /// <summary>Deletes every manually or automatically disabled channel; data is how many went.</summary>
+    private static async Task<IResult> DeleteDisabled(IDbContextFactory<OneApiDbContext> databases, RoutingTableStore routing,
+        CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var disabled = db.Channels.Where(c => c.Status == ChannelStatus.ManuallyDisabled || c.Status == ChannelStatus.AutoDisabled).Select(c => c.Id);
+        await db.Abilities.Where(a => disabled.Contains(a.ChannelId)).ExecuteDeleteAsync(cancellationToken);
+        var deleted = await db.Channels.Where(c => c.Status == ChannelStatus.ManuallyDisabled || c.Status == ChannelStatus.AutoDisabled)
+            .ExecuteDeleteAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        await routing.ReloadAsync(cancellationToken);
+        return ApiResponse.Done(deleted);
     }
 
     private static string? Validate(ChannelInput input)

@@ -6,7 +6,11 @@ public static class StatusEndpoints
 {
     public static void MapStatusEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/status", GetStatus);
+        var api = app.MapGroup("/api").WithTags("Status");
+        api.MapGet("/status", GetStatus);
+        api.MapGet("/notice", (OptionStore options) => ApiResponse.Done(options.Current.Get("Notice")));
+        api.MapGet("/about", (OptionStore options) => ApiResponse.Done(options.Current.Get("About")));
+        api.MapGet("/home_page_content", (OptionStore options) => ApiResponse.Done(options.Current.Get("HomePageContent")));
     }
 
     /// <summary>The public settings the console reads at start (contract §2.4).</summary>

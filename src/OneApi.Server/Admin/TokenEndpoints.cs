@@ -3,6 +3,8 @@ using Microsoft.EntityFrameworkCore;
 using OneApi.Data;
 using OneApi.Data.Entities;
 using OneApi.Server.Auth;
+using OneApi.Server.Options;
+using OneApi.Server.Relay;
 
 namespace OneApi.Server.Admin;
 
@@ -13,14 +15,17 @@ public static class TokenEndpoints
 
     public static void MapTokenEndpoints(this IEndpointRouteBuilder app)
     {
-        var tokens = app.MapGroup("/api/token").RequireRole(UserRole.Common);
+        var tokens = app.MapGroup("/api/token").RequireRole(UserRole.Common).WithTags("Token");
         tokens.MapGet("/", List);
         tokens.MapGet("/search", Search);
         tokens.MapGet("/{id:int}", Get);
         tokens.MapPost("/", Create);
         tokens.MapPut("/", Update);
         tokens.MapDelete("/{id:int}", Delete);
+        app.MapPost("/api/token/consume", Consume).RequireRelayKey().WithTags("Token");
     }
+
+    public sealed record ConsumeInput(long? AddUsedQuota, string? AddReason);
 
     public sealed record TokenInput(int? Id, string? Name, long? ExpiredTime, long? RemainQuota, bool? UnlimitedQuota,
         string? Models, string? Subnet, int? Status);
@@ -139,6 +144,58 @@ public static class TokenEndpoints
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var deleted = await db.Tokens.Where(t => t.Id == id && t.UserId == context.Caller().Id).ExecuteDeleteAsync(cancellationToken);
         return deleted == 0 ? ApiResponse.Failure("token not found") : ApiResponse.Done();
+    }
+
+    /// <summary>
+    /// Laisky's report of spend made elsewhere, with the token's own key: the token pays (its user's quota does not
+    /// change, as in Laisky) and a consume log names the reason. The debit is one conditional UPDATE, so a report
+    /// larger than what remains is refused even under concurrency.
+    /// </summary>
+    private static async Task<IResult> Consume(ConsumeInput? input, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
+        OptionStore options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (input?.AddUsedQuota is not > 0 || input.AddUsedQuota > uint.MaxValue)
+        {
+            return ApiResponse.Failure("add_used_quota must be a positive whole number");
+        }
+        if (string.IsNullOrWhiteSpace(input.AddReason))
+        {
+            return ApiResponse.Failure("add_reason cannot be empty");
+        }
+        var caller = context.RelayCaller();
+        var amount = input.AddUsedQuota.Value;
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var debited = await db.Tokens
+            .Where(t => t.Id == caller.TokenId && t.Status == TokenStatus.Enabled && (t.UnlimitedQuota || t.RemainQuota >= amount))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(t => t.RemainQuota, t => t.UnlimitedQuota ? t.RemainQuota : t.RemainQuota - amount)
+                .SetProperty(t => t.UsedQuota, t => t.UsedQuota + amount)
+                .SetProperty(t => t.AccessedTime, now), cancellationToken);
+        if (debited == 0)
+        {
+            return ApiResponse.Failure("the token's remaining quota is not enough");
+        }
+        var runtime = options.Current;
+        if (runtime.LogConsumeEnabled)
+        {
+            db.Logs.Add(new Log
+            {
+                UserId = caller.UserId,
+                Username = caller.Username,
+                CreatedAt = now,
+                Type = LogType.Consume,
+                Content = $"External ({input.AddReason}) consumed {QuotaText.Of(amount, runtime)}",
+                TokenName = caller.TokenName,
+                ModelName = input.AddReason,
+                Quota = (int)Math.Min(amount, int.MaxValue),
+                RequestId = context.RequestId(),
+            });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return ApiResponse.Done(await db.Tokens.FirstAsync(t => t.Id == caller.TokenId, cancellationToken));
     }
 
     private static string? Validate(TokenInput input)

@@ -2,24 +2,94 @@ using Microsoft.EntityFrameworkCore;
 using OneApi.Data;
 using OneApi.Data.Entities;
 using OneApi.Server.Auth;
+using OneApi.Server.Channels;
 using OneApi.Server.Options;
 
 namespace OneApi.Server.Admin;
 
-/// <summary>Login, logout and the signed-in user's own account.</summary>
+/// <summary>Registration, login, logout and the signed-in user's own account.</summary>
 public static class UserEndpoints
 {
     public static void MapUserEndpoints(this IEndpointRouteBuilder app)
     {
-        var user = app.MapGroup("/api/user");
+        var user = app.MapGroup("/api/user").WithTags("User");
+        user.MapPost("/register", Register).RequireRateLimiting(Hosting.RateLimits.Critical);
         user.MapPost("/login", Login).RequireRateLimiting(Hosting.RateLimits.Critical);
         user.MapGet("/logout", Logout);
         user.MapGet("/self", GetSelf).RequireRole(UserRole.Common);
+        user.MapPut("/self", UpdateSelf).RequireRole(UserRole.Common);
+        user.MapDelete("/self", DeleteSelf).RequireRole(UserRole.Common);
         user.MapGet("/token", RotateAccessToken).RequireRole(UserRole.Common);
+        user.MapGet("/aff", GetAffCode).RequireRole(UserRole.Common);
+        user.MapGet("/dashboard", Dashboard).RequireRole(UserRole.Common);
+        user.MapGet("/available_models", AvailableModels).RequireRole(UserRole.Common);
+        user.MapGet("/get-by-token", GetByToken).RequireRelayKey();
     }
 
     public sealed record LoginRequest(string? Username, string? Password);
 
+    public sealed record RegisterRequest(string? Username, string? Password, string? DisplayName, string? Email,
+        string? VerificationCode, string? AffCode);
+
+    public sealed record SelfUpdate(string? Username, string? Password, string? DisplayName);
+
+    /// <summary>One row of the 7-day dashboard; one-api sends these without JSON tags, so the names are Go's.</summary>
+    public sealed record DashboardRow(
+        [property: System.Text.Json.Serialization.JsonPropertyName("Day")] string Day,
+        [property: System.Text.Json.Serialization.JsonPropertyName("ModelName")] string ModelName,
+        [property: System.Text.Json.Serialization.JsonPropertyName("RequestCount")] int RequestCount,
+        [property: System.Text.Json.Serialization.JsonPropertyName("Quota")] long Quota,
+        [property: System.Text.Json.Serialization.JsonPropertyName("PromptTokens")] long PromptTokens,
+        [property: System.Text.Json.Serialization.JsonPropertyName("CompletionTokens")] long CompletionTokens);
+
+    private static async Task<IResult> Register(RegisterRequest? request, IDbContextFactory<OneApiDbContext> databases, OptionStore options,
+        UserAccounts accounts, VerificationCodes codes, CancellationToken cancellationToken)
+    {
+        var o = options.Current;
+        if (!o.GetBool("RegisterEnabled"))
+        {
+            return ApiResponse.Failure("the administrator has turned off registration");
+        }
+        if (!o.GetBool("PasswordRegisterEnabled"))
+        {
+            return ApiResponse.Failure("the administrator has turned off registration with a password; sign up with a third-party account");
+        }
+        if (request is null || string.IsNullOrEmpty(request.Username) || string.IsNullOrEmpty(request.Password))
+        {
+            return ApiResponse.Failure("invalid parameters");
+        }
+        if (UserRules.Check(request.Username, request.Password, request.DisplayName, request.Email) is { } problem)
+        {
+            return ApiResponse.Failure(problem);
+        }
+        var email = "";
+        if (o.GetBool("EmailVerificationEnabled"))
+        {
+            if (string.IsNullOrEmpty(request.Email) || string.IsNullOrEmpty(request.VerificationCode))
+            {
+                return ApiResponse.Failure("email verification is on: enter your email address and the verification code");
+            }
+            if (!codes.Consume(VerificationCodes.EmailVerification, request.Email, request.VerificationCode))
+            {
+                return ApiResponse.Failure("the verification code is wrong or has expired");
+            }
+            email = request.Email;
+        }
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        if (await accounts.UsernameTakenAsync(db, request.Username, cancellationToken))
+        {
+            return ApiResponse.Failure("the username is already taken");
+        }
+        var inviterId = await accounts.InviterByAffCodeAsync(db, request.AffCode, cancellationToken) ?? 0;
+        await accounts.CreateAsync(new UserAccounts.NewUser(request.Username, request.Password, request.DisplayName ?? "")
+        {
+            Email = email,
+            InviterId = inviterId,
+        }, cancellationToken);
+        return ApiResponse.Done();
+    }
+
+    /// <summary>Signs in by username or email; the answer carries the session cookie.</summary>
     private static async Task<IResult> Login(LoginRequest? request, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
         OptionStore options, SessionCookie sessions, CancellationToken cancellationToken)
     {
@@ -35,14 +105,16 @@ public static class UserEndpoints
         var user = await db.Users.FirstOrDefaultAsync(
             u => (u.Username == request.Username || (u.Email != "" && u.Email == request.Username)) && u.Status != UserStatus.Deleted,
             cancellationToken);
-        if (user is null || !PasswordHash.Verify(request.Password, user.Password))
+        if (user is null || user.Status != UserStatus.Enabled || !PasswordHash.Verify(request.Password, user.Password))
         {
             return ApiResponse.Failure("username or password is wrong, or the user has been banned");
         }
-        if (user.Status != UserStatus.Enabled)
-        {
-            return ApiResponse.Failure("username or password is wrong, or the user has been banned");
-        }
+        return SignIn(context, sessions, user);
+    }
+
+    /// <summary>Writes the session and answers as one-api's login does; OAuth logins end here too.</summary>
+    public static IResult SignIn(HttpContext context, SessionCookie sessions, User user)
+    {
         sessions.Issue(context, user.Id);
         return ApiResponse.Done(new { id = user.Id, username = user.Username, display_name = user.DisplayName, role = user.Role, status = user.Status });
     }
@@ -60,6 +132,54 @@ public static class UserEndpoints
         return ApiResponse.Done(UserView.Of(user));
     }
 
+    /// <summary>Username, display name and password; an empty password leaves it as it is.</summary>
+    private static async Task<IResult> UpdateSelf(SelfUpdate? update, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
+        UserAccounts accounts, CancellationToken cancellationToken)
+    {
+        if (update is null)
+        {
+            return ApiResponse.Failure("invalid parameters");
+        }
+        var password = string.IsNullOrEmpty(update.Password) ? null : update.Password;
+        if (UserRules.Check(update.Username, password, update.DisplayName) is { } problem)
+        {
+            return ApiResponse.Failure(problem);
+        }
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var user = await db.Users.AsTracking().FirstAsync(u => u.Id == context.Caller().Id, cancellationToken);
+        if (!string.IsNullOrEmpty(update.Username) && update.Username != user.Username)
+        {
+            if (await accounts.UsernameTakenAsync(db, update.Username, cancellationToken))
+            {
+                return ApiResponse.Failure("the username is already taken");
+            }
+            user.Username = update.Username;
+        }
+        if (!string.IsNullOrEmpty(update.DisplayName))
+        {
+            user.DisplayName = update.DisplayName;
+        }
+        if (password is not null)
+        {
+            user.Password = PasswordHash.Create(password);
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        return ApiResponse.Done();
+    }
+
+    private static async Task<IResult> DeleteSelf(HttpContext context, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
+    {
+        var caller = context.Caller();
+        if (caller.Role == UserRole.Root)
+        {
+            return ApiResponse.Failure("the root user cannot be deleted");
+        }
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await UserAccounts.SoftDeleteAsync(db, caller.Id, cancellationToken);
+        SessionCookie.Clear(context);
+        return ApiResponse.Done();
+    }
+
     /// <summary>Issues a new access token for the management API; the old one stops working.</summary>
     private static async Task<IResult> RotateAccessToken(HttpContext context, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
     {
@@ -68,5 +188,63 @@ public static class UserEndpoints
         await db.Users.Where(u => u.Id == context.Caller().Id)
             .ExecuteUpdateAsync(s => s.SetProperty(u => u.AccessToken, accessToken), cancellationToken);
         return ApiResponse.Done(accessToken);
+    }
+
+    /// <summary>The invite code, made on first request for accounts that have none.</summary>
+    private static async Task<IResult> GetAffCode(HttpContext context, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var user = await db.Users.AsTracking().FirstAsync(u => u.Id == context.Caller().Id, cancellationToken);
+        if (string.IsNullOrEmpty(user.AffCode))
+        {
+            user.AffCode = await UserAccounts.NewAffCodeAsync(db, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        return ApiResponse.Done(user.AffCode);
+    }
+
+    /// <summary>The caller's consumption over the last seven days, per UTC day and model.</summary>
+    private static async Task<IResult> Dashboard(HttpContext context, IDbContextFactory<OneApiDbContext> databases, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        const long day = 86_400;
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        var end = (now / day + 1) * day - 1;
+        var start = (now / day - 7) * day;
+        var userId = context.Caller().Id;
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var rows = await db.Logs
+            .Where(l => l.Type == LogType.Consume && l.UserId == userId && l.CreatedAt >= start && l.CreatedAt <= end)
+            .GroupBy(l => new { Day = l.CreatedAt / day, l.ModelName })
+            .Select(g => new
+            {
+                g.Key.Day,
+                g.Key.ModelName,
+                Count = g.Count(),
+                Quota = g.Sum(l => (long)l.Quota),
+                Prompt = g.Sum(l => (long)l.PromptTokens),
+                Completion = g.Sum(l => (long)l.CompletionTokens),
+            })
+            .ToListAsync(cancellationToken);
+        return ApiResponse.Done(rows
+            .OrderBy(r => r.Day).ThenBy(r => r.ModelName, StringComparer.Ordinal)
+            .Select(r => new DashboardRow(DateTimeOffset.FromUnixTimeSeconds(r.Day * day).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                r.ModelName, r.Count, r.Quota, r.Prompt, r.Completion)));
+    }
+
+    /// <summary>The models some enabled channel serves to the caller's group.</summary>
+    private static async Task<IResult> AvailableModels(HttpContext context, IDbContextFactory<OneApiDbContext> databases, RoutingTableStore routing,
+        CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var group = await db.Users.Where(u => u.Id == context.Caller().Id).Select(u => u.Group).FirstAsync(cancellationToken);
+        return ApiResponse.Done(routing.Current.ModelsFor(group));
+    }
+
+    /// <summary>Laisky's lookup of the key's owner; a raw object, not the envelope.</summary>
+    private static IResult GetByToken(HttpContext context)
+    {
+        var caller = context.RelayCaller();
+        return Results.Json(new { uid = caller.UserId, token_id = caller.TokenId, username = caller.Username });
     }
 }

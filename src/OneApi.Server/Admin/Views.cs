@@ -24,3 +24,14 @@ public sealed record ChannelView(
         c.ResponseTime, c.BaseUrl, c.Other, c.Balance, c.BalanceUpdatedTime, c.Models, c.Group, c.UsedQuota, c.ModelMapping,
         c.Priority, c.Config, c.SystemPrompt);
 }
+
+/// <summary>A log row as one-api sends it: the channel id goes out as <c>channel</c>.</summary>
+public sealed record LogView(
+    int Id, int UserId, long CreatedAt, int Type, string Content, string Username, string TokenName, string ModelName,
+    int Quota, int PromptTokens, int CompletionTokens,
+    [property: JsonPropertyName("channel")] int ChannelId,
+    string RequestId, long ElapsedTime, bool IsStream, bool SystemPromptReset)
+{
+    public static LogView Of(Log l) => new(l.Id, l.UserId, l.CreatedAt, l.Type, l.Content, l.Username, l.TokenName, l.ModelName,
+        l.Quota, l.PromptTokens, l.CompletionTokens, l.ChannelId, l.RequestId, l.ElapsedTime, l.IsStream, l.SystemPromptReset);
+}

@@ -60,6 +60,8 @@ public static class GatewayApp
         services.AddSingleton<SessionCookie>();
         services.AddSingleton<AccountCache>();
         services.AddSingleton<RelayKeyAuthenticator>();
+        services.AddManagementApi(builder.Configuration);
+        services.AddApiDocument();
         services.AddSingleton<QuotaReservations>();
         services.AddSingleton<BillingLedger>();
         services.AddHostedService(sp => sp.GetRequiredService<BillingLedger>());
@@ -85,11 +87,9 @@ public static class GatewayApp
         app.UseRequestIds();
         app.UseRateLimiter();
         app.UseAccountCacheReset();
-        app.MapStatusEndpoints();
-        app.MapUserEndpoints();
-        app.MapChannelEndpoints();
-        app.MapTokenEndpoints();
+        app.MapManagementApi();
         app.MapRelayEndpoints();
+        app.MapApiDocument();
         return app;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using OneApi.Data;
+using OneApi.Data.Entities;
 
 namespace OneApi.Server.Options;
 
@@ -7,6 +8,7 @@ namespace OneApi.Server.Options;
 public sealed class OptionStore(IDbContextFactory<OneApiDbContext> databases)
 {
     private RuntimeOptions _current = RuntimeOptions.Initial;
+    private readonly SemaphoreSlim _writes = new(1, 1);
 
     public RuntimeOptions Current => Volatile.Read(ref _current);
 
@@ -15,5 +17,27 @@ public sealed class OptionStore(IDbContextFactory<OneApiDbContext> databases)
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var stored = await db.Options.ToDictionaryAsync(o => o.Key, o => o.Value, cancellationToken);
         Volatile.Write(ref _current, RuntimeOptions.From(stored));
+    }
+
+    /// <summary>Stores one option and swaps in a snapshot that has it, so the next request already sees the change.</summary>
+    public async Task SaveAsync(string key, string value, CancellationToken cancellationToken)
+    {
+        // Writers take turns so two saves cannot each publish a snapshot missing the other's key.
+        await _writes.WaitAsync(cancellationToken);
+        try
+        {
+            await using var db = await databases.CreateDbContextAsync(cancellationToken);
+            var updated = await db.Options.Where(o => o.Key == key).ExecuteUpdateAsync(s => s.SetProperty(o => o.Value, value), cancellationToken);
+            if (updated == 0)
+            {
+                db.Options.Add(new Option { Key = key, Value = value });
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            await ReloadAsync(cancellationToken);
+        }
+        finally
+        {
+            _writes.Release();
+        }
     }
 }

@@ -1,0 +1,29 @@
+namespace OneApi.Server.Admin;
+
+/// <summary>
+/// The OpenAPI document of every route (<c>/openapi/v1.json</c>) and a browsable view of it (<c>/swagger</c>), served
+/// from the app itself with no network access needed. A test checks that each mapped route appears in it.
+/// </summary>
+public static class ApiDocument
+{
+    public const string Path = "/openapi/v1.json";
+
+    public static IServiceCollection AddApiDocument(this IServiceCollection services) =>
+        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "One API";
+            document.Info.Description = "one-api's management API (/api), the OpenAI-compatible relay (/v1) and the legacy billing routes. " +
+                "Management calls take the session cookie or an access token in Authorization; relay calls take a relay key (Bearer sk-…).";
+            return Task.CompletedTask;
+        }));
+
+    public static void MapApiDocument(this WebApplication app)
+    {
+        app.MapOpenApi();
+        app.UseSwaggerUI(ui =>
+        {
+            ui.SwaggerEndpoint(Path, "One API");
+            ui.DocumentTitle = "One API";
+        });
+    }
+}

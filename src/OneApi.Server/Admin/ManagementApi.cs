@@ -1,0 +1,39 @@
+using OneApi.Server.Auth;
+using OneApi.Server.Background;
+using OneApi.Server.Channels;
+
+namespace OneApi.Server.Admin;
+
+/// <summary>The management API (<c>/api</c>, plus the legacy billing dashboard) as one unit for the composition root.</summary>
+public static class ManagementApi
+{
+    public static IServiceCollection AddManagementApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<UserAccounts>();
+        services.AddSingleton<VerificationCodes>();
+        services.AddSingleton(ChannelTestSettings.From(configuration));
+        services.AddSingleton<ChannelTester>();
+        services.AddSingleton<ChannelTestBatch>();
+        services.AddSingleton<ChannelBalance>();
+        services.AddSingleton<RequestCostPurge>();
+        services.AddHostedService(sp => sp.GetRequiredService<RequestCostPurge>());
+        services.AddHostedService<ChannelTestSchedule>();
+        return services;
+    }
+
+    public static void MapManagementApi(this IEndpointRouteBuilder app)
+    {
+        app.MapStatusEndpoints();
+        app.MapUserEndpoints();
+        app.MapUserAdminEndpoints();
+        app.MapTopUpEndpoints();
+        app.MapRedemptionEndpoints();
+        app.MapLogEndpoints();
+        app.MapOptionEndpoints();
+        app.MapChannelEndpoints();
+        app.MapTokenEndpoints();
+        app.MapModelCatalogEndpoints();
+        app.MapCostEndpoints();
+        app.MapBillingDashboardEndpoints();
+    }
+}
