@@ -65,7 +65,7 @@ public static class GatewayApp
         services.AddHostedService<SnapshotRefresher>();
 
         services.AddSingleton<TokenCounter>();
-        services.AddSingleton<IChannelAdaptor, OpenAIAdaptor>();
+        services.AddProviderAdaptors(settings);
         services.AddSingleton<AdaptorRegistry>();
         services.AddSingleton<UpstreamCall>();
         services.AddSingleton<RelayPipeline>();
