@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using OneApi.Data;
 using OneApi.Relay.Abstractions;
-using OneApi.Relay.Adaptors.OpenAI;
 using OneApi.Relay.Tokens;
 using OneApi.Server.Admin;
 using OneApi.Server.Auth;
@@ -89,6 +88,7 @@ public static class GatewayApp
         app.MapChannelEndpoints();
         app.MapTokenEndpoints();
         app.MapRelayEndpoints();
+        app.MapAnthropicMessagesEndpoints();
         return app;
     }
 

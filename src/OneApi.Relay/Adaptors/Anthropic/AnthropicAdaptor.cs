@@ -12,7 +12,7 @@ namespace OneApi.Relay.Adaptors.Anthropic;
 /// Claude on Anthropic's own API (channel type 14): OpenAI chat converted to Messages and back, streamed or not.
 /// Auth is <c>x-api-key</c> with <c>anthropic-version: 2023-06-01</c> (https://docs.anthropic.com/en/api/versioning).
 /// </summary>
-public sealed class AnthropicAdaptor(UserImageFetcher? images = null, TimeProvider? time = null) : IChannelAdaptor
+public sealed class AnthropicAdaptor(UserImageFetcher? images = null, TimeProvider? time = null) : IChannelAdaptor, IAnthropicMessagesAdaptor
 {
     public const string ApiVersion = "2023-06-01";
 
@@ -89,4 +89,19 @@ public sealed class AnthropicAdaptor(UserImageFetcher? images = null, TimeProvid
     }
 
     public RelayError ReadError(int statusCode, ReadOnlySpan<byte> body) => AnthropicErrors.Read(statusCode, body);
+
+    public ValueTask<HttpRequestMessage> BuildMessagesRequestAsync(JsonObject messagesBody, bool stream, UpstreamChannel channel, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Build(messagesBody, channel, stream));
+
+    public IAsyncEnumerable<ReadOnlyMemory<byte>> ReadMessagesEventsAsync(Stream upstream, CancellationToken cancellationToken) =>
+        SseEvents(upstream, cancellationToken);
+
+    /// <summary>The <c>data:</c> payloads of a Messages SSE stream (Anthropic's and Vertex AI's).</summary>
+    public static async IAsyncEnumerable<ReadOnlyMemory<byte>> SseEvents(Stream upstream, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var sse in SseReader.ReadAsync(upstream, cancellationToken).ConfigureAwait(false))
+        {
+            yield return sse.Data;
+        }
+    }
 }
