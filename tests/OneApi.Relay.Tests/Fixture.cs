@@ -12,10 +12,20 @@ internal static class Fixture
     public static MemoryStream Stream(string name) => new(Bytes(name), writable: false);
 
     /// <summary>A client request as the pipeline builds it: the parsed body beside the client's own bytes.</summary>
-    public static RelayRequest Request(string json, RelayMode mode = RelayMode.ChatCompletions)
+    public static RelayRequest Request(string json, RelayMode mode = RelayMode.ChatCompletions, string query = "")
     {
         var raw = Encoding.UTF8.GetBytes(json);
         var body = JsonNode.Parse(raw)!.AsObject();
-        return new RelayRequest(mode, body, raw, body["model"]!.GetValue<string>());
+        return new RelayRequest(mode, body, raw, body["model"]!.GetValue<string>()) { Query = ParseQuery(query) };
     }
+
+    /// <summary>"a=1&amp;b" as the pipeline passes a URL's query: case-insensitive names, a bare name has an empty value.</summary>
+    public static IReadOnlyDictionary<string, string> ParseQuery(string query) =>
+        query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Select(pair => pair.Split('=', 2))
+            .ToDictionary(p => Uri.UnescapeDataString(p[0]), p => p.Length > 1 ? Uri.UnescapeDataString(p[1]) : "", StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The JSON body of a built upstream request.</summary>
+    public static JsonObject BodyOf(HttpRequestMessage message) =>
+        JsonNode.Parse(message.Content!.ReadAsStream())!.AsObject();
 }

@@ -16,6 +16,13 @@ public interface IChannelAdaptor
 
     HttpRequestMessage BuildRequest(RelayRequest request, UpstreamChannel channel);
 
+    /// <summary>
+    /// Builds the upstream request when that needs I/O first: user image URLs to inline, an OAuth token to fetch.
+    /// The pipeline calls this one; adaptors that need no I/O keep the default.
+    /// </summary>
+    ValueTask<HttpRequestMessage> BuildRequestAsync(RelayRequest request, UpstreamChannel channel, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(BuildRequest(request, channel));
+
     /// <summary>Translates a whole (non-stream) success answer into OpenAI's format.</summary>
     Task<UpstreamAnswer> ReadAnswerAsync(HttpResponseMessage response, RelayRequest request, CancellationToken cancellationToken);
 
@@ -32,5 +39,7 @@ public sealed record UpstreamAnswer(ReadOnlyMemory<byte> Body, Usage? Usage, str
 /// <summary>
 /// One stream event: <see cref="Data"/> is the OpenAI chunk JSON to send (empty when the event has nothing for the
 /// client), with what the pipeline needs to bill: the usage the event reported and the text it added.
+/// <see cref="Event"/> names the SSE event (<c>event:</c> line) for clients of APIs that name them (Anthropic Messages);
+/// OpenAI chunks have none.
 /// </summary>
-public readonly record struct StreamFrame(ReadOnlyMemory<byte> Data, Usage? Usage = null, string? Text = null, RelayError? Error = null);
+public readonly record struct StreamFrame(ReadOnlyMemory<byte> Data, Usage? Usage = null, string? Text = null, RelayError? Error = null, string? Event = null);

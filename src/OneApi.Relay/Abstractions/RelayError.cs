@@ -64,3 +64,12 @@ public sealed record RelayError(RelayErrorKind Kind, int StatusCode, string Mess
     public static RelayError NotImplemented() =>
         new(RelayErrorKind.NotImplemented, 501, "API not implemented", OneApiType, "api_not_implemented");
 }
+
+/// <summary>
+/// Thrown by an adaptor that cannot build an upstream request from the client's (e.g. Claude thinking with too few
+/// <c>max_tokens</c>); the pipeline answers with <see cref="Error"/> instead of calling the upstream.
+/// </summary>
+public sealed class RelayErrorException(RelayError error) : Exception(error.Message)
+{
+    public RelayError Error { get; } = error;
+}

@@ -42,13 +42,19 @@ public sealed class RelayRequest
     public RelayRequest Fresh()
     {
         var body = JsonNode.Parse(RawBody.Span) as JsonObject ?? [];
-        var fresh = new RelayRequest(Mode, body, RawBody, OriginModel) { Query = Query };
+        var fresh = new RelayRequest(Mode, body, RawBody, OriginModel) { Query = Query, ClientBody = ClientBody };
         if (!(body["model"] is JsonValue model && model.TryGetValue(out string? named) && named == OriginModel))
         {
             fresh.Edit(b => b["model"] = OriginModel);
         }
         return fresh;
     }
+
+    /// <summary>
+    /// The body in the client's own API when that is not OpenAI's (Anthropic Messages on <c>/v1/messages</c>), for
+    /// adaptors whose upstream speaks it natively; null for OpenAI clients. <see cref="Body"/> is its OpenAI form.
+    /// </summary>
+    public JsonObject? ClientBody { get; init; }
 
     /// <summary>Every change to the body goes through here, so pass-through is decided in one place.</summary>
     public void Edit(Action<JsonObject> edit)

@@ -7,6 +7,7 @@ public static class SseWriter
 {
     private static ReadOnlySpan<byte> DataPrefix => "data: "u8;
     private static ReadOnlySpan<byte> EventEnd => "\n\n"u8;
+    private static ReadOnlySpan<byte> EventPrefix => "event: "u8;
 
     /// <summary>
     /// Writes one event. A payload with line breaks (an upstream event sent as several <c>data:</c> lines, which the
@@ -22,6 +23,21 @@ public static class SseWriter
         }
         WriteLine(writer, data, EventEnd);
         return writer.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>Writes one event, preceded by an <c>event:</c> line when it is named (Anthropic's streams name every event).</summary>
+    public static ValueTask<FlushResult> WriteEventAsync(PipeWriter writer, string? eventName, ReadOnlySpan<byte> data, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrEmpty(eventName))
+        {
+            var length = EventPrefix.Length + System.Text.Encoding.UTF8.GetByteCount(eventName) + 1;
+            var span = writer.GetSpan(length);
+            EventPrefix.CopyTo(span);
+            var written = System.Text.Encoding.UTF8.GetBytes(eventName, span[EventPrefix.Length..]);
+            span[EventPrefix.Length + written] = (byte)'\n';
+            writer.Advance(EventPrefix.Length + written + 1);
+        }
+        return WriteEventAsync(writer, data, cancellationToken);
     }
 
     public static ValueTask<FlushResult> WriteDoneAsync(PipeWriter writer, CancellationToken cancellationToken) =>

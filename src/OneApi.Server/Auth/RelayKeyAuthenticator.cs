@@ -14,7 +14,11 @@ public sealed class RelayKeyAuthenticator(IDbContextFactory<OneApiDbContext> dat
 {
     public async Task<(RelayCaller? Caller, RelayError? Error)> AuthenticateAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        var (key, pinned) = ParseKey(context.Request.Headers.Authorization.ToString());
+        // Anthropic's SDKs send the key as x-api-key (https://docs.anthropic.com/en/api/overview).
+        var header = context.Request.Headers.Authorization.ToString() is { Length: > 0 } authorization
+            ? authorization
+            : context.Request.Headers["x-api-key"].ToString();
+        var (key, pinned) = ParseKey(header);
         if (key.Length == 0)
         {
             return (null, RelayError.Unauthorized("no token provided"));

@@ -17,6 +17,10 @@ public sealed class GatewaySettings
     /// <summary>Upstream timeout; null means none (<c>RELAY_TIMEOUT</c>=0).</summary>
     public TimeSpan? RelayTimeout { get; init; }
     public bool EnforceIncludeUsage { get; init; }
+    /// <summary><c>OPENROUTER_PROVIDER_SORT</c>: OpenRouter's <c>provider.sort</c> for requests that set none.</summary>
+    public string OpenRouterProviderSort { get; init; } = "";
+    /// <summary><c>USER_CONTENT_REQUEST_TIMEOUT</c>: how long fetching an image a client names by URL may take.</summary>
+    public TimeSpan UserContentRequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public long MaxRequestBodyBytes { get; init; } = 32L * 1024 * 1024;
     /// <summary>How often the channel and option snapshots are reloaded from the database (<c>SYNC_FREQUENCY</c>).</summary>
     public TimeSpan SyncFrequency { get; init; } = TimeSpan.FromSeconds(600);
@@ -56,6 +60,8 @@ public sealed class GatewaySettings
             InitialRootAccessToken = reader.Key("INITIAL_ROOT_ACCESS_TOKEN", 32),
             RelayTimeout = reader.Int("RELAY_TIMEOUT", 0, min: 0) is var seconds and > 0 ? TimeSpan.FromSeconds(seconds) : null,
             EnforceIncludeUsage = reader.Bool("ENFORCE_INCLUDE_USAGE", false),
+            OpenRouterProviderSort = reader.String("OPENROUTER_PROVIDER_SORT") ?? "",
+            UserContentRequestTimeout = TimeSpan.FromSeconds(reader.Int("USER_CONTENT_REQUEST_TIMEOUT", 30, min: 1)),
             MaxRequestBodyBytes = reader.Int("MAX_REQUEST_BODY_MB", 32, min: 1, max: 2048) * 1024L * 1024L,
             SyncFrequency = TimeSpan.FromSeconds(reader.Int("SYNC_FREQUENCY", 600, min: 1)),
             IdleTimeout = TimeSpan.FromSeconds(reader.Int("IDLE_TIMEOUT", 30, min: 1)),

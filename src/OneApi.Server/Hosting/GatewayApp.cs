@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using OneApi.Data;
 using OneApi.Relay.Abstractions;
-using OneApi.Relay.Adaptors.OpenAI;
 using OneApi.Relay.Tokens;
 using OneApi.Server.Admin;
 using OneApi.Server.Auth;
@@ -68,7 +67,7 @@ public static class GatewayApp
         services.AddHostedService<SnapshotRefresher>();
 
         services.AddSingleton<TokenCounter>();
-        services.AddSingleton<IChannelAdaptor, OpenAIAdaptor>();
+        services.AddProviderAdaptors(settings);
         services.AddSingleton<AdaptorRegistry>();
         services.AddSingleton<UpstreamCall>();
         services.AddSingleton<RelayPipeline>();
@@ -89,6 +88,7 @@ public static class GatewayApp
         app.UseAccountCacheReset();
         app.MapManagementApi();
         app.MapRelayEndpoints();
+        app.MapAnthropicMessagesEndpoints();
         app.MapApiDocument();
         return app;
     }

@@ -114,8 +114,14 @@ public sealed partial class RelayPipeline(
         {
             return RelayError.NotImplemented();
         }
+        adaptor = ClientApis.Of(context).Adapt(adaptor, bill.Request);
         var aborted = context.RequestAborted;
-        using var upstreamRequest = adaptor.BuildRequest(bill.Request, bill.Channel.Upstream);
+        var (built, buildError) = await BuildUpstreamRequestAsync(adaptor, bill.Request, bill.Channel.Upstream, aborted);
+        if (built is null)
+        {
+            return buildError;
+        }
+        using var upstreamRequest = built;
         var (response, sendError) = await upstream.SendAsync(upstreamRequest, settings.RelayTimeout, aborted);
         using (response)
         {
@@ -183,10 +189,12 @@ public sealed partial class RelayPipeline(
         {
             return (null, RelayError.Forbidden($"this token has no permission to use model: {model}"));
         }
-        var request = new RelayRequest(mode, json, body, model)
+        var query = context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        var (request, clientError) = ClientApis.Of(context).ReadRequest(mode, json, body, model, query);
+        if (request is null)
         {
-            Query = context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.OrdinalIgnoreCase),
-        };
+            return (null, clientError);
+        }
         if (modelFromPath is not null)
         {
             request.Edit(b => b["model"] = modelFromPath);
@@ -313,7 +321,7 @@ public sealed partial class RelayPipeline(
                 idle.CancelAfter(settings.IdleTimeout);
                 if (!frame.Data.IsEmpty)
                 {
-                    var flush = await SseWriter.WriteEventAsync(http.BodyWriter, frame.Data.Span, aborted);
+                    var flush = await SseWriter.WriteEventAsync(http.BodyWriter, frame.Event, frame.Data.Span, aborted);
                     if (flush.IsCanceled || flush.IsCompleted)
                     {
                         clientGone = true;
@@ -348,7 +356,7 @@ public sealed partial class RelayPipeline(
             ? Reconcile(reported, bill.PromptTokens)
             : Usage.Of(bill.PromptTokens, tokenCounter.CountText(delivered.ToString(), bill.Request.Model));
         await SettleAsync(bill, usage, isStream: true);
-        if (!clientGone)
+        if (!clientGone && ClientApis.Of(context).EndsStreamWithDone)
         {
             await SseWriter.WriteDoneAsync(http.BodyWriter, CancellationToken.None);
         }
@@ -379,7 +387,7 @@ public sealed partial class RelayPipeline(
         }
         context.Response.StatusCode = error.StatusCode;
         context.Response.ContentType = "application/json";
-        await context.Response.Body.WriteAsync(OpenAIError.Serialize(error, context.RequestId()));
+        await context.Response.Body.WriteAsync(ClientApis.Of(context).SerializeError(error, context.RequestId()));
     }
 
     /// <summary>What settlement needs to know about a request once its answer is in.</summary>

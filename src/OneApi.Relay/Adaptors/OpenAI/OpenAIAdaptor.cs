@@ -11,10 +11,14 @@ namespace OneApi.Relay.Adaptors.OpenAI;
 /// OpenAI and every provider that speaks its API (channel types that one-api maps to its OpenAI api type).
 /// The request body goes through as the client sent it unless the pipeline edited it.
 /// </summary>
-public sealed class OpenAIAdaptor : IChannelAdaptor
+public sealed class OpenAIAdaptor(OpenAIRequestOptions options) : IChannelAdaptor
 {
-    // Types with their own converting adaptor in one-api; everything else speaks OpenAI.
-    private static readonly HashSet<int> ConvertingTypes = [11, 14, 15, 16, 17, 18, 21, 23, 24, 30, 33, 34, 35, 37, 38, 42, 43, 46];
+    // Types with their own converting adaptor in one-api, and Azure, whose URLs and auth differ; everything else speaks OpenAI.
+    private static readonly HashSet<int> ConvertingTypes = [3, 11, 14, 15, 16, 17, 18, 21, 23, 24, 30, 33, 34, 35, 37, 38, 42, 43, 46];
+
+    public OpenAIAdaptor() : this(OpenAIRequestOptions.Default)
+    {
+    }
 
     public IReadOnlyCollection<int> ChannelTypes { get; } =
         Enumerable.Range(1, Abstractions.ChannelTypes.Dummy - 1).Where(t => !ConvertingTypes.Contains(t)).ToArray();
@@ -27,7 +31,7 @@ public sealed class OpenAIAdaptor : IChannelAdaptor
     {
         var message = new HttpRequestMessage(HttpMethod.Post, OpenAIUrls.For(channel, request.Mode.Path()))
         {
-            Content = OpenAIBody.From(request),
+            Content = ShapedBody(request, channel.Type, options),
         };
         message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", channel.Key);
         if (request.IsStream)
@@ -35,6 +39,16 @@ public sealed class OpenAIAdaptor : IChannelAdaptor
             message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         }
         return message;
+    }
+
+    /// <summary>The body after the provider's and model's quirks; the client's own bytes when none applies.</summary>
+    internal static HttpContent ShapedBody(RelayRequest request, int channelType, OpenAIRequestOptions options)
+    {
+        if (OpenAIRequestShapers.Shape(request, channelType, options) is not { } shaped)
+        {
+            return OpenAIBody.From(request);
+        }
+        return new ByteArrayContent(JsonWire.Serialize(shaped)) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
     }
 
     public async Task<UpstreamAnswer> ReadAnswerAsync(HttpResponseMessage response, RelayRequest request, CancellationToken cancellationToken)

@@ -1,0 +1,28 @@
+using OneApi.Relay.Abstractions;
+
+namespace OneApi.Relay.Inbound;
+
+/// <summary>An adaptor that hands everything to another; client APIs override what they present differently.</summary>
+public abstract class DelegatingAdaptor(IChannelAdaptor inner) : IChannelAdaptor
+{
+    protected IChannelAdaptor Inner { get; } = inner;
+
+    public IReadOnlyCollection<int> ChannelTypes => Inner.ChannelTypes;
+
+    public IReadOnlyList<string> KnownModels => Inner.KnownModels;
+
+    public bool Supports(RelayMode mode) => Inner.Supports(mode);
+
+    public virtual HttpRequestMessage BuildRequest(RelayRequest request, UpstreamChannel channel) => Inner.BuildRequest(request, channel);
+
+    public virtual ValueTask<HttpRequestMessage> BuildRequestAsync(RelayRequest request, UpstreamChannel channel, CancellationToken cancellationToken) =>
+        Inner.BuildRequestAsync(request, channel, cancellationToken);
+
+    public virtual Task<UpstreamAnswer> ReadAnswerAsync(HttpResponseMessage response, RelayRequest request, CancellationToken cancellationToken) =>
+        Inner.ReadAnswerAsync(response, request, cancellationToken);
+
+    public virtual IAsyncEnumerable<StreamFrame> ReadStreamAsync(Stream upstream, RelayRequest request, CancellationToken cancellationToken) =>
+        Inner.ReadStreamAsync(upstream, request, cancellationToken);
+
+    public virtual RelayError ReadError(int statusCode, ReadOnlySpan<byte> body) => Inner.ReadError(statusCode, body);
+}

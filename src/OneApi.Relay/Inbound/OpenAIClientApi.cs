@@ -1,0 +1,46 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using OneApi.Relay.Abstractions;
+using OneApi.Relay.OpenAI;
+
+namespace OneApi.Relay.Inbound;
+
+/// <summary>OpenAI's API, which the relay speaks itself; only the reasoning field is the client's choice.</summary>
+public sealed class OpenAIClientApi : IClientApi
+{
+    public static readonly OpenAIClientApi Instance = new();
+
+    public (RelayRequest? Request, RelayError? Error) ReadRequest(RelayMode mode, JsonObject body, ReadOnlyMemory<byte> rawBody, string model,
+        IReadOnlyDictionary<string, string> query) =>
+        (new RelayRequest(mode, body, rawBody, model) { Query = query }, null);
+
+    /// <summary>
+    /// With <c>?reasoning_format</c>, every answer and chunk gives reasoning in the requested field, whichever the
+    /// channel. one-api applied it only to converted answers and forwarded OpenAI-compatible streams unchanged.
+    /// </summary>
+    public IChannelAdaptor Adapt(IChannelAdaptor adaptor, RelayRequest request) =>
+        request.Mode == RelayMode.ChatCompletions && ReasoningFormat.Requested(request) is { } format
+            ? new ReasoningFormatAdaptor(adaptor, format)
+            : adaptor;
+
+    public byte[] SerializeError(RelayError error, string requestId) => OpenAIError.Serialize(error, requestId);
+
+    public bool EndsStreamWithDone => true;
+
+    private sealed class ReasoningFormatAdaptor(IChannelAdaptor inner, ReasoningFormat format) : DelegatingAdaptor(inner)
+    {
+        public override async Task<UpstreamAnswer> ReadAnswerAsync(HttpResponseMessage response, RelayRequest request, CancellationToken cancellationToken)
+        {
+            var answer = await Inner.ReadAnswerAsync(response, request, cancellationToken).ConfigureAwait(false);
+            return answer.Error is null ? answer with { Body = format.Rewrite(answer.Body) } : answer;
+        }
+
+        public override async IAsyncEnumerable<StreamFrame> ReadStreamAsync(Stream upstream, RelayRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            await foreach (var frame in Inner.ReadStreamAsync(upstream, request, cancellationToken).ConfigureAwait(false))
+            {
+                yield return frame.Data.IsEmpty || frame.Error is not null ? frame : frame with { Data = format.Rewrite(frame.Data) };
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using OneApi.Relay.Abstractions;
+using OneApi.Relay.Adaptors.Anthropic;
+using OneApi.Relay.Adaptors.Azure;
+using OneApi.Relay.Adaptors.OpenAI;
+using OneApi.Relay.Images;
+using OneApi.Server.Configuration;
+
+namespace OneApi.Server.Hosting;
+
+/// <summary>Registers one adaptor per provider; the registry keys them by the channel types they declare.</summary>
+public static class ProviderAdaptors
+{
+    public const string UserContentClient = "user-content";
+
+    public static IServiceCollection AddProviderAdaptors(this IServiceCollection services, GatewaySettings settings)
+    {
+        var openAIOptions = new OpenAIRequestOptions { OpenRouterProviderSort = settings.OpenRouterProviderSort };
+        services.AddHttpClient(UserContentClient, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddSingleton(sp => new UserImageFetcher(
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(UserContentClient), settings.UserContentRequestTimeout));
+
+        services.AddSingleton<IChannelAdaptor>(new OpenAIAdaptor(openAIOptions));
+        services.AddSingleton<IChannelAdaptor>(new AzureAdaptor(openAIOptions));
+        services.AddSingleton<IChannelAdaptor>(sp => new AnthropicAdaptor(sp.GetRequiredService<UserImageFetcher>(), sp.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+}

@@ -1,0 +1,22 @@
+using OneApi.Relay.Abstractions;
+using OneApi.Relay.Inbound.Anthropic;
+
+namespace OneApi.Server.Relay;
+
+/// <summary>
+/// <c>POST /v1/messages</c>: Anthropic's Messages API, for Claude SDKs and tools (as Laisky one-api HEAD, new-api and
+/// Thor accept). Authenticated with <c>x-api-key</c> or <c>Authorization</c>, routed and billed like chat completions.
+/// </summary>
+public static class AnthropicMessagesEndpoints
+{
+    public static void MapAnthropicMessagesEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/messages", RelayAsync);
+    }
+
+    private static Task RelayAsync(HttpContext context, RelayPipeline pipeline)
+    {
+        ClientApis.Use(context, AnthropicClientApi.Instance);
+        return pipeline.RelayAsync(context, RelayMode.ChatCompletions, null);
+    }
+}

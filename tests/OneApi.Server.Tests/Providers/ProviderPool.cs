@@ -1,0 +1,29 @@
+using OneApi.Server.Tests.Infrastructure;
+
+namespace OneApi.Server.Tests.Providers;
+
+/// <summary>One SQLite gateway and every fake provider, shared by the provider tests; each test has its own group and channel.</summary>
+public sealed class ProviderPool : IAsyncLifetime
+{
+    public TestGateway Gateway { get; private set; } = null!;
+    public FakeAnthropicUpstream Anthropic { get; private set; } = null!;
+    public FakeReasoningUpstream Reasoning { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Anthropic = await FakeAnthropicUpstream.StartAsync();
+        Reasoning = await FakeReasoningUpstream.StartAsync();
+        Gateway = await TestGateway.StartAsync("sqlite", new Dictionary<string, string?>
+        {
+            ["OPENROUTER_PROVIDER_SORT"] = "latency",
+            ["USER_CONTENT_REQUEST_TIMEOUT"] = "2",
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Gateway.DisposeAsync();
+        await Anthropic.DisposeAsync();
+        await Reasoning.DisposeAsync();
+    }
+}
