@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 
 namespace OneApi.Server.Relay;
 
@@ -15,7 +14,8 @@ public static class RequestIds
     public static string New(DateTimeOffset now)
     {
         var nanos = (now.Ticks % TimeSpan.TicksPerSecond) * 100;
-        var random = RandomNumberGenerator.GetInt32(0, 100_000_000);
+        // Uniqueness, not secrecy: the time prefix already orders ids, so a fast generator is enough here.
+        var random = Random.Shared.Next(0, 100_000_000);
         return string.Create(CultureInfo.InvariantCulture, $"{now.UtcDateTime:yyyyMMddHHmmss}{nanos}{random:D8}");
     }
 
