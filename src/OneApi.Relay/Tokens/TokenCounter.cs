@@ -25,6 +25,13 @@ public sealed class TokenCounter
 
     public int CountText(string text, string model) => Count(TokenizerFor(model), text);
 
+    /// <summary>Loads both vocabularies, so that no request pays for it.</summary>
+    public void WarmUp()
+    {
+        CountText("warm up", "gpt-4o");
+        CountText("warm up", "gpt-3.5-turbo");
+    }
+
     /// <summary>
     /// Prompt tokens of a chat request as one-api's <c>CountTokenMessages</c> counts them: per message its role, its
     /// text (a string, or the <c>text</c> of each content part) and its name, plus formatting overhead. Other fields

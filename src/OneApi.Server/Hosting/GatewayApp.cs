@@ -99,5 +99,7 @@ public static class GatewayApp
         await DatabaseBootstrap.RunAsync(app.Services, cancellationToken);
         await app.Services.GetRequiredService<OptionStore>().ReloadAsync(cancellationToken);
         await app.Services.GetRequiredService<RoutingTableStore>().ReloadAsync(cancellationToken);
+        // Loading a tokenizer's vocabulary takes a second or more: do it now, not in the first request.
+        _ = Task.Run(() => app.Services.GetRequiredService<TokenCounter>().WarmUp(), CancellationToken.None);
     }
 }

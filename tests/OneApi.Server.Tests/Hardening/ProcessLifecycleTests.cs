@@ -51,6 +51,11 @@ public sealed class ProcessLifecycleTests(Xunit.Abstractions.ITestOutputHelper o
         await using (var gateway = await ProcessGateway.StartAsync(DatabasePath))
         {
             await gateway.CreateChannelAsync("gpt-4o-mini", _upstream.BaseUrl("crash", "ok"));
+            using (var warmUp = Chat())
+            using (var first = await gateway.Http.SendAsync(warmUp))
+            {
+                Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+            }
             using var stop = new CancellationTokenSource();
             var clients = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
             {

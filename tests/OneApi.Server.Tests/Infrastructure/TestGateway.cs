@@ -170,6 +170,23 @@ public sealed class TestGateway : IAsyncDisposable
         return await db.Channels.Where(c => c.Group == group).Select(c => c.Id).MaxAsync();
     }
 
+    /// <summary>A one-message chat request for gpt-4o-mini.</summary>
+    public static string ChatRequest(bool stream = false, string model = "gpt-4o-mini") =>
+        $$"""{"model":"{{model}}","stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"hi"}]}""";
+
+    /// <summary>Posts a relay request as a client would, with <paramref name="authorization"/> as given; the answer is buffered.</summary>
+    public async Task<HttpResponseMessage> RelayAsync(string? authorization, string body, string path = "/v1/chat/completions")
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        if (authorization is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        }
+        var response = await Http.SendAsync(request);
+        await response.Content.LoadIntoBufferAsync();
+        return response;
+    }
+
     /// <summary>Stores an option as root would and makes the running gateway use it at once.</summary>
     public async Task SetOptionAsync(string key, string value)
     {

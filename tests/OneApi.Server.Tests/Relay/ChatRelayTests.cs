@@ -194,12 +194,7 @@ public sealed class ChatRelayTests(GatewayPool pool) : IClassFixture<GatewayPool
 
     internal static async Task<string> PostChatAsync(TestGateway gateway, TestAccount account, bool stream, string model = "gpt-4o-mini")
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
-        {
-            Content = new StringContent($$"""{"model":"{{model}}","stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"Say hello"}]}""", Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Authorization = new("Bearer", account.Key);
-        using var response = await gateway.Http.SendAsync(request);
+        using var response = await gateway.RelayAsync("Bearer " + account.Key, TestGateway.ChatRequest(stream, model));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.Content.ReadAsStringAsync();
     }

@@ -19,17 +19,8 @@ public sealed class FailoverTests(FailoverTests.Pool pool) : IClassFixture<Failo
         };
     }
 
-    private static async Task<HttpResponseMessage> ChatAsync(TestGateway gateway, TestAccount account, bool stream = false)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
-        {
-            Content = new StringContent($$"""{"model":"gpt-4o-mini","stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Authorization = new("Bearer", account.Key);
-        var response = await gateway.Http.SendAsync(request);
-        await response.Content.LoadIntoBufferAsync();
-        return response;
-    }
+    private static Task<HttpResponseMessage> ChatAsync(TestGateway gateway, TestAccount account, bool stream = false) =>
+        gateway.RelayAsync("Bearer " + account.Key, TestGateway.ChatRequest(stream));
 
     private async Task<(TestAccount Account, int Failing, int Healthy)> TwoChannelsAsync(TestGateway gateway, string failingScenario)
     {

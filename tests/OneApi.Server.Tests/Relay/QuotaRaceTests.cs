@@ -20,12 +20,7 @@ public sealed class QuotaRaceTests(GatewayPool pool) : IClassFixture<GatewayPool
 
         var statuses = await Task.WhenAll(Enumerable.Range(0, 100).Select(async _ =>
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
-            {
-                Content = new StringContent("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
-            };
-            request.Headers.Authorization = new("Bearer", account.Key);
-            using var response = await gateway.Http.SendAsync(request);
+            using var response = await gateway.RelayAsync("Bearer " + account.Key, TestGateway.ChatRequest());
             return response.StatusCode;
         }));
 

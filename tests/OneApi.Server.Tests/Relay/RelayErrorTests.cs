@@ -21,18 +21,13 @@ public sealed class RelayErrorTests(RelayErrorTests.Pool pool) : IClassFixture<R
 
     private static async Task<(HttpStatusCode Status, JsonElement Body, string? RequestId)> PostAsync(TestGateway gateway, string? key, string body)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        if (key is not null)
-        {
-            request.Headers.TryAddWithoutValidation("Authorization", key);
-        }
-        using var response = await gateway.Http.SendAsync(request);
+        using var response = await gateway.RelayAsync(key, body);
         var text = await response.Content.ReadAsStringAsync();
         var requestId = response.Headers.TryGetValues("X-Oneapi-Request-Id", out var ids) ? ids.First() : null;
         return (response.StatusCode, JsonDocument.Parse(text).RootElement.Clone(), requestId);
     }
 
-    private const string ChatBody = """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}""";
+    private static readonly string ChatBody = TestGateway.ChatRequest();
 
     private static string Message(JsonElement body) => body.GetProperty("error").GetProperty("message").GetString()!;
 

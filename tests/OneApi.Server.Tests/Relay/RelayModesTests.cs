@@ -14,12 +14,8 @@ public sealed class RelayModesTests(RelayModesTests.Pool pool) : IClassFixture<R
         protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["ENFORCE_INCLUDE_USAGE"] = "true" };
     }
 
-    private static async Task<HttpResponseMessage> PostAsync(TestGateway gateway, TestAccount account, string path, string body)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Authorization = new("Bearer", account.Key);
-        return await gateway.Http.SendAsync(request);
-    }
+    private static Task<HttpResponseMessage> PostAsync(TestGateway gateway, TestAccount account, string path, string body) =>
+        gateway.RelayAsync("Bearer " + account.Key, body, path);
 
     private static async Task<Log> ConsumeLogAsync(TestGateway gateway, TestAccount account)
     {

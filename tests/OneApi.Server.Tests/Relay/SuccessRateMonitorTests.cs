@@ -21,12 +21,7 @@ public sealed class SuccessRateMonitorTests(SuccessRateMonitorTests.Pool pool) :
 
     private static async Task<HttpStatusCode> ChatAsync(TestGateway gateway, TestAccount account)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
-        {
-            Content = new StringContent("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Authorization = new("Bearer", account.Key);
-        using var response = await gateway.Http.SendAsync(request);
+        using var response = await gateway.RelayAsync("Bearer " + account.Key, TestGateway.ChatRequest());
         return response.StatusCode;
     }
 
