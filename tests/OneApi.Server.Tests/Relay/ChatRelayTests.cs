@@ -190,6 +190,9 @@ public sealed class ChatRelayTests(GatewayPool pool) : IClassFixture<GatewayPool
         var models = await client.GetOpenAIModelClient().GetModelsAsync();
 
         Assert.Equal(["gpt-4o", "gpt-4o-mini"], models.Value.Select(m => m.Id).Order().ToArray());
+        Assert.Equal("gpt-4o", (await client.GetOpenAIModelClient().GetModelAsync("gpt-4o")).Value.Id);
+        var missing = await Assert.ThrowsAsync<ClientResultException>(() => client.GetOpenAIModelClient().GetModelAsync("gpt-9"));
+        Assert.Equal(404, missing.Status);
     }
 
     internal static async Task<string> PostChatAsync(TestGateway gateway, TestAccount account, bool stream, string model = "gpt-4o-mini")

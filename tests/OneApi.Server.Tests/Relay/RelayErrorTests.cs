@@ -127,6 +127,27 @@ public sealed class RelayErrorTests(RelayErrorTests.Pool pool) : IClassFixture<R
         Assert.Equal(HttpStatusCode.Forbidden, status);
     }
 
+    [Theory]
+    [InlineData("10.0.0.0/8", HttpStatusCode.Forbidden)]
+    [InlineData("10.0.0.0/8, 127.0.0.0/24", HttpStatusCode.OK)]
+    [InlineData("127.0.0.1", HttpStatusCode.OK)]
+    public async Task TokenSubnet_AdmitsOnlyItsAddresses(string subnet, HttpStatusCode expected)
+    {
+        var gateway = await pool.GetAsync("sqlite");
+        var account = await gateway.CreateAccountAsync();
+        await gateway.CreateChannelAsync(account.Group, "gpt-4o-mini", pool.Upstream.BaseUrl(account.Group, "ok"));
+        await using (var db = await gateway.DbAsync())
+        {
+            var token = await db.Tokens.AsTracking().SingleAsync(t => t.Id == account.TokenId);
+            token.Subnet = subnet;
+            await db.SaveChangesAsync();
+        }
+
+        var (status, _, _) = await PostAsync(gateway, "Bearer " + account.Key, ChatBody);
+
+        Assert.Equal(expected, status);
+    }
+
     [Fact]
     public async Task ChannelPinning_IsForAdminsOnly()
     {
