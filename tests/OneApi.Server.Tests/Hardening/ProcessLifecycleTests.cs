@@ -78,7 +78,12 @@ public sealed class ProcessLifecycleTests(Xunit.Abstractions.ITestOutputHelper o
                 }
             })).ToArray();
 
-            await Task.Delay(TimeSpan.FromSeconds(2));
+            // Kill while the load runs: once enough answers are in (a slow CI machine takes longer), or after 15 s.
+            var deadline = DateTime.UtcNow.AddSeconds(15);
+            while (completed.Count < 200 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
             gateway.Kill();
             await gateway.WaitForExitAsync(TimeSpan.FromSeconds(10));
             stop.Cancel();
