@@ -88,6 +88,7 @@ public sealed partial class RelayPipeline(
                 monitor.Record(channel.Id, success: true);
                 return;
             }
+            error = WithoutSecret(error, channel.Upstream.Key);
             await RecordFailureAsync(channel, error);
             var next = retriesLeft-- > 0 && IsWorthRetrying(error)
                 ? selector.Select(routing.Current, caller.Group, request.OriginModel, tried, skipTopTier: true)
@@ -141,6 +142,12 @@ public sealed partial class RelayPipeline(
             return await RelayAnswerAsync(context, adaptor, response, bill);
         }
     }
+
+    /// <summary>Some providers quote the key they were sent in their error message; the client must not read the channel's key.</summary>
+    private static RelayError WithoutSecret(RelayError error, string key) =>
+        key.Length >= 8 && error.Message.Contains(key, StringComparison.Ordinal)
+            ? error with { Message = error.Message.Replace(key, "[channel key]", StringComparison.Ordinal) }
+            : error;
 
     private static bool IsWorthRetrying(RelayError error) => error.Kind switch
     {

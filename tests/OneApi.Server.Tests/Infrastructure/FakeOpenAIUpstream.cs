@@ -115,6 +115,10 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
             case "error401":
                 await WriteJsonAsync(response, 401, """{"error":{"message":"Incorrect API key provided: sk-bad. You can find your API key at https://platform.openai.com/account/api-keys.","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}""");
                 break;
+            case "error401-echo":
+                var sentKey = context.Request.Headers.Authorization.ToString()["Bearer ".Length..];
+                await WriteJsonAsync(response, 401, $$$"""{"error":{"message":"Incorrect API key provided: {{{sentKey}}}.","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}""");
+                break;
             case "hang":
                 await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted).ContinueWith(_ => { });
                 break;

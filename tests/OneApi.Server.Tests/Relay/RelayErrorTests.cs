@@ -206,6 +206,21 @@ public sealed class RelayErrorTests(RelayErrorTests.Pool pool) : IClassFixture<R
     }
 
     [Fact]
+    public async Task UpstreamErrorQuotingTheChannelKey_NeverShowsItToTheClient()
+    {
+        var gateway = await pool.GetAsync("sqlite");
+        var account = await gateway.CreateAccountAsync();
+        await gateway.CreateChannelAsync(account.Group, "gpt-4o-mini", pool.Upstream.BaseUrl(account.Group, "error401-echo"));
+
+        using var response = await gateway.RelayAsync("Bearer " + account.Key, ChatBody);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.DoesNotContain("sk-upstream-" + account.Group, body, StringComparison.Ordinal);
+        Assert.Contains("Incorrect API key provided: [channel key]", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UpstreamUnreachable_Is502AndTheReservationRefunded()
     {
         var gateway = await pool.GetAsync("sqlite");
