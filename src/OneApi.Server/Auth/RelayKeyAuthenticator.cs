@@ -109,9 +109,10 @@ public sealed class RelayKeyAuthenticator(IDbContextFactory<OneApiDbContext> dat
             await MarkAsync(token, TokenStatus.Expired, cancellationToken);
             return RelayError.Unauthorized("the token has expired");
         }
+        // Not marked exhausted, unlike one-api: the balance may be zero only because requests in flight hold it
+        // reserved, and their refunds will bring it back.
         if (!token.UnlimitedQuota && token.RemainQuota <= 0)
         {
-            await MarkAsync(token, TokenStatus.Exhausted, cancellationToken);
             return RelayError.Unauthorized($"token {token.Name} (#{token.Id}) quota has been used up");
         }
         return null;

@@ -91,6 +91,10 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
                 await Task.Delay(200); // let Kestrel put the chunks on the wire before the reset
                 context.Abort();
                 break;
+            case "slow-ok":
+                await Task.Delay(TimeSpan.FromMilliseconds(800), context.RequestAborted).ContinueWith(_ => { });
+                await WriteJsonAsync(response, 200, ChatCompletion);
+                break;
             case "no-usage":
                 await WriteJsonAsync(response, 200, ChatCompletion.Replace(UsageJson, "\"usage\":null", StringComparison.Ordinal));
                 break;
