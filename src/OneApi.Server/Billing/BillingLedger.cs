@@ -22,6 +22,7 @@ public sealed partial class BillingLedger(
     TimeProvider time,
     ILogger<BillingLedger> logger) : IHostedLifecycleService
 {
+    private readonly CancellationTokenSource _stopped = new();
     private Task _writer = Task.CompletedTask;
 
     private const int MaxBatch = 512;
@@ -48,6 +49,7 @@ public sealed partial class BillingLedger(
     public async Task StoppedAsync(CancellationToken cancellationToken)
     {
         _queue.Writer.TryComplete();
+        await _stopped.CancelAsync(); // ends a batch interval's wait at once
         await _writer.WaitAsync(cancellationToken);
     }
 
@@ -64,9 +66,9 @@ public sealed partial class BillingLedger(
         var batch = new List<PendingSettlement>(MaxBatch);
         while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
         {
-            if (settings.BatchUpdateInterval is { } interval && !_queue.Reader.Completion.IsCompleted)
+            if (settings.BatchUpdateInterval is { } interval && !_stopped.IsCancellationRequested)
             {
-                await Task.WhenAny(Task.Delay(interval, time), _queue.Reader.Completion);
+                await Task.Delay(interval, time, _stopped.Token).ContinueWith(static _ => { }, TaskScheduler.Default);
             }
             while (_queue.Reader.TryRead(out var item))
             {

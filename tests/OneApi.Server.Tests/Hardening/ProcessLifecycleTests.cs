@@ -122,4 +122,31 @@ public sealed class ProcessLifecycleTests(Xunit.Abstractions.ITestOutputHelper o
         Assert.Equal(0, exitCode);
         Assert.Contains(requestId, LoggedRequestIds());
     }
+
+    [Fact]
+    public async Task BatchUpdates_AreHeldForTheirInterval_AndAllWrittenOnSigterm()
+    {
+        var requestIds = new List<string>();
+        await using (var gateway = await ProcessGateway.StartAsync(DatabasePath, new Dictionary<string, string>
+        {
+            ["BATCH_UPDATE_ENABLED"] = "true",
+            ["BATCH_UPDATE_INTERVAL"] = "600",
+        }))
+        {
+            await gateway.CreateChannelAsync("gpt-4o-mini", _upstream.BaseUrl("batch", "ok"));
+            for (var i = 0; i < 5; i++)
+            {
+                using var request = Chat();
+                using var response = await gateway.Http.SendAsync(request);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                requestIds.Add(response.Headers.GetValues("X-Oneapi-Request-Id").Single());
+            }
+            Assert.Empty(LoggedRequestIds()); // still batched: the interval has not passed
+
+            gateway.Terminate();
+            Assert.Equal(0, await gateway.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+        }
+
+        Assert.Equal(requestIds.Order(), LoggedRequestIds().Order());
+    }
 }
