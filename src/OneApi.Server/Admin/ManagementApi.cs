@@ -1,6 +1,7 @@
 using OneApi.Server.Auth;
 using OneApi.Server.Background;
 using OneApi.Server.Channels;
+using OneApi.Server.Mail;
 
 namespace OneApi.Server.Admin;
 
@@ -11,6 +12,7 @@ public static class ManagementApi
     {
         services.AddSingleton<UserAccounts>();
         services.AddSingleton<VerificationCodes>();
+        services.AddSingleton<MailSender>();
         services.AddSingleton(ChannelTestSettings.From(configuration));
         services.AddSingleton<ChannelTester>();
         services.AddSingleton<ChannelTestBatch>();
@@ -26,6 +28,7 @@ public static class ManagementApi
         app.MapStatusEndpoints();
         app.MapUserEndpoints();
         app.MapUserAdminEndpoints();
+        app.MapEmailEndpoints();
         app.MapTopUpEndpoints();
         app.MapRedemptionEndpoints();
         app.MapLogEndpoints();
