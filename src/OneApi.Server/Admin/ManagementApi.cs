@@ -1,4 +1,5 @@
 using OneApi.Server.Auth;
+using OneApi.Server.Auth.OAuth;
 using OneApi.Server.Background;
 using OneApi.Server.Channels;
 using OneApi.Server.Mail;
@@ -13,6 +14,11 @@ public static class ManagementApi
         services.AddSingleton<UserAccounts>();
         services.AddSingleton<VerificationCodes>();
         services.AddSingleton<MailSender>();
+        services.AddSingleton(GitHubEndpoints.From(configuration));
+        services.AddSingleton<GitHubOAuth>();
+        services.AddSingleton<OidcOAuth>();
+        services.AddSingleton<OAuthEndpoints.OAuthSignIn>();
+        services.AddHttpClient(OAuthHttp.ClientName, client => client.Timeout = TimeSpan.FromSeconds(20));
         services.AddSingleton(ChannelTestSettings.From(configuration));
         services.AddSingleton<ChannelTester>();
         services.AddSingleton<ChannelTestBatch>();
@@ -29,6 +35,7 @@ public static class ManagementApi
         app.MapUserEndpoints();
         app.MapUserAdminEndpoints();
         app.MapEmailEndpoints();
+        app.MapOAuthEndpoints();
         app.MapTopUpEndpoints();
         app.MapRedemptionEndpoints();
         app.MapLogEndpoints();
