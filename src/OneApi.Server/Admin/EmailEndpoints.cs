@@ -30,7 +30,7 @@ public static class EmailEndpoints
     private static async Task<IResult> SendVerification(string? email, IDbContextFactory<OneApiDbContext> databases, OptionStore options,
         VerificationCodes codes, MailSender mail, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(email) || UserRules.Check(email: email) is not null)
+        if (!IsAddress(email))
         {
             return ApiResponse.Failure("invalid email address");
         }
@@ -45,19 +45,16 @@ public static class EmailEndpoints
             return ApiResponse.Failure("the email address is already in use");
         }
         var code = codes.Issue(VerificationCodes.EmailVerification, email, VerificationCodeLength);
-        var systemName = o.Get("SystemName");
-        var html = string.Create(CultureInfo.InvariantCulture,
-            $"<p>Hello, you are verifying your email address for {WebUtility.HtmlEncode(systemName)}.</p><p>Your verification code is: <strong>{code}</strong></p><p>It is valid for {VerificationCodes.Validity.TotalMinutes} minutes. If you did not ask for it, ignore this email.</p>");
-        return await mail.SendAsync(email, $"{systemName} email verification", html, cancellationToken) is { } problem
-            ? ApiResponse.Failure(problem)
-            : ApiResponse.Done();
+        var systemName = WebUtility.HtmlEncode(o.Get("SystemName"));
+        return await MailAsync(mail, email, $"{o.Get("SystemName")} email verification",
+            $"<p>Hello, you are verifying your email address for {systemName}.</p><p>Your verification code is: <strong>{code}</strong></p>", cancellationToken);
     }
 
     /// <summary>Mails a one-use link to the console's reset page for a registered address.</summary>
     private static async Task<IResult> SendResetLink(string? email, IDbContextFactory<OneApiDbContext> databases, OptionStore options,
         VerificationCodes codes, MailSender mail, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(email) || UserRules.Check(email: email) is not null)
+        if (!IsAddress(email))
         {
             return ApiResponse.Failure("invalid email address");
         }
@@ -69,10 +66,17 @@ public static class EmailEndpoints
         var o = options.Current;
         var token = codes.Issue(VerificationCodes.PasswordReset, email, 0);
         var link = $"{o.Get("ServerAddress").TrimEnd('/')}/user/reset?email={Uri.EscapeDataString(email)}&token={token}";
-        var systemName = o.Get("SystemName");
-        var html = string.Create(CultureInfo.InvariantCulture,
-            $"<p>Hello, you asked to reset your {WebUtility.HtmlEncode(systemName)} password.</p><p><a href=\"{WebUtility.HtmlEncode(link)}\">Click here to reset it</a>, or open this address: {WebUtility.HtmlEncode(link)}</p><p>The link is valid for {VerificationCodes.Validity.TotalMinutes} minutes. If you did not ask for it, ignore this email.</p>");
-        return await mail.SendAsync(email, $"{systemName} password reset", html, cancellationToken) is { } problem
+        var (systemName, href) = (WebUtility.HtmlEncode(o.Get("SystemName")), WebUtility.HtmlEncode(link));
+        return await MailAsync(mail, email, $"{o.Get("SystemName")} password reset",
+            $"<p>Hello, you asked to reset your {systemName} password.</p><p><a href=\"{href}\">Click here to reset it</a>, or open this address: {href}</p>", cancellationToken);
+    }
+
+    /// <summary>Sends one of these emails with the common closing line; the envelope says whether it went.</summary>
+    private static async Task<IResult> MailAsync(MailSender mail, string to, string subject, string html, CancellationToken cancellationToken)
+    {
+        var closing = string.Create(CultureInfo.InvariantCulture,
+            $"<p>It is valid for {VerificationCodes.Validity.TotalMinutes} minutes. If you did not ask for it, ignore this email.</p>");
+        return await mail.SendAsync(to, subject, html + closing, cancellationToken) is { } problem
             ? ApiResponse.Failure(problem)
             : ApiResponse.Done();
     }
@@ -112,6 +116,9 @@ public static class EmailEndpoints
         await db.Users.Where(u => u.Id == context.Caller().Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.Email, email), cancellationToken);
         return ApiResponse.Done();
     }
+
+    private static bool IsAddress([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? email) =>
+        !string.IsNullOrEmpty(email) && UserRules.Check(email: email) is null;
 
     private static bool DomainAllowed(string email, string whitelist)
     {
