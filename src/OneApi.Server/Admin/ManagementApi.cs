@@ -1,6 +1,8 @@
 using OneApi.Server.Auth;
+using OneApi.Server.Auth.OAuth;
 using OneApi.Server.Background;
 using OneApi.Server.Channels;
+using OneApi.Server.Mail;
 
 namespace OneApi.Server.Admin;
 
@@ -11,6 +13,12 @@ public static class ManagementApi
     {
         services.AddSingleton<UserAccounts>();
         services.AddSingleton<VerificationCodes>();
+        services.AddSingleton<MailSender>();
+        services.AddSingleton(GitHubEndpoints.From(configuration));
+        services.AddSingleton<GitHubOAuth>();
+        services.AddSingleton<OidcOAuth>();
+        services.AddSingleton<OAuthEndpoints.OAuthSignIn>();
+        services.AddHttpClient(OAuthHttp.ClientName, client => client.Timeout = TimeSpan.FromSeconds(20));
         services.AddSingleton(ChannelTestSettings.From(configuration));
         services.AddSingleton<ChannelTester>();
         services.AddSingleton<ChannelTestBatch>();
@@ -26,6 +34,8 @@ public static class ManagementApi
         app.MapStatusEndpoints();
         app.MapUserEndpoints();
         app.MapUserAdminEndpoints();
+        app.MapEmailEndpoints();
+        app.MapOAuthEndpoints();
         app.MapTopUpEndpoints();
         app.MapRedemptionEndpoints();
         app.MapLogEndpoints();

@@ -16,9 +16,9 @@ public sealed class UserAccounts(IDbContextFactory<OneApiDbContext> databases, O
     public sealed record NewUser(string Username, string? Password, string DisplayName)
     {
         public string Email { get; init; } = "";
-        public string GitHubId { get; init; } = "";
-        public string OidcId { get; init; } = "";
         public int InviterId { get; init; }
+        /// <summary>Sets anything else before the insert, such as an OAuth provider's id.</summary>
+        public Action<User>? Customize { get; init; }
     }
 
     public Task<bool> UsernameTakenAsync(OneApiDbContext db, string username, CancellationToken cancellationToken) =>
@@ -42,8 +42,6 @@ public sealed class UserAccounts(IDbContextFactory<OneApiDbContext> databases, O
             Password = PasswordHash.Create(request.Password ?? Keys.Uuid()),
             DisplayName = string.IsNullOrEmpty(request.DisplayName) ? request.Username : request.DisplayName,
             Email = request.Email,
-            GitHubId = request.GitHubId,
-            OidcId = request.OidcId,
             Role = UserRole.Common,
             Status = UserStatus.Enabled,
             Quota = newUserQuota,
@@ -51,6 +49,7 @@ public sealed class UserAccounts(IDbContextFactory<OneApiDbContext> databases, O
             AffCode = await NewAffCodeAsync(db, cancellationToken),
             InviterId = request.InviterId,
         };
+        request.Customize?.Invoke(user);
         db.Users.Add(user);
         await db.SaveChangesAsync(cancellationToken);
         if (newUserQuota > 0)

@@ -14,14 +14,28 @@ public sealed class SessionCookie(GatewaySettings settings, TimeProvider time)
     public const string Name = "session";
     private static readonly TimeSpan Lifetime = TimeSpan.FromDays(30);
 
-    public void Issue(HttpContext context, int userId)
+    public void Issue(HttpContext context, int userId) =>
+        Write(context, Name, string.Create(CultureInfo.InvariantCulture, $"{userId}"), Lifetime);
+
+    /// <summary>
+    /// A short-lived signed cookie beside the session: one-api keeps the OAuth <c>state</c> in its session; ours
+    /// holds only the user, so the state rides in its own cookie, bound to this browser by the same signature.
+    /// </summary>
+    public void IssueValue(HttpContext context, string name, string value, TimeSpan lifetime) => Write(context, name, value, lifetime);
+
+    public string? ReadValue(HttpContext context, string name) => ReadSigned(context, name);
+
+    public static void ClearValue(HttpContext context, string name) => context.Response.Cookies.Delete(name, new CookieOptions { Path = "/" });
+
+    private void Write(HttpContext context, string name, string value, TimeSpan lifetime)
     {
-        var expires = time.GetUtcNow() + Lifetime;
-        var payload = string.Create(CultureInfo.InvariantCulture, $"{userId}|{expires.ToUnixTimeSeconds()}");
-        context.Response.Cookies.Append(Name, $"{Base64Url(Encoding.UTF8.GetBytes(payload))}.{Base64Url(Sign(payload))}", new CookieOptions
+        var expires = time.GetUtcNow() + lifetime;
+        var payload = string.Create(CultureInfo.InvariantCulture, $"{value}|{expires.ToUnixTimeSeconds()}");
+        context.Response.Cookies.Append(name, $"{Base64Url(Encoding.UTF8.GetBytes(payload))}.{Base64Url(Sign(name, payload))}", new CookieOptions
         {
             HttpOnly = true,
-            SameSite = SameSiteMode.Strict,
+            // Lax, not Strict: the OAuth provider's redirect back to the console is a cross-site navigation.
+            SameSite = name == Name ? SameSiteMode.Strict : SameSiteMode.Lax,
             Secure = context.Request.IsHttps,
             Path = "/",
             Expires = expires,
@@ -31,9 +45,12 @@ public sealed class SessionCookie(GatewaySettings settings, TimeProvider time)
     public static void Clear(HttpContext context) => context.Response.Cookies.Delete(Name, new CookieOptions { Path = "/" });
 
     /// <summary>The user id of a valid, unexpired session cookie.</summary>
-    public int? Read(HttpContext context)
+    public int? Read(HttpContext context) =>
+        ReadSigned(context, Name) is { } id && int.TryParse(id, CultureInfo.InvariantCulture, out var userId) ? userId : null;
+
+    private string? ReadSigned(HttpContext context, string name)
     {
-        if (!context.Request.Cookies.TryGetValue(Name, out var cookie) || cookie.Split('.') is not [var data, var signature])
+        if (!context.Request.Cookies.TryGetValue(name, out var cookie) || cookie.Split('.') is not [var data, var signature])
         {
             return null;
         }
@@ -48,18 +65,21 @@ public sealed class SessionCookie(GatewaySettings settings, TimeProvider time)
         {
             return null;
         }
-        if (!CryptographicOperations.FixedTimeEquals(given, Sign(payload)) || payload.Split('|') is not [var id, var expiry])
+        var separator = payload.LastIndexOf('|');
+        if (!CryptographicOperations.FixedTimeEquals(given, Sign(name, payload)) || separator < 0)
         {
             return null;
         }
-        if (!long.TryParse(expiry, CultureInfo.InvariantCulture, out var expiresAt) || expiresAt < time.GetUtcNow().ToUnixTimeSeconds())
+        if (!long.TryParse(payload[(separator + 1)..], CultureInfo.InvariantCulture, out var expiresAt) || expiresAt < time.GetUtcNow().ToUnixTimeSeconds())
         {
             return null;
         }
-        return int.TryParse(id, CultureInfo.InvariantCulture, out var userId) ? userId : null;
+        return payload[..separator];
     }
 
-    private byte[] Sign(string payload) => HMACSHA256.HashData(settings.SessionSecret, Encoding.UTF8.GetBytes(payload));
+    /// <summary>The session is signed over its payload alone (as before other cookies existed); others also over their name.</summary>
+    private byte[] Sign(string name, string payload) =>
+        HMACSHA256.HashData(settings.SessionSecret, Encoding.UTF8.GetBytes(name == Name ? payload : $"{name}:{payload}"));
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 

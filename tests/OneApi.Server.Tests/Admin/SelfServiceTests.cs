@@ -95,6 +95,21 @@ public sealed class SelfServiceTests(GatewayPool pool) : IClassFixture<GatewayPo
     }
 
     [Fact]
+    public async Task AnotherUsersToken_IsInvisibleAndUntouchable()
+    {
+        var gateway = await pool.GetAsync("sqlite");
+        var owner = await gateway.CreateAccountAsync();
+        using var intruder = await gateway.MemberAsync();
+
+        Assert.Equal("token not found", (await intruder.Client.GetJsonAsync($"/api/token/{owner.TokenId}")).Failure());
+        Assert.Equal("token not found", (await intruder.Client.PutJsonAsync("/api/token/", new { id = owner.TokenId, name = "mine now" })).Failure());
+        Assert.Equal("token not found", (await intruder.Client.DeleteJsonAsync($"/api/token/{owner.TokenId}")).Failure());
+        Assert.Empty((await intruder.Client.GetJsonAsync("/api/token/")).Data().EnumerateArray());
+        Assert.Empty((await intruder.Client.GetJsonAsync($"/api/token/search?keyword=t-{owner.Group}")).Data().EnumerateArray());
+        Assert.Empty((await intruder.Client.GetJsonAsync("/api/log/self")).Data().EnumerateArray());
+    }
+
+    [Fact]
     public async Task AffCode_IsMadeOnce()
     {
         var gateway = await pool.GetAsync("sqlite");

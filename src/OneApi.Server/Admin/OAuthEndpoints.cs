@@ -1,0 +1,114 @@
+using Microsoft.EntityFrameworkCore;
+using OneApi.Data;
+using OneApi.Data.Entities;
+using OneApi.Server.Auth;
+using OneApi.Server.Auth.OAuth;
+using OneApi.Server.Options;
+
+namespace OneApi.Server.Admin;
+
+/// <summary>
+/// Sign-in with GitHub and OIDC, one-api's way: the console asks for a <c>state</c>, the provider sends the browser
+/// back with a code and that state, and the code signs in the provider's user (creating the account the first time),
+/// or, for a signed-in user, links the provider's account to it.
+/// </summary>
+public static class OAuthEndpoints
+{
+    private const string StateCookie = "oauth_state";
+    private static readonly TimeSpan StateLifetime = TimeSpan.FromMinutes(10);
+
+    public static void MapOAuthEndpoints(this IEndpointRouteBuilder app)
+    {
+        var oauth = app.MapGroup("/api/oauth").WithTags("OAuth");
+        oauth.MapGet("/state", IssueState);
+        oauth.MapGet("/github", (string? code, string? state, HttpContext context, GitHubOAuth provider, OAuthSignIn signIn) =>
+            signIn.CompleteAsync(context, provider, code, state));
+        oauth.MapGet("/oidc", (string? code, string? state, HttpContext context, OidcOAuth provider, OAuthSignIn signIn) =>
+            signIn.CompleteAsync(context, provider, code, state));
+    }
+
+    private static IResult IssueState(HttpContext context, SessionCookie sessions)
+    {
+        var state = Keys.RandomString(12);
+        sessions.IssueValue(context, StateCookie, state, StateLifetime);
+        return ApiResponse.Done(state);
+    }
+
+    /// <summary>The part of the flow after the provider's redirect, shared by every provider.</summary>
+    public sealed class OAuthSignIn(IDbContextFactory<OneApiDbContext> databases, OptionStore options, SessionCookie sessions, UserAccounts accounts)
+    {
+        public async Task<IResult> CompleteAsync(HttpContext context, IOAuthProvider provider, string? code, string? state)
+        {
+            var expected = sessions.ReadValue(context, StateCookie);
+            if (string.IsNullOrEmpty(state) || expected != state)
+            {
+                return Results.Json(ApiResponse.Fail("state is empty or does not match"), statusCode: StatusCodes.Status403Forbidden);
+            }
+            SessionCookie.ClearValue(context, StateCookie);
+            var o = options.Current;
+            if (provider.NotReady(o) is { } notReady)
+            {
+                return ApiResponse.Failure(notReady);
+            }
+            if (string.IsNullOrEmpty(code))
+            {
+                return ApiResponse.Failure("invalid parameters");
+            }
+            var (identity, error) = await provider.IdentifyAsync(code, o, context.RequestAborted);
+            if (identity is null)
+            {
+                return ApiResponse.Failure(error!);
+            }
+            await using var db = await databases.CreateDbContextAsync(context.RequestAborted);
+            var owner = await db.Users.Where(u => u.Status != UserStatus.Deleted).Where(provider.Owns(identity.ProviderUserId))
+                .AsTracking().FirstOrDefaultAsync(context.RequestAborted);
+            return sessions.Read(context) is { } signedIn
+                ? await LinkAsync(db, provider, identity, owner, signedIn, context.RequestAborted)
+                : await SignInAsync(context, db, provider, identity, owner, o);
+        }
+
+        private static async Task<IResult> LinkAsync(OneApiDbContext db, IOAuthProvider provider, OAuthIdentity identity, User? owner, int userId,
+            CancellationToken cancellationToken)
+        {
+            if (owner is not null && owner.Id != userId)
+            {
+                return ApiResponse.Failure($"this {provider.Name} account is already linked to another user");
+            }
+            var user = await db.Users.AsTracking().FirstAsync(u => u.Id == userId, cancellationToken);
+            provider.Link(user, identity.ProviderUserId);
+            await db.SaveChangesAsync(cancellationToken);
+            return Results.Json(new ApiResponse(true, "bind"));
+        }
+
+        private async Task<IResult> SignInAsync(HttpContext context, OneApiDbContext db, IOAuthProvider provider, OAuthIdentity identity, User? user,
+            RuntimeOptions o)
+        {
+            if (user is null)
+            {
+                if (!o.GetBool("RegisterEnabled"))
+                {
+                    return ApiResponse.Failure("the administrator has turned off registration");
+                }
+                user = await RegisterAsync(db, provider, identity, context.RequestAborted);
+            }
+            if (user.Status != UserStatus.Enabled)
+            {
+                return ApiResponse.Failure("user has been banned");
+            }
+            return UserEndpoints.SignIn(context, sessions, user);
+        }
+
+        /// <summary>one-api names the account after the provider and the next user id, e.g. <c>github_42</c>.</summary>
+        private async Task<User> RegisterAsync(OneApiDbContext db, IOAuthProvider provider, OAuthIdentity identity, CancellationToken cancellationToken)
+        {
+            var nextId = (await db.Users.MaxAsync(u => (int?)u.Id, cancellationToken) ?? 0) + 1;
+            var displayName = string.IsNullOrWhiteSpace(identity.Name) ? $"{provider.Name} user" : identity.Name;
+            var email = identity.Email is { } e && UserRules.Check(email: e) is null && !await db.Users.AnyAsync(u => u.Email == e, cancellationToken) ? e : "";
+            return await accounts.CreateAsync(new UserAccounts.NewUser($"{provider.Name}_{nextId}", null, displayName[..Math.Min(displayName.Length, UserRules.MaxDisplayNameLength)])
+            {
+                Email = email,
+                Customize = user => provider.Link(user, identity.ProviderUserId),
+            }, cancellationToken);
+        }
+    }
+}
