@@ -14,6 +14,7 @@ public static class ManagementApi
         services.AddSingleton<UserAccounts>();
         services.AddSingleton<VerificationCodes>();
         services.AddSingleton<MailSender>();
+        services.AddSingleton<RootNotifier>();
         services.AddSingleton(GitHubEndpoints.From(configuration));
         services.AddSingleton<GitHubOAuth>();
         services.AddSingleton<OidcOAuth>();

@@ -11,6 +11,7 @@ namespace OneApi.Server.Channels;
 public sealed partial class ChannelAutoDisabler(
     IDbContextFactory<OneApiDbContext> databases,
     RoutingTableStore routing,
+    Mail.RootNotifier notifier,
     TimeProvider time,
     ILogger<ChannelAutoDisabler> logger)
 {
@@ -36,6 +37,7 @@ public sealed partial class ChannelAutoDisabler(
         await db.SaveChangesAsync();
         await routing.ReloadAsync(CancellationToken.None);
         LogDisabled(logger, channelId, reason);
+        notifier.Notify($"Channel #{channelId} has been disabled", $"Channel #{channelId} was disabled automatically: {reason}");
     }
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "channel {ChannelId} disabled automatically: {Reason}")]

@@ -81,11 +81,19 @@ public sealed class FailoverTests(FailoverTests.Pool pool) : IClassFixture<Failo
     }
 
     [Fact]
-    public async Task InvalidApiKey_DisablesTheChannel_WhenAutomaticDisableIsOn()
+    public async Task InvalidApiKey_DisablesTheChannelAndMailsRoot_WhenAutomaticDisableIsOn()
     {
         var gateway = await pool.GetAsync("sqlite");
+        await using var smtp = new FakeSmtpServer();
         await gateway.SetOptionAsync("RetryTimes", "0");
         await gateway.SetOptionAsync("AutomaticDisableChannelEnabled", "true");
+        await gateway.SetOptionAsync("SMTPServer", "127.0.0.1");
+        await gateway.SetOptionAsync("SMTPPort", smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await gateway.SetOptionAsync("SMTPFrom", "gateway@example.com");
+        await using (var db = await gateway.DbAsync())
+        {
+            await db.Users.Where(u => u.Role == UserRole.Root).ExecuteUpdateAsync(s => s.SetProperty(u => u.Email, "root@example.com"));
+        }
         try
         {
             var account = await gateway.CreateAccountAsync();
@@ -99,10 +107,13 @@ public sealed class FailoverTests(FailoverTests.Pool pool) : IClassFixture<Failo
             await using var db = await gateway.DbAsync();
             Assert.Equal(ChannelStatus.AutoDisabled, (await db.Channels.SingleAsync(c => c.Id == channel)).Status);
             Assert.True(await db.Logs.AnyAsync(l => l.Type == LogType.System && l.ChannelId == channel));
+            var mail = await smtp.MailToAsync("root@example.com");
+            Assert.Contains($"#{channel}", mail.Subject, StringComparison.Ordinal);
         }
         finally
         {
             await gateway.SetOptionAsync("AutomaticDisableChannelEnabled", "false");
+            await gateway.SetOptionAsync("SMTPServer", "");
         }
     }
 
