@@ -7,9 +7,11 @@ namespace OneApi.Server.Channels;
 
 /// <summary>
 /// Tests every channel (or only the disabled ones) in the background, one at a time with <c>POLLING_INTERVAL</c>
-/// between them, and applies one-api's health rules: an enabled channel that fails or answers slower than
-/// <c>ChannelDisableThreshold</c> seconds is disabled when <c>AutomaticDisableChannelEnabled</c>; an
-/// automatically disabled channel that passes is enabled again when <c>AutomaticEnableChannelEnabled</c>.
+/// between them, and applies one-api's health rules when <c>AutomaticDisableChannelEnabled</c>: an enabled channel
+/// whose upstream says the account is unusable (<see cref="ChannelDisablePolicy"/>), or that answers slower than
+/// <c>ChannelDisableThreshold</c> seconds, is disabled; an automatically disabled channel that passes is enabled again
+/// when <c>AutomaticEnableChannelEnabled</c>. Unlike Laisky's one-api, a test that fails for a reason of its own (it
+/// timed out, the test model is unknown, the type cannot be tested) leaves a healthy channel alone.
 /// Only one batch runs at a time.
 /// </summary>
 public sealed partial class ChannelTestBatch(
@@ -67,7 +69,8 @@ public sealed partial class ChannelTestBatch(
             passed += result.Success ? 1 : 0;
             var o = options.Current;
             var slow = result.ElapsedMs > o.GetDouble("ChannelDisableThreshold", 5) * 1000;
-            if (channel.Status == ChannelStatus.Enabled && (!result.Success || slow) && o.GetBool("AutomaticDisableChannelEnabled"))
+            var condemned = result.Success ? slow : result.Error is { } error && ChannelDisablePolicy.ShouldDisable(error);
+            if (channel.Status == ChannelStatus.Enabled && condemned && o.GetBool("AutomaticDisableChannelEnabled"))
             {
                 await disabler.DisableAsync(channel.Id, result.Success ? $"test took {result.ElapsedMs} ms" : result.Message);
                 disabled++;

@@ -11,7 +11,7 @@ using OneApi.Server.Relay;
 namespace OneApi.Server.Channels;
 
 /// <summary>The outcome of one channel test: the reply (or the error) and how long the upstream took.</summary>
-public sealed record ChannelTestResult(bool Success, string Message, long ElapsedMs, string Model);
+public sealed record ChannelTestResult(bool Success, string Message, long ElapsedMs, string Model, RelayError? Error = null);
 
 /// <summary>
 /// one-api's channel test: one non-stream chat call with <c>TEST_PROMPT</c> through the channel's own adaptor.
@@ -35,7 +35,7 @@ public sealed class ChannelTester(
         var started = time.GetTimestamp();
         var (error, usage, reply) = await CallAsync(channel, model, cancellationToken);
         var elapsed = (long)time.GetElapsedTime(started).TotalMilliseconds;
-        var result = new ChannelTestResult(error is null, error?.Message ?? reply, elapsed, model);
+        var result = new ChannelTestResult(error is null, error?.Message ?? reply, elapsed, model, error);
         await RecordAsync(channel, result, usage, testerId);
         return result;
     }

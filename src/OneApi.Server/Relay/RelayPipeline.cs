@@ -159,9 +159,9 @@ public sealed partial class RelayPipeline(
     /// <summary>Benches the channel for a while, and takes it out of rotation when the error says the account is unusable.</summary>
     private async Task RecordFailureAsync(ChannelRoute channel, RelayError error)
     {
-        if (error.Kind == RelayErrorKind.ClientDisconnected)
+        if (!error.IsUpstreamFailure)
         {
-            return;
+            return; // the client hung up, or its request was refused before the channel was asked: no mark on the channel
         }
         LogUpstreamFailure(logger, channel.Id, error.StatusCode, error.Message);
         suspensions.Record(channel.Id, error);

@@ -53,11 +53,14 @@ public sealed class ChannelOperationsTests(GatewayPool pool) : IClassFixture<Gat
     }
 
     [Fact]
-    public async Task TestAll_DisablesFailingChannels_AndEnablesRecoveredOnes_WhenTheOptionsSaySo()
+    public async Task TestAll_DisablesUnusableChannels_SparesPassingFailures_AndEnablesRecoveredOnes()
     {
         var gateway = await pool.GetAsync("sqlite");
         var group = "ta" + Guid.NewGuid().ToString("N")[..8];
-        var broken = await gateway.CreateChannelAsync(group + "b", "gpt-4o-mini", pool.Upstream.BaseUrl(group, "error500"));
+        var broken = await gateway.CreateChannelAsync(group + "b", "gpt-4o-mini", pool.Upstream.BaseUrl(group, "error401"));
+        // A 500 or an unknown test model says nothing certain about the account: the channel stays in rotation.
+        var flaky = await gateway.CreateChannelAsync(group + "f", "gpt-4o-mini", pool.Upstream.BaseUrl(group, "error500"));
+        var unknownModel = await gateway.CreateChannelAsync(group + "u", "gpt-4o-mini", pool.Upstream.BaseUrl(group, "no-such-scenario-404"));
         var recovered = await gateway.CreateChannelAsync(group + "r", "gpt-4o-mini", pool.Upstream.BaseUrl(group, "ok"));
         await using (var db = await gateway.DbAsync())
         {
@@ -77,6 +80,8 @@ public sealed class ChannelOperationsTests(GatewayPool pool) : IClassFixture<Gat
 
             await using var db = await gateway.DbAsync();
             Assert.Equal(ChannelStatus.AutoDisabled, (await db.Channels.SingleAsync(c => c.Id == broken)).Status);
+            Assert.Equal(ChannelStatus.Enabled, (await db.Channels.SingleAsync(c => c.Id == flaky)).Status);
+            Assert.Equal(ChannelStatus.Enabled, (await db.Channels.SingleAsync(c => c.Id == unknownModel)).Status);
             Assert.Equal(ChannelStatus.Enabled, (await db.Channels.SingleAsync(c => c.Id == recovered)).Status);
             Assert.True(await db.Abilities.Where(a => a.ChannelId == recovered).AllAsync(a => a.Enabled));
         }
