@@ -1,5 +1,6 @@
 using OneApi.Relay.Abstractions;
 using OneApi.Relay.Adaptors.Anthropic;
+using OneApi.Relay.Adaptors.AwsBedrock;
 using OneApi.Relay.Adaptors.Azure;
 using OneApi.Relay.Adaptors.OpenAI;
 using OneApi.Relay.Images;
@@ -22,6 +23,7 @@ public static class ProviderAdaptors
         services.AddSingleton<IChannelAdaptor>(new OpenAIAdaptor(openAIOptions));
         services.AddSingleton<IChannelAdaptor>(new AzureAdaptor(openAIOptions));
         services.AddSingleton<IChannelAdaptor>(sp => new AnthropicAdaptor(sp.GetRequiredService<UserImageFetcher>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IChannelAdaptor>(sp => new AwsBedrockAdaptor(sp.GetRequiredService<UserImageFetcher>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 }
