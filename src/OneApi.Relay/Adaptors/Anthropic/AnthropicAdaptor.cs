@@ -68,25 +68,8 @@ public sealed class AnthropicAdaptor(UserImageFetcher? images = null, TimeProvid
         return FromAnthropicAnswer.Convert(body, request, _time.GetUtcNow().ToUnixTimeSeconds());
     }
 
-    public async IAsyncEnumerable<StreamFrame> ReadStreamAsync(Stream upstream, RelayRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var translator = new FromAnthropicStream(request, _time.GetUtcNow().ToUnixTimeSeconds());
-        await foreach (var sse in SseReader.ReadAsync(upstream, cancellationToken).ConfigureAwait(false))
-        {
-            if (translator.Translate(sse.Data) is { } frame)
-            {
-                yield return frame;
-                if (frame.Error is not null)
-                {
-                    yield break;
-                }
-            }
-            if (translator.Finished)
-            {
-                yield break;
-            }
-        }
-    }
+    public IAsyncEnumerable<StreamFrame> ReadStreamAsync(Stream upstream, RelayRequest request, CancellationToken cancellationToken) =>
+        FromAnthropicStream.ReadAsync(SseEvents(upstream, cancellationToken), request, _time.GetUtcNow().ToUnixTimeSeconds(), cancellationToken);
 
     public RelayError ReadError(int statusCode, ReadOnlySpan<byte> body) => AnthropicErrors.Read(statusCode, body);
 

@@ -93,25 +93,8 @@ public sealed class AwsBedrockAdaptor(UserImageFetcher? images = null, TimeProvi
         return FromAnthropicAnswer.Convert(body, request, _time.GetUtcNow().ToUnixTimeSeconds());
     }
 
-    public async IAsyncEnumerable<StreamFrame> ReadStreamAsync(Stream upstream, RelayRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var translator = new FromAnthropicStream(request, _time.GetUtcNow().ToUnixTimeSeconds());
-        await foreach (var data in ReadMessagesEventsAsync(upstream, cancellationToken).ConfigureAwait(false))
-        {
-            if (translator.Translate(data.Span) is { } frame)
-            {
-                yield return frame;
-                if (frame.Error is not null)
-                {
-                    yield break;
-                }
-            }
-            if (translator.Finished)
-            {
-                yield break;
-            }
-        }
-    }
+    public IAsyncEnumerable<StreamFrame> ReadStreamAsync(Stream upstream, RelayRequest request, CancellationToken cancellationToken) =>
+        FromAnthropicStream.ReadAsync(ReadMessagesEventsAsync(upstream, cancellationToken), request, _time.GetUtcNow().ToUnixTimeSeconds(), cancellationToken);
 
     /// <summary>
     /// The Messages events inside the event stream. Bedrock's exceptions, and broken framing (a bad CRC), come out as
