@@ -37,7 +37,7 @@ public sealed class AnthropicAdaptor(UserImageFetcher? images = null, TimeProvid
         Build(await ToAnthropicRequest.ConvertAsync(request, images, cancellationToken).ConfigureAwait(false), channel, request.IsStream);
 
     /// <summary>A Messages request to the channel: used for converted OpenAI requests and for native ones alike.</summary>
-    public static HttpRequestMessage Build(JsonObject messagesBody, UpstreamChannel channel, bool stream)
+    public static HttpRequestMessage Build(JsonObject messagesBody, UpstreamChannel channel, bool stream, IReadOnlyList<string>? clientBetas = null)
     {
         var message = new HttpRequestMessage(HttpMethod.Post, MessagesUrl(channel))
         {
@@ -45,7 +45,7 @@ public sealed class AnthropicAdaptor(UserImageFetcher? images = null, TimeProvid
         };
         message.Headers.Add("x-api-key", channel.Key);
         message.Headers.Add("anthropic-version", ApiVersion);
-        if (ToAnthropicRequest.BetaHeaders(messagesBody) is { Count: > 0 } betas)
+        if (ToAnthropicRequest.BetaHeaders(messagesBody, clientBetas) is { Count: > 0 } betas)
         {
             message.Headers.Add("anthropic-beta", string.Join(",", betas));
         }
@@ -73,8 +73,9 @@ public sealed class AnthropicAdaptor(UserImageFetcher? images = null, TimeProvid
 
     public RelayError ReadError(int statusCode, ReadOnlySpan<byte> body) => AnthropicErrors.Read(statusCode, body);
 
-    public ValueTask<HttpRequestMessage> BuildMessagesRequestAsync(JsonObject messagesBody, bool stream, UpstreamChannel channel, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(Build(messagesBody, channel, stream));
+    public ValueTask<HttpRequestMessage> BuildMessagesRequestAsync(JsonObject messagesBody, bool stream, IReadOnlyList<string> betas, UpstreamChannel channel,
+        CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Build(messagesBody, channel, stream, betas));
 
     public IAsyncEnumerable<ReadOnlyMemory<byte>> ReadMessagesEventsAsync(Stream upstream, CancellationToken cancellationToken) =>
         SseEvents(upstream, cancellationToken);

@@ -38,21 +38,22 @@ public sealed class AwsBedrockAdaptor(UserImageFetcher? images = null, TimeProvi
     public async ValueTask<HttpRequestMessage> BuildRequestAsync(RelayRequest request, UpstreamChannel channel, CancellationToken cancellationToken) =>
         Build(await ToAnthropicRequest.ConvertAsync(request, images, cancellationToken).ConfigureAwait(false), request.IsStream, channel);
 
-    public async ValueTask<HttpRequestMessage> BuildMessagesRequestAsync(JsonObject messagesBody, bool stream, UpstreamChannel channel, CancellationToken cancellationToken)
+    public async ValueTask<HttpRequestMessage> BuildMessagesRequestAsync(JsonObject messagesBody, bool stream, IReadOnlyList<string> betas, UpstreamChannel channel,
+        CancellationToken cancellationToken)
     {
         var body = (JsonObject)messagesBody.DeepClone();
         if (images is not null)
         {
             await ToAnthropicRequest.InlineImagesAsync(body, images, cancellationToken).ConfigureAwait(false);
         }
-        return Build(body, stream, channel);
+        return Build(body, stream, channel, betas);
     }
 
-    private HttpRequestMessage Build(JsonObject messagesBody, bool stream, UpstreamChannel channel)
+    private HttpRequestMessage Build(JsonObject messagesBody, bool stream, UpstreamChannel channel, IReadOnlyList<string>? clientBetas = null)
     {
         var (credentials, region) = CredentialsOf(channel);
         var modelId = BedrockModelIds.For(JsonWire.String(messagesBody["model"]) ?? "", region);
-        var betas = ToAnthropicRequest.BetaHeaders(messagesBody);
+        var betas = ToAnthropicRequest.BetaHeaders(messagesBody, clientBetas);
         messagesBody.Remove("model");
         messagesBody.Remove("stream");
         messagesBody["anthropic_version"] = AnthropicVersion;

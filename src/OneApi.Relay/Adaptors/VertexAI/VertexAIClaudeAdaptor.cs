@@ -46,17 +46,19 @@ public sealed class VertexAIClaudeAdaptor(IGoogleAccessTokens tokens, UserImageF
     public async ValueTask<HttpRequestMessage> BuildRequestAsync(RelayRequest request, UpstreamChannel channel, CancellationToken cancellationToken) =>
         await BuildAsync(await ToAnthropicRequest.ConvertAsync(request, images, cancellationToken).ConfigureAwait(false), request.IsStream, channel, cancellationToken).ConfigureAwait(false);
 
-    public async ValueTask<HttpRequestMessage> BuildMessagesRequestAsync(JsonObject messagesBody, bool stream, UpstreamChannel channel, CancellationToken cancellationToken)
+    public async ValueTask<HttpRequestMessage> BuildMessagesRequestAsync(JsonObject messagesBody, bool stream, IReadOnlyList<string> betas, UpstreamChannel channel,
+        CancellationToken cancellationToken)
     {
         var body = (JsonObject)messagesBody.DeepClone();
         if (images is not null)
         {
             await ToAnthropicRequest.InlineImagesAsync(body, images, cancellationToken).ConfigureAwait(false);
         }
-        return await BuildAsync(body, stream, channel, cancellationToken).ConfigureAwait(false);
+        return await BuildAsync(body, stream, channel, cancellationToken, betas).ConfigureAwait(false);
     }
 
-    private async Task<HttpRequestMessage> BuildAsync(JsonObject messagesBody, bool stream, UpstreamChannel channel, CancellationToken cancellationToken)
+    private async Task<HttpRequestMessage> BuildAsync(JsonObject messagesBody, bool stream, UpstreamChannel channel, CancellationToken cancellationToken,
+        IReadOnlyList<string>? clientBetas = null)
     {
         var model = ModelId(JsonWire.String(messagesBody["model"]) ?? "");
         messagesBody.Remove("model");
@@ -71,7 +73,7 @@ public sealed class VertexAIClaudeAdaptor(IGoogleAccessTokens tokens, UserImageF
             Content = new ByteArrayContent(JsonWire.Serialize(messagesBody)) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
         };
         message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        if (ToAnthropicRequest.BetaHeaders(messagesBody) is { Count: > 0 } betas)
+        if (ToAnthropicRequest.BetaHeaders(messagesBody, clientBetas) is { Count: > 0 } betas)
         {
             message.Headers.Add("anthropic-beta", string.Join(",", betas));
         }

@@ -149,3 +149,39 @@ public sealed class AwsBedrockAdaptorTests
         public override DateTimeOffset GetUtcNow() => now;
     }
 }
+
+/// <summary>More of the documented Claude transcripts, framed as Bedrock streams them.</summary>
+public sealed class AwsBedrockStreamTests
+{
+    private static async Task<List<StreamFrame>> ReadAsync(Stream stream)
+    {
+        var frames = new List<StreamFrame>();
+        var request = Fixture.Request("""{"model":"claude-3-haiku-20240307","stream":true,"messages":[]}""");
+        await foreach (var frame in new AwsBedrockAdaptor().ReadStreamAsync(stream, request, CancellationToken.None))
+        {
+            frames.Add(frame);
+        }
+        return frames;
+    }
+
+    [Fact]
+    public async Task ToolUseStream_StreamsToolCallArguments()
+    {
+        var frames = await ReadAsync(AwsBedrockAdaptorTests.EventStream("anthropic/stream_tool_use.sse"));
+
+        var calls = frames.Where(f => !f.Data.IsEmpty).Select(f => JsonNode.Parse(f.Data.Span)!["choices"]?[0]?["delta"]?["tool_calls"]?[0]).Where(c => c is not null).ToList();
+        Assert.Equal("get_weather", (string?)calls[0]!["function"]!["name"]);
+        Assert.Equal("""{"location": "San Francisco, CA", "unit": "fahrenheit"}""", string.Concat(calls.Select(c => (string?)c!["function"]!["arguments"])));
+        Assert.Equal(Usage.Of(472, 89), frames.Single(f => f.Usage is not null).Usage);
+    }
+
+    [Fact]
+    public async Task StreamCutBetweenFrames_EndsQuietlyWithoutUsage()
+    {
+        var frames = await ReadAsync(AwsBedrockAdaptorTests.EventStream("anthropic/stream_with_usage.sse", stopAfter: 5));
+
+        Assert.Equal("Hello!", string.Concat(frames.Select(f => f.Text)));
+        Assert.All(frames, f => Assert.Null(f.Usage));
+        Assert.All(frames, f => Assert.Null(f.Error));
+    }
+}

@@ -72,3 +72,34 @@ public sealed class VertexAIClaudeAdaptorTests
             fail ? throw new InvalidOperationException("bad key") : Task.FromResult("token-for-" + serviceAccountJson);
     }
 }
+
+/// <summary>Vertex streams Claude's own SSE events.</summary>
+public sealed class VertexAIClaudeStreamTests
+{
+    [Fact]
+    public async Task StreamWithUsage_AndErrorEvent_ReadAsAnthropics()
+    {
+        var adaptor = new VertexAIClaudeAdaptor(new NoTokens());
+        var request = Fixture.Request("""{"model":"claude-3-7-sonnet-20250219","stream":true,"messages":[]}""");
+
+        var frames = new List<StreamFrame>();
+        await foreach (var frame in adaptor.ReadStreamAsync(Fixture.Stream("anthropic/stream_with_usage.sse"), request, CancellationToken.None))
+        {
+            frames.Add(frame);
+        }
+        var failed = new List<StreamFrame>();
+        await foreach (var frame in adaptor.ReadStreamAsync(Fixture.Stream("anthropic/stream_error_midway.sse"), request, CancellationToken.None))
+        {
+            failed.Add(frame);
+        }
+
+        Assert.Equal("Hello!", string.Concat(frames.Select(f => f.Text)));
+        Assert.Equal(Usage.Of(40, 15), frames.Single(f => f.Usage is not null).Usage);
+        Assert.Equal("overloaded_error", failed[^1].Error!.Type);
+    }
+
+    private sealed class NoTokens : IGoogleAccessTokens
+    {
+        public Task<string> GetAsync(string serviceAccountJson, CancellationToken cancellationToken) => Task.FromResult("t");
+    }
+}
