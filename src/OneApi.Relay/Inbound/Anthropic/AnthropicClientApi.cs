@@ -54,7 +54,7 @@ public sealed class AnthropicClientApi(IReadOnlyList<string>? betas = null) : IC
     private sealed class PassThrough(IChannelAdaptor inner, IAnthropicMessagesAdaptor native, IReadOnlyList<string> betas) : DelegatingAdaptor(inner)
     {
         public override HttpRequestMessage BuildRequest(RelayRequest request, UpstreamChannel channel) =>
-            BuildRequestAsync(request, channel, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            throw new NotSupportedException("Messages pass-through may need I/O (images, tokens); use BuildRequestAsync");
 
         public override ValueTask<HttpRequestMessage> BuildRequestAsync(RelayRequest request, UpstreamChannel channel, CancellationToken cancellationToken)
         {
