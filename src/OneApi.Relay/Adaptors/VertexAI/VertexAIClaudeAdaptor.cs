@@ -61,6 +61,12 @@ public sealed class VertexAIClaudeAdaptor(IGoogleAccessTokens tokens, UserImageF
         IReadOnlyList<string>? clientBetas = null)
     {
         var model = ModelId(JsonWire.String(messagesBody["model"]) ?? "");
+        if (!model.StartsWith("claude", StringComparison.Ordinal))
+        {
+            // one-api's Vertex channel also serves Gemini and Imagen through other sub-adaptors; this one is Claude's only.
+            throw new RelayErrorException(new RelayError(RelayErrorKind.NotImplemented, 501,
+                $"Vertex AI channels relay Claude models only, not {model}", RelayError.OneApiType, "api_not_implemented"));
+        }
         messagesBody.Remove("model");
         messagesBody["anthropic_version"] = AnthropicVersion;
         if (stream)

@@ -59,6 +59,15 @@ public sealed class VertexAIClaudeAdaptorTests
     }
 
     [Fact]
+    public async Task GeminiModel_Is501NotAClaudeCall()
+    {
+        var error = await Assert.ThrowsAsync<RelayErrorException>(async () =>
+            await _adaptor.BuildRequestAsync(Fixture.Request("""{"model":"gemini-2.0-flash","messages":[]}"""), Channel(), CancellationToken.None));
+
+        Assert.Equal(501, error.Error.StatusCode);
+    }
+
+    [Fact]
     public void GoogleErrorBody_IsRead()
     {
         var error = _adaptor.ReadError(403, """{"error":{"code":403,"message":"Permission denied on resource project my-project.","status":"PERMISSION_DENIED"}}"""u8);
