@@ -8,8 +8,12 @@ namespace OneApi.Relay.Abstractions;
 /// </summary>
 public interface IAnthropicMessagesAdaptor
 {
-    /// <summary>The upstream request for a body already in Messages format (the client's, with the channel's model).</summary>
-    ValueTask<HttpRequestMessage> BuildMessagesRequestAsync(JsonObject messagesBody, bool stream, UpstreamChannel channel, CancellationToken cancellationToken);
+    /// <summary>
+    /// The upstream request for a body already in Messages format (the client's, with the channel's model), with the
+    /// client's <c>anthropic-beta</c> values, which each host passes its own way (a header, or Bedrock's body field).
+    /// </summary>
+    ValueTask<HttpRequestMessage> BuildMessagesRequestAsync(JsonObject messagesBody, bool stream, IReadOnlyList<string> betas, UpstreamChannel channel,
+        CancellationToken cancellationToken);
 
     /// <summary>
     /// The Messages stream events as their JSON payloads, unwrapped from the host's framing (SSE for Anthropic and

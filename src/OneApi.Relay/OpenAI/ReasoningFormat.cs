@@ -40,7 +40,18 @@ public readonly record struct ReasoningFormat(string Field)
         var changed = false;
         foreach (var field in Fields)
         {
-            if (field == Field || JsonWire.String(holder[field]) is not { } text)
+            if (field == Field || !holder.TryGetPropertyValue(field, out var value))
+            {
+                continue;
+            }
+            if (value is null)
+            {
+                // DeepSeek sends "reasoning_content": null beside content; the client asked for another field only.
+                holder.Remove(field);
+                changed = true;
+                continue;
+            }
+            if (JsonWire.String(value) is not { } text)
             {
                 continue;
             }

@@ -1,6 +1,8 @@
 using OneApi.Relay.Abstractions;
 using OneApi.Relay.Adaptors.Anthropic;
+using OneApi.Relay.Adaptors.AwsBedrock;
 using OneApi.Relay.Adaptors.Azure;
+using OneApi.Relay.Adaptors.VertexAI;
 using OneApi.Relay.Adaptors.OpenAI;
 using OneApi.Relay.Images;
 using OneApi.Server.Configuration;
@@ -22,6 +24,10 @@ public static class ProviderAdaptors
         services.AddSingleton<IChannelAdaptor>(new OpenAIAdaptor(openAIOptions));
         services.AddSingleton<IChannelAdaptor>(new AzureAdaptor(openAIOptions));
         services.AddSingleton<IChannelAdaptor>(sp => new AnthropicAdaptor(sp.GetRequiredService<UserImageFetcher>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IChannelAdaptor>(sp => new AwsBedrockAdaptor(sp.GetRequiredService<UserImageFetcher>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IGoogleAccessTokens, GoogleServiceAccountTokens>();
+        services.AddSingleton<IChannelAdaptor>(sp => new VertexAIClaudeAdaptor(sp.GetRequiredService<IGoogleAccessTokens>(),
+            sp.GetRequiredService<UserImageFetcher>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 }

@@ -16,7 +16,11 @@ public static class AnthropicMessagesEndpoints
 
     private static Task RelayAsync(HttpContext context, RelayPipeline pipeline)
     {
-        ClientApis.Use(context, AnthropicClientApi.Instance);
+        // anthropic-beta values (comma-separated, possibly repeated) go on to Claude channels.
+        var betas = context.Request.Headers["anthropic-beta"]
+            .SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .ToList();
+        ClientApis.Use(context, betas.Count > 0 ? new AnthropicClientApi(betas) : AnthropicClientApi.Instance);
         return pipeline.RelayAsync(context, RelayMode.ChatCompletions, null);
     }
 }

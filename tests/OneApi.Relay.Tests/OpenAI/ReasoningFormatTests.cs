@@ -25,6 +25,16 @@ public sealed class ReasoningFormatTests
     }
 
     [Fact]
+    public void Rewrite_DropsNullReasoningOfAnotherField()
+    {
+        var chunk = Encoding.UTF8.GetBytes("""{"choices":[{"index":0,"delta":{"content":"4","reasoning_content":null}}]}""");
+
+        var rewritten = JsonNode.Parse(ReasoningFormat.Thinking.Rewrite(chunk).Span)!;
+
+        Assert.Equal("""{"content":"4"}""", rewritten["choices"]![0]!["delta"]!.ToJsonString());
+    }
+
+    [Fact]
     public void Rewrite_LeavesChunksWithoutReasoningAsTheSameBytes()
     {
         ReadOnlyMemory<byte> chunk = Encoding.UTF8.GetBytes("""{"choices":[{"index":0,"delta":{"content":"hi"}}]}""");

@@ -32,7 +32,7 @@ public sealed class FakeReasoningUpstream : FakeUpstreamHost
                 (null, Chunk("\"role\":\"assistant\",\"content\":null", "null")),
                 (null, Chunk($"\"{field}\":\"2 plus 2\",\"content\":null", "null")),
                 (null, Chunk($"\"{field}\":\" is 4.\",\"content\":null", "null")),
-                (null, Chunk($"\"content\":\"{ReplyText}\"", "null")),
+                (null, Chunk($"\"content\":\"{ReplyText}\",\"{field}\":null", "null")),
                 (null, Chunk("", "\"stop\"")),
                 (null, $$"""{"id":"fake-1","object":"chat.completion.chunk","created":1737000000,"model":"{{model}}","choices":[],{{usage}}}"""),
                 (null, "[DONE]"),

@@ -130,6 +130,24 @@ public sealed class AnthropicMessagesInboundTests(ProviderPool pool) : IClassFix
     }
 
     [Fact]
+    public async Task AnthropicBetaHeader_ReachesTheClaudeChannel()
+    {
+        var account = await AccountAsync(Claude, 14, pool.Anthropic.BaseUrl("{group}", "text"));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/messages")
+        {
+            Content = new StringContent($$"""{"model":"{{Claude}}","max_tokens":100,"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("x-api-key", account.Key);
+        request.Headers.Add("anthropic-version", "2023-06-01");
+        request.Headers.Add("anthropic-beta", "prompt-caching-2024-07-31, token-efficient-tools-2025-02-19");
+
+        using var response = await pool.Gateway.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("prompt-caching-2024-07-31,token-efficient-tools-2025-02-19", pool.Anthropic.Calls(account.Group).Single().Header("anthropic-beta"));
+    }
+
+    [Fact]
     public async Task BadKey_Is401InClaudesErrorShape()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/messages")

@@ -8,11 +8,15 @@ public sealed class ProviderPool : IAsyncLifetime
     public TestGateway Gateway { get; private set; } = null!;
     public FakeAnthropicUpstream Anthropic { get; private set; } = null!;
     public FakeReasoningUpstream Reasoning { get; private set; } = null!;
+    public FakeBedrockUpstream Bedrock { get; private set; } = null!;
+    public FakeVertexUpstream Vertex { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         Anthropic = await FakeAnthropicUpstream.StartAsync();
         Reasoning = await FakeReasoningUpstream.StartAsync();
+        Bedrock = await FakeBedrockUpstream.StartAsync();
+        Vertex = await FakeVertexUpstream.StartAsync();
         Gateway = await TestGateway.StartAsync("sqlite", new Dictionary<string, string?>
         {
             ["OPENROUTER_PROVIDER_SORT"] = "latency",
@@ -25,5 +29,7 @@ public sealed class ProviderPool : IAsyncLifetime
         await Gateway.DisposeAsync();
         await Anthropic.DisposeAsync();
         await Reasoning.DisposeAsync();
+        await Bedrock.DisposeAsync();
+        await Vertex.DisposeAsync();
     }
 }

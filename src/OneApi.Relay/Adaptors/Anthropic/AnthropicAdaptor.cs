@@ -37,7 +37,7 @@ public sealed class AnthropicAdaptor(UserImageFetcher? images = null, TimeProvid
         Build(await ToAnthropicRequest.ConvertAsync(request, images, cancellationToken).ConfigureAwait(false), channel, request.IsStream);
 
     /// <summary>A Messages request to the channel: used for converted OpenAI requests and for native ones alike.</summary>
-    public static HttpRequestMessage Build(JsonObject messagesBody, UpstreamChannel channel, bool stream)
+    public static HttpRequestMessage Build(JsonObject messagesBody, UpstreamChannel channel, bool stream, IReadOnlyList<string>? clientBetas = null)
     {
         var message = new HttpRequestMessage(HttpMethod.Post, MessagesUrl(channel))
         {
@@ -45,7 +45,7 @@ public sealed class AnthropicAdaptor(UserImageFetcher? images = null, TimeProvid
         };
         message.Headers.Add("x-api-key", channel.Key);
         message.Headers.Add("anthropic-version", ApiVersion);
-        if (ToAnthropicRequest.BetaHeaders(messagesBody) is { Count: > 0 } betas)
+        if (ToAnthropicRequest.BetaHeaders(messagesBody, clientBetas) is { Count: > 0 } betas)
         {
             message.Headers.Add("anthropic-beta", string.Join(",", betas));
         }
@@ -68,30 +68,14 @@ public sealed class AnthropicAdaptor(UserImageFetcher? images = null, TimeProvid
         return FromAnthropicAnswer.Convert(body, request, _time.GetUtcNow().ToUnixTimeSeconds());
     }
 
-    public async IAsyncEnumerable<StreamFrame> ReadStreamAsync(Stream upstream, RelayRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var translator = new FromAnthropicStream(request, _time.GetUtcNow().ToUnixTimeSeconds());
-        await foreach (var sse in SseReader.ReadAsync(upstream, cancellationToken).ConfigureAwait(false))
-        {
-            if (translator.Translate(sse.Data) is { } frame)
-            {
-                yield return frame;
-                if (frame.Error is not null)
-                {
-                    yield break;
-                }
-            }
-            if (translator.Finished)
-            {
-                yield break;
-            }
-        }
-    }
+    public IAsyncEnumerable<StreamFrame> ReadStreamAsync(Stream upstream, RelayRequest request, CancellationToken cancellationToken) =>
+        FromAnthropicStream.ReadAsync(SseEvents(upstream, cancellationToken), request, _time.GetUtcNow().ToUnixTimeSeconds(), cancellationToken);
 
     public RelayError ReadError(int statusCode, ReadOnlySpan<byte> body) => AnthropicErrors.Read(statusCode, body);
 
-    public ValueTask<HttpRequestMessage> BuildMessagesRequestAsync(JsonObject messagesBody, bool stream, UpstreamChannel channel, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(Build(messagesBody, channel, stream));
+    public ValueTask<HttpRequestMessage> BuildMessagesRequestAsync(JsonObject messagesBody, bool stream, IReadOnlyList<string> betas, UpstreamChannel channel,
+        CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Build(messagesBody, channel, stream, betas));
 
     public IAsyncEnumerable<ReadOnlyMemory<byte>> ReadMessagesEventsAsync(Stream upstream, CancellationToken cancellationToken) =>
         SseEvents(upstream, cancellationToken);

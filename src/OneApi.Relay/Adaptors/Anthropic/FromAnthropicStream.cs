@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using OneApi.Relay.Abstractions;
 using OneApi.Relay.OpenAI;
@@ -16,6 +17,31 @@ public sealed class FromAnthropicStream(RelayRequest request, long created)
     private string _id = "chatcmpl-" + Guid.NewGuid().ToString("N");
     private string _model = request.Model;
     private AnthropicUsage _usage;
+
+    /// <summary>
+    /// The OpenAI frames for a stream of Messages event payloads, however the host framed them; ends after
+    /// <c>message_stop</c> or an <c>error</c> event.
+    /// </summary>
+    public static async IAsyncEnumerable<StreamFrame> ReadAsync(IAsyncEnumerable<ReadOnlyMemory<byte>> events, RelayRequest request, long created,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var translator = new FromAnthropicStream(request, created);
+        await foreach (var data in events.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            if (translator.Translate(data.Span) is { } frame)
+            {
+                yield return frame;
+                if (frame.Error is not null)
+                {
+                    yield break;
+                }
+            }
+            if (translator.Finished)
+            {
+                yield break;
+            }
+        }
+    }
 
     /// <summary>True once <c>message_stop</c> arrived: the stream is complete.</summary>
     public bool Finished { get; private set; }

@@ -110,9 +110,9 @@ public static class ToAnthropicRequest
     /// <c>anthropic-beta</c> values a request needs: 128K output for Claude 3.7 Sonnet above its 64K default,
     /// interleaved thinking for Claude 4 models thinking between tool calls.
     /// </summary>
-    public static IReadOnlyList<string> BetaHeaders(JsonObject messagesBody)
+    public static IReadOnlyList<string> BetaHeaders(JsonObject messagesBody, IEnumerable<string>? clientBetas = null)
     {
-        var betas = new List<string>();
+        var betas = new List<string>(clientBetas ?? []);
         var model = JsonWire.String(messagesBody["model"]) ?? "";
         if (model.Contains("claude-3-7-sonnet", StringComparison.Ordinal) && JsonWire.Int(messagesBody["max_tokens"]) > 64_000)
         {
@@ -122,7 +122,7 @@ public static class ToAnthropicRequest
         {
             betas.Add("interleaved-thinking-2025-05-14");
         }
-        return betas;
+        return betas.Distinct(StringComparer.Ordinal).ToList();
     }
 
     /// <summary>

@@ -11,9 +11,12 @@ namespace OneApi.Relay.Inbound.Anthropic;
 /// (<see cref="IAnthropicMessagesAdaptor"/>) get the client's body as it is, with the channel's model; every other
 /// channel gets it converted to OpenAI chat, and its answer converted back. Either way the bill is the same.
 /// </summary>
-public sealed class AnthropicClientApi : IClientApi
+public sealed class AnthropicClientApi(IReadOnlyList<string>? betas = null) : IClientApi
 {
     public static readonly AnthropicClientApi Instance = new();
+
+    /// <summary>The client's <c>anthropic-beta</c> values, for Claude channels.</summary>
+    public IReadOnlyList<string> Betas { get; } = betas ?? [];
 
     public bool EndsStreamWithDone => false;
 
@@ -29,7 +32,7 @@ public sealed class AnthropicClientApi : IClientApi
     }
 
     public IChannelAdaptor Adapt(IChannelAdaptor adaptor, RelayRequest request) => adaptor is IAnthropicMessagesAdaptor native
-        ? new PassThrough(adaptor, native)
+        ? new PassThrough(adaptor, native, Betas)
         : new Converting(adaptor);
 
     /// <summary>Claude's error body, <c>{"type":"error","error":{"type","message"}}</c>, which Anthropic's SDKs read.</summary>
@@ -48,10 +51,10 @@ public sealed class AnthropicClientApi : IClientApi
         AnthropicErrors.StatusOf(error.Type) != 500 || error.Type == "api_error" ? error.Type : AnthropicErrors.TypeOf(error.StatusCode);
 
     /// <summary>A Claude channel: the client's Messages body goes upstream, the upstream's events come back as they are.</summary>
-    private sealed class PassThrough(IChannelAdaptor inner, IAnthropicMessagesAdaptor native) : DelegatingAdaptor(inner)
+    private sealed class PassThrough(IChannelAdaptor inner, IAnthropicMessagesAdaptor native, IReadOnlyList<string> betas) : DelegatingAdaptor(inner)
     {
         public override HttpRequestMessage BuildRequest(RelayRequest request, UpstreamChannel channel) =>
-            BuildRequestAsync(request, channel, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            throw new NotSupportedException("Messages pass-through may need I/O (images, tokens); use BuildRequestAsync");
 
         public override ValueTask<HttpRequestMessage> BuildRequestAsync(RelayRequest request, UpstreamChannel channel, CancellationToken cancellationToken)
         {
@@ -63,7 +66,7 @@ public sealed class AnthropicClientApi : IClientApi
             {
                 body["system"] = system;
             }
-            return native.BuildMessagesRequestAsync(body, request.IsStream, channel, cancellationToken);
+            return native.BuildMessagesRequestAsync(body, request.IsStream, betas, channel, cancellationToken);
         }
 
         public override async Task<UpstreamAnswer> ReadAnswerAsync(HttpResponseMessage response, RelayRequest request, CancellationToken cancellationToken)

@@ -116,3 +116,49 @@ public sealed class AnthropicInboundTests
         Assert.EndsWith("(request id: req1)", (string?)json["error"]!["message"], StringComparison.Ordinal);
     }
 }
+
+/// <summary>/v1/messages for Claude channels: the client's own body, with the channel's model, system prompt and the client's betas.</summary>
+public sealed class AnthropicPassThroughTests
+{
+    private static RelayRequest Read(string messagesJson)
+    {
+        var body = JsonNode.Parse(messagesJson)!.AsObject();
+        return AnthropicClientApi.Instance.ReadRequest(RelayMode.ChatCompletions, body, Encoding.UTF8.GetBytes(messagesJson), (string)body["model"]!,
+            new Dictionary<string, string>()).Request!;
+    }
+
+    private static readonly UpstreamChannel Claude = new(1, ChannelTypes.Anthropic, "sk-ant", "", ChannelConfig.Empty);
+
+    [Fact]
+    public async Task ClientBody_GoesAsItIs_WithMappedModel_ChannelSystemPrompt_AndBetas()
+    {
+        var request = Read("""{"model":"claude-x","max_tokens":64,"system":"client prompt","messages":[{"role":"user","content":[{"type":"text","text":"hi","cache_control":{"type":"ephemeral"}}]}],"top_k":5}""");
+        request.MapModel("claude-3-7-sonnet-20250219");
+        request.Edit(b => b["messages"]![0]!["content"] = "channel prompt");
+        var adaptor = new AnthropicClientApi(["prompt-caching-2024-07-31", "output-128k-2025-02-19"])
+            .Adapt(new OneApi.Relay.Adaptors.Anthropic.AnthropicAdaptor(), request);
+
+        using var message = await adaptor.BuildRequestAsync(request, Claude, CancellationToken.None);
+
+        var body = Fixture.BodyOf(message);
+        Assert.Equal("claude-3-7-sonnet-20250219", (string?)body["model"]);
+        Assert.Equal("channel prompt", (string?)body["system"]);
+        Assert.Equal(5, (int)body["top_k"]!);
+        Assert.Equal("ephemeral", (string?)body["messages"]![0]!["content"]![0]!["cache_control"]!["type"]);
+        Assert.Equal("prompt-caching-2024-07-31,output-128k-2025-02-19", message.Headers.GetValues("anthropic-beta").Single());
+    }
+
+    [Fact]
+    public async Task Bedrock_PutsTheBetasInTheBody()
+    {
+        var request = Read("""{"model":"claude-3-7-sonnet-20250219","max_tokens":64,"messages":[{"role":"user","content":"hi"}]}""");
+        var channel = new UpstreamChannel(2, ChannelTypes.AwsClaude, "AK|SK|us-east-1", "", ChannelConfig.Empty);
+        var adaptor = new AnthropicClientApi(["token-efficient-tools-2025-02-19"]).Adapt(new OneApi.Relay.Adaptors.AwsBedrock.AwsBedrockAdaptor(), request);
+
+        using var message = await adaptor.BuildRequestAsync(request, channel, CancellationToken.None);
+
+        var body = Fixture.BodyOf(message);
+        Assert.Equal("""["token-efficient-tools-2025-02-19"]""", body["anthropic_beta"]!.ToJsonString());
+        Assert.Null(body["model"]);
+    }
+}
