@@ -53,12 +53,7 @@ public static class ApiClient
     /// <summary>One chat completion through the relay; returns its request id.</summary>
     public static async Task<string> ChatAsync(this TestGateway gateway, string key, string model = "gpt-4o-mini")
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
-        {
-            Content = new StringContent($$"""{"model":"{{model}}","messages":[{"role":"user","content":"Say hello"}]}""", System.Text.Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        using var response = await gateway.Http.SendAsync(request);
+        using var response = await gateway.RelayAsync("Bearer " + key, TestGateway.ChatRequest(model: model));
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         return response.Headers.GetValues("X-Oneapi-Request-Id").Single();
     }
