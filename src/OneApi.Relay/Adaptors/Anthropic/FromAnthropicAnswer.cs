@@ -42,16 +42,7 @@ public static class FromAnthropicAnswer
                     thinkingBlocks.Add(block.DeepClone());
                     break;
                 case "tool_use":
-                    toolCalls.Add(new JsonObject
-                    {
-                        ["id"] = JsonWire.String(block["id"]),
-                        ["type"] = "function",
-                        ["function"] = new JsonObject
-                        {
-                            ["name"] = JsonWire.String(block["name"]),
-                            ["arguments"] = block["input"] is { } input ? JsonWire.Text(input) : "{}",
-                        },
-                    });
+                    toolCalls.Add(AnthropicToolUse.ToOpenAIToolCall(block));
                     break;
             }
         }

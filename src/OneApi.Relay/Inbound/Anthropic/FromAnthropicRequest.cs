@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using OneApi.Relay.Adaptors.Anthropic;
 using OneApi.Relay.OpenAI;
 
 namespace OneApi.Relay.Inbound.Anthropic;
@@ -131,16 +132,7 @@ public static class FromAnthropicRequest
                     thinkingBlocks.Add(block.DeepClone());
                     break;
                 case "tool_use":
-                    toolCalls.Add(new JsonObject
-                    {
-                        ["id"] = JsonWire.String(block["id"]),
-                        ["type"] = "function",
-                        ["function"] = new JsonObject
-                        {
-                            ["name"] = JsonWire.String(block["name"]),
-                            ["arguments"] = block["input"] is { } input ? JsonWire.Text(input) : "{}",
-                        },
-                    });
+                    toolCalls.Add(AnthropicToolUse.ToOpenAIToolCall(block));
                     break;
             }
         }
