@@ -92,7 +92,7 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
                 context.Abort();
                 break;
             case "slow-ok":
-                await Task.Delay(TimeSpan.FromMilliseconds(800), context.RequestAborted).ContinueWith(_ => { });
+                await Task.Delay(TimeSpan.FromMilliseconds(2500), context.RequestAborted).ContinueWith(_ => { });
                 await WriteJsonAsync(response, 200, ChatCompletion);
                 break;
             case "no-usage":

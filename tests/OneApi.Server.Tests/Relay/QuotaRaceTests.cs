@@ -14,7 +14,7 @@ public sealed class QuotaRaceTests(GatewayPool pool) : IClassFixture<GatewayPool
     {
         var gateway = await pool.GetAsync(database);
         // Each request reserves ⌊(500 + prompt) × 0.075⌋ = 38; 380 covers exactly ten reservations. The upstream takes
-        // 800 ms, so all 200 requests hold or ask for a reservation at the same time and none is refunded early.
+        // 2.5 s, so all 200 requests hold or ask for a reservation at the same time and none is refunded early.
         const long tokenQuota = 380;
         var account = await gateway.CreateAccountAsync(userQuota: 1_000_000_000, tokenQuota: tokenQuota);
         await gateway.CreateChannelAsync(account.Group, "gpt-4o-mini", pool.Upstream.BaseUrl(account.Group, "slow-ok"));
