@@ -169,7 +169,7 @@ public sealed partial class RelayPipeline(
         {
             await disabler.DisableAsync(channel.Id, $"status {error.StatusCode}: {error.Message}");
         }
-        else if (error.IsUpstreamFailure && monitor.Record(channel.Id, success: false))
+        else if (monitor.Record(channel.Id, success: false))
         {
             await disabler.DisableAsync(channel.Id, "success rate fell below METRIC_SUCCESS_RATE_THRESHOLD");
         }
