@@ -18,6 +18,9 @@ public static class ManagementApi
         services.AddSingleton(GitHubEndpoints.From(configuration));
         services.AddSingleton<GitHubOAuth>();
         services.AddSingleton<OidcOAuth>();
+        services.AddSingleton(LarkEndpoints.From(configuration));
+        services.AddSingleton<LarkOAuth>();
+        services.AddSingleton<WeChatOAuth>();
         services.AddSingleton<OAuthEndpoints.OAuthSignIn>();
         services.AddHttpClient(OAuthHttp.ClientName, client => client.Timeout = TimeSpan.FromSeconds(20));
         services.AddSingleton(ChannelTestSettings.From(configuration));

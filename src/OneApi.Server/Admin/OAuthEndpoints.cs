@@ -8,9 +8,10 @@ using OneApi.Server.Options;
 namespace OneApi.Server.Admin;
 
 /// <summary>
-/// Sign-in with GitHub and OIDC, one-api's way: the console asks for a <c>state</c>, the provider sends the browser
-/// back with a code and that state, and the code signs in the provider's user (creating the account the first time),
-/// or, for a signed-in user, links the provider's account to it.
+/// Sign-in with GitHub, OIDC and Lark, one-api's way: the console asks for a <c>state</c>, the provider sends the
+/// browser back with a code and that state, and the code signs in the provider's user (creating the account the first
+/// time), or, for a signed-in user, links the provider's account to it. WeChat's codes are typed in by the user, so
+/// they come without a state, and linking has a route of its own.
 /// </summary>
 public static class OAuthEndpoints
 {
@@ -25,6 +26,14 @@ public static class OAuthEndpoints
             signIn.CompleteAsync(context, provider, code, state));
         oauth.MapGet("/oidc", (string? code, string? state, HttpContext context, OidcOAuth provider, OAuthSignIn signIn) =>
             signIn.CompleteAsync(context, provider, code, state));
+        oauth.MapGet("/lark", (string? code, string? state, HttpContext context, LarkOAuth provider, OAuthSignIn signIn) =>
+            signIn.CompleteAsync(context, provider, code, state));
+        // A WeChat code is a few characters the user types: the critical limit keeps them from being guessed.
+        oauth.MapGet("/wechat", (string? code, HttpContext context, WeChatOAuth provider, OAuthSignIn signIn) =>
+            signIn.CompleteAsync(context, provider, code, linkTo: null)).RequireRateLimiting(Hosting.RateLimits.Critical);
+        oauth.MapGet("/wechat/bind", (string? code, HttpContext context, WeChatOAuth provider, OAuthSignIn signIn) =>
+            signIn.CompleteAsync(context, provider, code, linkTo: context.Caller().Id))
+            .RequireRole(UserRole.Common).RequireRateLimiting(Hosting.RateLimits.Critical);
     }
 
     private static IResult IssueState(HttpContext context, SessionCookie sessions)
@@ -37,6 +46,7 @@ public static class OAuthEndpoints
     /// <summary>The part of the flow after the provider's redirect, shared by every provider.</summary>
     public sealed class OAuthSignIn(IDbContextFactory<OneApiDbContext> databases, OptionStore options, SessionCookie sessions, UserAccounts accounts)
     {
+        /// <summary>The redirect flow: the state must be the one this browser was given; a signed-in user links.</summary>
         public async Task<IResult> CompleteAsync(HttpContext context, IOAuthProvider provider, string? code, string? state)
         {
             var expected = sessions.ReadValue(context, StateCookie);
@@ -45,6 +55,12 @@ public static class OAuthEndpoints
                 return Results.Json(ApiResponse.Fail("state is empty or does not match"), statusCode: StatusCodes.Status403Forbidden);
             }
             SessionCookie.ClearValue(context, StateCookie);
+            return await CompleteAsync(context, provider, code, sessions.Read(context));
+        }
+
+        /// <summary>Links the provider's account to user <paramref name="linkTo"/>, or, when null, signs in with it.</summary>
+        public async Task<IResult> CompleteAsync(HttpContext context, IOAuthProvider provider, string? code, int? linkTo)
+        {
             var o = options.Current;
             if (provider.NotReady(o) is { } notReady)
             {
@@ -62,7 +78,7 @@ public static class OAuthEndpoints
             await using var db = await databases.CreateDbContextAsync(context.RequestAborted);
             var owner = await db.Users.Where(u => u.Status != UserStatus.Deleted).Where(provider.Owns(identity.ProviderUserId))
                 .AsTracking().FirstOrDefaultAsync(context.RequestAborted);
-            return sessions.Read(context) is { } signedIn
+            return linkTo is { } signedIn
                 ? await LinkAsync(db, provider, identity, owner, signedIn, context.RequestAborted)
                 : await SignInAsync(context, db, provider, identity, owner, o);
         }

@@ -5,19 +5,22 @@ using OneApi.Server.Tests.Infrastructure;
 
 namespace OneApi.Server.Tests.Admin;
 
-/// <summary>A gateway whose GitHub endpoints point at the fake provider, with GitHub and OIDC sign-in configured.</summary>
+/// <summary>A gateway whose GitHub and Lark endpoints point at the fake provider, with GitHub, OIDC, Lark and WeChat sign-in configured.</summary>
 public sealed class OAuthFixture : IAsyncLifetime
 {
     public FakeOAuthProvider Provider { get; private set; } = null!;
+    public FakeWeChatServer WeChat { get; private set; } = null!;
     public TestGateway Gateway { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         Provider = await FakeOAuthProvider.StartAsync();
+        WeChat = await FakeWeChatServer.StartAsync();
         Gateway = await TestGateway.StartAsync("sqlite", new Dictionary<string, string?>
         {
             ["GITHUB_OAUTH_URL"] = Provider.BaseUrl,
             ["GITHUB_API_URL"] = Provider.BaseUrl,
+            ["LARK_OAUTH_URL"] = Provider.BaseUrl,
         });
         foreach (var (key, value) in new Dictionary<string, string>
                  {
@@ -25,6 +28,9 @@ public sealed class OAuthFixture : IAsyncLifetime
                      ["OidcClientId"] = FakeOAuthProvider.ClientId, ["OidcClientSecret"] = FakeOAuthProvider.ClientSecret,
                      ["OidcAuthorizationEndpoint"] = Provider.BaseUrl + "/oidc/authorize", ["OidcTokenEndpoint"] = Provider.OidcTokenEndpoint,
                      ["OidcUserinfoEndpoint"] = Provider.OidcUserinfoEndpoint, ["OidcEnabled"] = "true",
+                     ["ServerAddress"] = FakeOAuthProvider.ServerAddress,
+                     ["LarkClientId"] = FakeOAuthProvider.ClientId, ["LarkClientSecret"] = FakeOAuthProvider.ClientSecret,
+                     ["WeChatServerAddress"] = WeChat.BaseUrl, ["WeChatServerToken"] = FakeWeChatServer.Token, ["WeChatAuthEnabled"] = "true",
                  })
         {
             (await Gateway.Admin.PutJsonAsync("/api/option/", new { key, value })).Data();
@@ -35,10 +41,11 @@ public sealed class OAuthFixture : IAsyncLifetime
     {
         await Gateway.DisposeAsync();
         await Provider.DisposeAsync();
+        await WeChat.DisposeAsync();
     }
 }
 
-/// <summary>GitHub and OIDC sign-in with the state flow, against a fake provider on loopback.</summary>
+/// <summary>GitHub, OIDC and Lark sign-in with the state flow, and WeChat's typed codes, against fakes on loopback.</summary>
 public sealed class OAuthTests(OAuthFixture fixture) : IClassFixture<OAuthFixture>
 {
     private TestGateway Gateway => fixture.Gateway;
@@ -136,6 +143,104 @@ public sealed class OAuthTests(OAuthFixture fixture) : IClassFixture<OAuthFixtur
         finally
         {
             (await Gateway.Admin.PutJsonAsync("/api/option/", new { key = "RegisterEnabled", value = "true" })).Data();
+        }
+    }
+
+    [Fact]
+    public async Task Lark_FirstSignInCreatesTheAccount_ASignedInUserLinksIt()
+    {
+        var openId = "ou_" + NewLogin();
+        using var browser = Browser();
+
+        var user = (await SignInAsync(browser, "lark", "code-" + openId)).Data();
+
+        var username = user.GetProperty("username").GetString()!;
+        Assert.Matches("^lark_[0-9]+$", username);
+        Assert.Equal("Lark " + openId, user.GetProperty("display_name").GetString());
+        Assert.Equal(openId, (await browser.GetJsonAsync("/api/user/self")).Data().GetProperty("lark_id").GetString());
+        using (var again = Browser())
+        {
+            Assert.Equal(username, (await SignInAsync(again, "lark", "code-" + openId)).Data().GetProperty("username").GetString());
+        }
+        using (var thief = Browser())
+        {
+            Assert.Equal("Lark did not accept the authorization code", (await SignInAsync(thief, "lark", "stolen")).Failure());
+        }
+
+        using var member = await Gateway.MemberAsync();
+        using var memberBrowser = Browser();
+        (await memberBrowser.PostJsonAsync("/api/user/login", new { username = member.Username, password = ApiClient.Password })).Data();
+        Assert.Equal("this lark account is already linked to another user", (await SignInAsync(memberBrowser, "lark", "code-" + openId)).Failure());
+        var own = "ou_" + NewLogin();
+        Assert.Equal("bind", (await SignInAsync(memberBrowser, "lark", "code-" + own)).GetProperty("message").GetString());
+        using var fresh = Browser();
+        Assert.Equal(member.Username, (await SignInAsync(fresh, "lark", "code-" + own)).Data().GetProperty("username").GetString());
+    }
+
+    [Fact]
+    public async Task Lark_WithoutAState_Is403()
+    {
+        using var browser = Browser();
+        await browser.SendAsync(HttpMethod.Get, "/api/oauth/lark?code=code-x", expected: HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task WeChat_CodeSignsInWithoutAState_CreatingTheAccountOnce()
+    {
+        var weChatId = "wx" + NewLogin();
+        using var browser = Browser();
+
+        var user = (await browser.GetJsonAsync($"/api/oauth/wechat?code=wx-{weChatId}")).Data();
+
+        var username = user.GetProperty("username").GetString()!;
+        Assert.Matches("^wechat_[0-9]+$", username);
+        Assert.Equal("WeChat User", user.GetProperty("display_name").GetString());
+        Assert.Equal(weChatId, (await browser.GetJsonAsync("/api/user/self")).Data().GetProperty("wechat_id").GetString());
+        using var again = Browser();
+        Assert.Equal(username, (await again.GetJsonAsync($"/api/oauth/wechat?code=wx-{weChatId}")).Data().GetProperty("username").GetString());
+        await using var db = await Gateway.DbAsync();
+        Assert.Equal(1, await db.Users.CountAsync(u => u.WeChatId == weChatId));
+    }
+
+    [Fact]
+    public async Task WeChat_BadCodes_AreLogicalFailures()
+    {
+        using var browser = Browser();
+        Assert.Equal("invalid code", (await browser.GetJsonAsync("/api/oauth/wechat?code=guess")).Failure());
+        Assert.Equal("the verification code is wrong or has expired", (await browser.GetJsonAsync("/api/oauth/wechat?code=expired")).Failure());
+        Assert.Equal("invalid parameters", (await browser.GetJsonAsync("/api/oauth/wechat")).Failure());
+    }
+
+    [Fact]
+    public async Task WeChat_Bind_SetsTheCallersId_AndRefusesOneTakenByAnother()
+    {
+        using var member = await Gateway.MemberAsync();
+        var weChatId = "wx" + NewLogin();
+
+        (await member.Client.GetJsonAsync($"/api/oauth/wechat/bind?code=wx-{weChatId}")).Data();
+
+        Assert.Equal(weChatId, (await member.Client.GetJsonAsync("/api/user/self")).Data().GetProperty("wechat_id").GetString());
+        using var browser = Browser();
+        Assert.Equal(member.Username, (await browser.GetJsonAsync($"/api/oauth/wechat?code=wx-{weChatId}")).Data().GetProperty("username").GetString());
+        using var other = await Gateway.MemberAsync();
+        Assert.Equal("this wechat account is already linked to another user", (await other.Client.GetJsonAsync($"/api/oauth/wechat/bind?code=wx-{weChatId}")).Failure());
+    }
+
+    [Fact]
+    public async Task WeChat_Disabled_RefusesSignInAndBind()
+    {
+        using var member = await Gateway.MemberAsync();
+        (await Gateway.Admin.PutJsonAsync("/api/option/", new { key = "WeChatAuthEnabled", value = "false" })).Data();
+        try
+        {
+            using var browser = Browser();
+            const string refused = "the administrator has not enabled sign-in and registration with WeChat";
+            Assert.Equal(refused, (await browser.GetJsonAsync("/api/oauth/wechat?code=wx-someone")).Failure());
+            Assert.Equal(refused, (await member.Client.GetJsonAsync("/api/oauth/wechat/bind?code=wx-someone")).Failure());
+        }
+        finally
+        {
+            (await Gateway.Admin.PutJsonAsync("/api/option/", new { key = "WeChatAuthEnabled", value = "true" })).Data();
         }
     }
 }

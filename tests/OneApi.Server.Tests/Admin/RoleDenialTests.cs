@@ -23,6 +23,7 @@ public sealed class RoleDenialTests(GatewayPool pool) : IClassFixture<GatewayPoo
         { "GET", "/api/log/self/stat", UserRole.Common },
         { "GET", "/api/log/self/search?keyword=2", UserRole.Common },
         { "GET", "/api/oauth/email/bind?email=a@b.c&code=1", UserRole.Common },
+        { "GET", "/api/oauth/wechat/bind?code=wx-1", UserRole.Common },
         { "GET", "/api/user/", UserRole.Admin },
         { "GET", "/api/user/search?keyword=a", UserRole.Admin },
         { "GET", "/api/user/1", UserRole.Admin },
