@@ -18,8 +18,8 @@ public static class EmailEndpoints
     public static void MapEmailEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").WithTags("Email");
-        api.MapGet("/verification", SendVerification).RequireRateLimiting(Hosting.RateLimits.Critical);
-        api.MapGet("/reset_password", SendResetLink).RequireRateLimiting(Hosting.RateLimits.Critical);
+        api.MapGet("/verification", SendVerification).RequireRateLimiting(Hosting.RateLimits.Critical).RequireTurnstile();
+        api.MapGet("/reset_password", SendResetLink).RequireRateLimiting(Hosting.RateLimits.Critical).RequireTurnstile();
         api.MapPost("/user/reset", ResetPassword).RequireRateLimiting(Hosting.RateLimits.Critical);
         api.MapGet("/oauth/email/bind", BindEmail).RequireRole(UserRole.Common);
     }

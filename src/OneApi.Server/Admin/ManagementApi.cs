@@ -23,6 +23,9 @@ public static class ManagementApi
         services.AddSingleton<WeChatOAuth>();
         services.AddSingleton<OAuthEndpoints.OAuthSignIn>();
         services.AddHttpClient(OAuthHttp.ClientName, client => client.Timeout = TimeSpan.FromSeconds(20));
+        services.AddSingleton(TurnstileEndpoint.From(configuration));
+        services.AddSingleton<Turnstile>();
+        services.AddHttpClient(Turnstile.ClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
         services.AddSingleton(ChannelTestSettings.From(configuration));
         services.AddSingleton<ChannelTester>();
         services.AddSingleton<ChannelTestBatch>();

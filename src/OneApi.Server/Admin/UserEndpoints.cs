@@ -13,7 +13,7 @@ public static class UserEndpoints
     public static void MapUserEndpoints(this IEndpointRouteBuilder app)
     {
         var user = app.MapGroup("/api/user").WithTags("User");
-        user.MapPost("/register", Register).RequireRateLimiting(Hosting.RateLimits.Critical);
+        user.MapPost("/register", Register).RequireRateLimiting(Hosting.RateLimits.Critical).RequireTurnstile();
         user.MapPost("/login", Login).RequireRateLimiting(Hosting.RateLimits.Critical);
         user.MapGet("/logout", Logout);
         user.MapGet("/self", GetSelf).RequireRole(UserRole.Common);
