@@ -26,7 +26,7 @@ public sealed partial class ChannelTestSchedule(
             {
                 await using var db = await databases.CreateDbContextAsync(stoppingToken);
                 var root = await db.Users.Where(u => u.Role == UserRole.Root).OrderBy(u => u.Id).Select(u => u.Id).FirstOrDefaultAsync(stoppingToken);
-                if (!batch.TryStart(disabledOnly: false, root))
+                if (!batch.TryStart(disabledOnly: false, root, notifyRoot: false))
                 {
                     LogSkipped(logger);
                 }

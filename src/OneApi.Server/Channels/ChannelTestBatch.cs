@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using OneApi.Data;
 using OneApi.Data.Entities;
+using OneApi.Server.Mail;
 using OneApi.Server.Options;
 
 namespace OneApi.Server.Channels;
@@ -12,7 +13,7 @@ namespace OneApi.Server.Channels;
 /// <c>ChannelDisableThreshold</c> seconds, is disabled; an automatically disabled channel that passes is enabled again
 /// when <c>AutomaticEnableChannelEnabled</c>. Unlike Laisky's one-api, a test that fails for a reason of its own (it
 /// timed out, the test model is unknown, the type cannot be tested) leaves a healthy channel alone.
-/// Only one batch runs at a time.
+/// Only one batch runs at a time. As in one-api, root is told when a batch started from the console finishes.
 /// </summary>
 public sealed partial class ChannelTestBatch(
     IDbContextFactory<OneApiDbContext> databases,
@@ -21,6 +22,7 @@ public sealed partial class ChannelTestBatch(
     RoutingTableStore routing,
     OptionStore options,
     ChannelTestSettings settings,
+    RootNotifier notifier,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
     ILogger<ChannelTestBatch> logger)
@@ -30,7 +32,7 @@ public sealed partial class ChannelTestBatch(
     public bool IsRunning => Volatile.Read(ref _running) == 1;
 
     /// <summary>Starts a batch unless one is running; returns whether it started.</summary>
-    public bool TryStart(bool disabledOnly, int testerId)
+    public bool TryStart(bool disabledOnly, int testerId, bool notifyRoot = true)
     {
         if (Interlocked.CompareExchange(ref _running, 1, 0) != 0)
         {
@@ -40,7 +42,7 @@ public sealed partial class ChannelTestBatch(
         {
             try
             {
-                await RunAsync(disabledOnly, testerId, lifetime.ApplicationStopping);
+                await RunAsync(disabledOnly, testerId, notifyRoot, lifetime.ApplicationStopping);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -55,7 +57,7 @@ public sealed partial class ChannelTestBatch(
     }
 
     /// <summary>Runs a batch to the end; the scheduled test awaits this directly.</summary>
-    public async Task RunAsync(bool disabledOnly, int testerId, CancellationToken cancellationToken)
+    public async Task RunAsync(bool disabledOnly, int testerId, bool notifyRoot, CancellationToken cancellationToken)
     {
         List<Channel> channels;
         await using (var db = await databases.CreateDbContextAsync(cancellationToken))
@@ -86,6 +88,11 @@ public sealed partial class ChannelTestBatch(
             }
         }
         LogFinished(logger, channels.Count, passed, disabled, enabled);
+        if (notifyRoot)
+        {
+            notifier.Notify("Channel test finished",
+                $"{channels.Count} channels tested: {passed} passed, {disabled} disabled, {enabled} enabled again. Each disabled channel has its own notice.");
+        }
     }
 
     private async Task EnableAsync(int channelId, CancellationToken cancellationToken)

@@ -93,6 +93,34 @@ public sealed class ChannelOperationsTests(GatewayPool pool) : IClassFixture<Gat
     }
 
     [Fact]
+    public async Task TestAll_FromTheConsole_MailsRootTheCounts()
+    {
+        var gateway = await pool.GetAsync("sqlite");
+        await using var smtp = new FakeSmtpServer();
+        var group = "tm" + Guid.NewGuid().ToString("N")[..8];
+        await gateway.CreateChannelAsync(group, "gpt-4o-mini", pool.Upstream.BaseUrl(group, "ok"));
+        await using (var db = await gateway.DbAsync())
+        {
+            await db.Users.Where(u => u.Role == UserRole.Root).ExecuteUpdateAsync(s => s.SetProperty(u => u.Email, "root@example.com"));
+        }
+        await gateway.SetOptionAsync("SMTPServer", "127.0.0.1");
+        await gateway.SetOptionAsync("SMTPPort", smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await gateway.SetOptionAsync("SMTPFrom", "gateway@example.com");
+        try
+        {
+            (await gateway.Admin.GetJsonAsync("/api/channel/test?scope=all")).Data();
+
+            var mail = await smtp.MailToAsync("root@example.com");
+            Assert.Equal("Channel test finished", mail.Subject);
+            Assert.Matches("[0-9]+ channels tested: [1-9][0-9]* passed, 0 disabled", mail.HtmlBody);
+        }
+        finally
+        {
+            await gateway.SetOptionAsync("SMTPServer", "");
+        }
+    }
+
+    [Fact]
     public async Task UpdateBalance_ReadsEachVendorsBillingEndpoint()
     {
         var gateway = await pool.GetAsync("sqlite");
