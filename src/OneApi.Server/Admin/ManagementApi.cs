@@ -15,6 +15,7 @@ public static class ManagementApi
         services.AddSingleton<VerificationCodes>();
         services.AddSingleton<MailSender>();
         services.AddSingleton<RootNotifier>();
+        services.AddSingleton<QuotaReminder>();
         services.AddSingleton(GitHubEndpoints.From(configuration));
         services.AddSingleton<GitHubOAuth>();
         services.AddSingleton<OidcOAuth>();

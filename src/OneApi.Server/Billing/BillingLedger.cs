@@ -4,6 +4,7 @@ using OneApi.Data;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
 using OneApi.Server.Configuration;
+using OneApi.Server.Mail;
 using OneApi.Server.Options;
 
 namespace OneApi.Server.Billing;
@@ -19,6 +20,7 @@ public sealed partial class BillingLedger(
     IDbContextFactory<OneApiDbContext> databases,
     OptionStore options,
     GatewaySettings settings,
+    QuotaReminder reminder,
     TimeProvider time,
     ILogger<BillingLedger> logger) : IHostedLifecycleService
 {
@@ -147,6 +149,7 @@ public sealed partial class BillingLedger(
         }
         await sql.InsertRequestCostsAsync(settlements.Where(s => s.Quota != 0).ToList(), now);
         await transaction.CommitAsync();
+        reminder.Charged(settlements.Select(s => (s.UserId, s.Delta)));
     }
 
     private sealed record PendingSettlement(Settlement Settlement, TaskCompletionSource Committed);

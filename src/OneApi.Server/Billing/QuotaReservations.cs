@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using OneApi.Data;
 using OneApi.Relay.Abstractions;
 using OneApi.Server.Auth;
+using OneApi.Server.Mail;
 
 namespace OneApi.Server.Billing;
 
@@ -9,7 +10,7 @@ namespace OneApi.Server.Billing;
 /// Reserves quota before a call and returns it after a failure. Each step is one conditional UPDATE, so concurrent
 /// requests can never take a token or a user below zero: the database decides who gets the last of the quota.
 /// </summary>
-public sealed class QuotaReservations(IDbContextFactory<OneApiDbContext> databases, TimeProvider time)
+public sealed class QuotaReservations(IDbContextFactory<OneApiDbContext> databases, QuotaReminder reminder, TimeProvider time)
 {
     /// <summary>
     /// one-api's pre-consumption with the PR #25 rule: nothing is reserved when both the user and the token
@@ -53,6 +54,7 @@ public sealed class QuotaReservations(IDbContextFactory<OneApiDbContext> databas
             }
             return (0, RelayError.InsufficientQuota("user quota is not enough", "pre_consume_token_quota_failed"));
         }
+        reminder.Charged(caller.UserId, amount);
         return (amount, null);
     }
 

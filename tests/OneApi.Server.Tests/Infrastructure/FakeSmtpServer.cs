@@ -15,6 +15,7 @@ public sealed class FakeSmtpServer : IAsyncDisposable
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource<MimeMessage>> _inbox = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.OrdinalIgnoreCase);
     private readonly Task _acceptLoop;
 
     public FakeSmtpServer()
@@ -27,6 +28,9 @@ public sealed class FakeSmtpServer : IAsyncDisposable
 
     /// <summary>The next message to <paramref name="recipient"/> (waits for it, up to ten seconds).</summary>
     public Task<MimeMessage> MailToAsync(string recipient) => Slot(recipient).Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+    /// <summary>How many messages <paramref name="recipient"/> has received so far.</summary>
+    public int CountTo(string recipient) => _counts.GetValueOrDefault(recipient);
 
     private TaskCompletionSource<MimeMessage> Slot(string recipient) =>
         _inbox.GetOrAdd(recipient, _ => new TaskCompletionSource<MimeMessage>(TaskCreationOptions.RunContinuationsAsynchronously));
@@ -80,6 +84,7 @@ public sealed class FakeSmtpServer : IAsyncDisposable
                     var message = await MimeMessage.LoadAsync(new MemoryStream(Encoding.UTF8.GetBytes(data.ToString())));
                     foreach (var recipient in recipients)
                     {
+                        _counts.AddOrUpdate(recipient, 1, (_, count) => count + 1);
                         Slot(recipient).TrySetResult(message);
                     }
                     await writer.WriteLineAsync("250 OK queued");
