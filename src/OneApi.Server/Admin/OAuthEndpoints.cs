@@ -30,9 +30,9 @@ public static class OAuthEndpoints
             signIn.CompleteAsync(context, provider, code, state));
         // A WeChat code is a few characters the user types: the critical limit keeps them from being guessed.
         oauth.MapGet("/wechat", (string? code, HttpContext context, WeChatOAuth provider, OAuthSignIn signIn) =>
-            signIn.CompleteAsync(context, provider, code, linkTo: null)).RequireRateLimiting(Hosting.RateLimits.Critical);
+            signIn.SignInOrLinkAsync(context, provider, code, linkTo: null)).RequireRateLimiting(Hosting.RateLimits.Critical);
         oauth.MapGet("/wechat/bind", (string? code, HttpContext context, WeChatOAuth provider, OAuthSignIn signIn) =>
-            signIn.CompleteAsync(context, provider, code, linkTo: context.Caller().Id))
+            signIn.SignInOrLinkAsync(context, provider, code, linkTo: context.Caller().Id))
             .RequireRole(UserRole.Common).RequireRateLimiting(Hosting.RateLimits.Critical);
     }
 
@@ -55,11 +55,11 @@ public static class OAuthEndpoints
                 return Results.Json(ApiResponse.Fail("state is empty or does not match"), statusCode: StatusCodes.Status403Forbidden);
             }
             SessionCookie.ClearValue(context, StateCookie);
-            return await CompleteAsync(context, provider, code, sessions.Read(context));
+            return await SignInOrLinkAsync(context, provider, code, sessions.Read(context));
         }
 
         /// <summary>Links the provider's account to user <paramref name="linkTo"/>, or, when null, signs in with it.</summary>
-        public async Task<IResult> CompleteAsync(HttpContext context, IOAuthProvider provider, string? code, int? linkTo)
+        public async Task<IResult> SignInOrLinkAsync(HttpContext context, IOAuthProvider provider, string? code, int? linkTo)
         {
             var o = options.Current;
             if (provider.NotReady(o) is { } notReady)
