@@ -71,6 +71,33 @@ test('a relay call with the new key appears in Logs', async ({ page }) => {
   }).toPass({ timeout: 15_000 });
 });
 
+test('root disables the token, the key stops working, then deletes it', async ({ page }) => {
+  await page.goto('/token');
+  const token = row(page, 'web-test');
+  await token.getByRole('button', { name: 'Disable web-test' }).click();
+  await expect(token).toContainText('Disabled');
+
+  const refused = await fetch(`${process.env.ONEAPI_WEB_BASE_URL}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${tokenKey}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
+  });
+  expect(refused.status).not.toBe(200);
+
+  page.once('dialog', (dialog) => void dialog.accept());
+  await token.getByRole('button', { name: 'Delete web-test' }).click();
+  await expect(row(page, 'web-test')).toHaveCount(0);
+});
+
+test('root disables and re-enables the channel', async ({ page }) => {
+  await page.goto('/channel');
+  const channel = row(page, 'fake-openai');
+  await channel.getByRole('button', { name: 'Disable fake-openai' }).click();
+  await expect(channel).toContainText('Disabled');
+  await channel.getByRole('button', { name: 'Enable fake-openai' }).click();
+  await expect(channel).toContainText('Enabled');
+});
+
 test('root creates a user and disables it', async ({ page }) => {
   await page.goto('/user');
   const form = page.getByRole('form', { name: 'Create user' });
