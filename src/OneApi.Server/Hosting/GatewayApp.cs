@@ -11,6 +11,7 @@ using OneApi.Server.Channels;
 using OneApi.Server.Configuration;
 using OneApi.Server.Options;
 using OneApi.Server.Relay;
+using OneApi.Server.Web;
 
 namespace OneApi.Server.Hosting;
 
@@ -90,6 +91,7 @@ public static class GatewayApp
         app.MapRelayEndpoints();
         app.MapAnthropicMessagesEndpoints();
         app.MapApiDocument();
+        app.MapConsole();
         return app;
     }
 
