@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { api, apiRaw, formatQuota, formatTime } from '../api';
 import { useSession } from '../session';
 import Pager from './Pager';
+import { usePagedList } from '../usePagedList';
 
 interface Channel {
   id: number;
@@ -28,34 +29,8 @@ const statusNames: Record<number, string> = { 0: 'Unknown', 1: 'Enabled', 2: 'Di
 
 export default function ChannelsPage() {
   const { status } = useSession();
-  const [channels, setChannels] = useState<Channel[]>([]);
-  const [page, setPage] = useState(0);
-  const [error, setError] = useState('');
-  const [notice, setNotice] = useState('');
+  const { items: channels, page, setPage, error, setError, notice, setNotice, load, run } = usePagedList<Channel>('/api/channel/');
   const [form, setForm] = useState({ type: 1, name: '', key: '', base_url: '', models: 'gpt-4o-mini', group: 'default' });
-
-  const load = useCallback(async () => {
-    try {
-      setChannels(await api<Channel[]>('GET', `/api/channel/?p=${page}`));
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  }, [page]);
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  async function run(action: () => Promise<unknown>, done: string) {
-    setError('');
-    setNotice('');
-    try {
-      await action();
-      setNotice(done);
-      await load();
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  }
 
   async function create(event: FormEvent) {
     event.preventDefault();

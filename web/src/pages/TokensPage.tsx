@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { api, formatQuota, formatTime } from '../api';
 import { useSession } from '../session';
 import Pager from './Pager';
+import { usePagedList } from '../usePagedList';
 
 interface Token {
   id: number;
@@ -19,38 +20,12 @@ const statusNames: Record<number, string> = { 1: 'Enabled', 2: 'Disabled', 3: 'E
 
 export default function TokensPage() {
   const { status } = useSession();
-  const [tokens, setTokens] = useState<Token[]>([]);
-  const [page, setPage] = useState(0);
-  const [error, setError] = useState('');
-  const [notice, setNotice] = useState('');
+  const { items: tokens, page, setPage, error, notice, setNotice, run } = usePagedList<Token>('/api/token/');
   const [name, setName] = useState('');
   const [quota, setQuota] = useState('500000');
   const [unlimited, setUnlimited] = useState(false);
   const [expiry, setExpiry] = useState('');
   const [createdKey, setCreatedKey] = useState('');
-
-  const load = useCallback(async () => {
-    try {
-      setTokens(await api<Token[]>('GET', `/api/token/?p=${page}`));
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  }, [page]);
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  async function run(action: () => Promise<unknown>, done: string) {
-    setError('');
-    setNotice('');
-    try {
-      await action();
-      setNotice(done);
-      await load();
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  }
 
   async function create(event: FormEvent) {
     event.preventDefault();

@@ -1,40 +1,15 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { api, formatQuota, roleName, type User } from '../api';
 import { useSession } from '../session';
 import Pager from './Pager';
+import { usePagedList } from '../usePagedList';
 
 const statusNames: Record<number, string> = { 1: 'Enabled', 2: 'Disabled', 3: 'Deleted' };
 
 export default function UsersPage() {
   const { status } = useSession();
-  const [users, setUsers] = useState<User[]>([]);
-  const [page, setPage] = useState(0);
-  const [error, setError] = useState('');
-  const [notice, setNotice] = useState('');
+  const { items: users, page, setPage, error, notice, run } = usePagedList<User>('/api/user/');
   const [form, setForm] = useState({ username: '', display_name: '', password: '' });
-
-  const load = useCallback(async () => {
-    try {
-      setUsers(await api<User[]>('GET', `/api/user/?p=${page}`));
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  }, [page]);
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  async function run(action: () => Promise<unknown>, done: string) {
-    setError('');
-    setNotice('');
-    try {
-      await action();
-      setNotice(done);
-      await load();
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  }
 
   async function create(event: FormEvent) {
     event.preventDefault();
