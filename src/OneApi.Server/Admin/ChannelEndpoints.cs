@@ -81,7 +81,7 @@ public static class ChannelEndpoints
         {
             await AbilityIndex.RebuildAsync(db, channel, cancellationToken);
         }
-        await routing.ReloadAsync(cancellationToken);
+        await routing.ChangedAsync(cancellationToken);
         return ApiResponse.Done();
     }
 
@@ -105,7 +105,7 @@ public static class ChannelEndpoints
         Apply(input, channel);
         await db.SaveChangesAsync(cancellationToken);
         await AbilityIndex.RebuildAsync(db, channel, cancellationToken);
-        await routing.ReloadAsync(cancellationToken);
+        await routing.ChangedAsync(cancellationToken);
         return ApiResponse.Done(ChannelView.Of(channel));
     }
 
@@ -115,7 +115,7 @@ public static class ChannelEndpoints
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         await db.Channels.Where(c => c.Id == id).ExecuteDeleteAsync(cancellationToken);
         await AbilityIndex.DeleteAsync(db, id, cancellationToken);
-        await routing.ReloadAsync(cancellationToken);
+        await routing.ChangedAsync(cancellationToken);
         return ApiResponse.Done();
     }
 
@@ -203,7 +203,7 @@ public static class ChannelEndpoints
         var deleted = await db.Channels.Where(c => c.Status == ChannelStatus.ManuallyDisabled || c.Status == ChannelStatus.AutoDisabled)
             .ExecuteDeleteAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        await routing.ReloadAsync(cancellationToken);
+        await routing.ChangedAsync(cancellationToken);
         return ApiResponse.Done(deleted);
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using OneApi.Data.Entities;
+using OneApi.Server.Cluster;
 using OneApi.Server.Configuration;
 
 namespace OneApi.Server.Auth;
@@ -7,7 +8,7 @@ namespace OneApi.Server.Auth;
 /// <summary>
 /// Relay keys and their users as last read, kept for <c>TOKEN_CACHE_SECONDS</c> so a busy key costs one query a
 /// second instead of one per request. Quota is still taken atomically in the database; the cached figures only
-/// decide one-api's "trust" shortcut. Any change made through <c>/api</c> on this node empties the cache at once.
+/// decide one-api's "trust" shortcut. Any change made through <c>/api</c> on any node empties the cache at once.
 /// </summary>
 public sealed class AccountCache(GatewaySettings settings, TimeProvider time)
 {
@@ -45,13 +46,17 @@ public sealed class AccountCache(GatewaySettings settings, TimeProvider time)
 
 public static class AccountCacheReset
 {
-    /// <summary>Middleware: a successful change through <c>/api</c> (a token, a user, a top-up) is seen by the very next relay call.</summary>
+    /// <summary>
+    /// Middleware: a successful change through <c>/api</c> (a token, a user, a top-up) is seen by the very next relay
+    /// call, on this node and, through <see cref="IClusterSignals"/>, on the others.
+    /// </summary>
     public static IApplicationBuilder UseAccountCacheReset(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         await next(context);
         if (!HttpMethods.IsGet(context.Request.Method) && context.Request.Path.StartsWithSegments("/api"))
         {
             context.RequestServices.GetRequiredService<AccountCache>().Clear();
+            await context.RequestServices.GetRequiredService<IClusterSignals>().PublishAsync(ClusterChange.Accounts, CancellationToken.None);
         }
     });
 }

@@ -35,7 +35,7 @@ public sealed partial class ChannelAutoDisabler(
             ChannelId = channelId,
         });
         await db.SaveChangesAsync();
-        await routing.ReloadAsync(CancellationToken.None);
+        await routing.ChangedAsync(CancellationToken.None);
         LogDisabled(logger, channelId, reason);
         notifier.Notify($"Channel #{channelId} has been disabled", $"Channel #{channelId} was disabled automatically: {reason}");
     }

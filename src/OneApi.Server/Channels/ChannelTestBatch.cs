@@ -100,7 +100,7 @@ public sealed partial class ChannelTestBatch(
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         await db.Channels.Where(c => c.Id == channelId).ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, ChannelStatus.Enabled), cancellationToken);
         await db.Abilities.Where(a => a.ChannelId == channelId).ExecuteUpdateAsync(s => s.SetProperty(a => a.Enabled, true), cancellationToken);
-        await routing.ReloadAsync(cancellationToken);
+        await routing.ChangedAsync(cancellationToken);
         LogEnabled(logger, channelId);
     }
 

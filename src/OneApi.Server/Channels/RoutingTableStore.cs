@@ -4,11 +4,12 @@ using Microsoft.EntityFrameworkCore;
 using OneApi.Data;
 using OneApi.Data.Entities;
 using OneApi.Relay.Abstractions;
+using OneApi.Server.Cluster;
 
 namespace OneApi.Server.Channels;
 
 /// <summary>Owns the current <see cref="RoutingTable"/>: rebuilt from the database after every channel change and every sync period.</summary>
-public sealed class RoutingTableStore(IDbContextFactory<OneApiDbContext> databases)
+public sealed class RoutingTableStore(IDbContextFactory<OneApiDbContext> databases, IClusterSignals signals)
 {
     private RoutingTable _current = RoutingTable.Empty;
 
@@ -20,6 +21,13 @@ public sealed class RoutingTableStore(IDbContextFactory<OneApiDbContext> databas
         var channels = await db.Channels.ToListAsync(cancellationToken);
         var abilities = await db.Abilities.ToListAsync(cancellationToken);
         Volatile.Write(ref _current, new RoutingTable(channels.Select(ToRoute), abilities));
+    }
+
+    /// <summary>After this node changed channels or abilities: reload here and tell the other nodes to reload too.</summary>
+    public async Task ChangedAsync(CancellationToken cancellationToken)
+    {
+        await ReloadAsync(cancellationToken);
+        await signals.PublishAsync(ClusterChange.Routing, cancellationToken);
     }
 
     public static ChannelRoute ToRoute(Channel channel) => new(

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using OneApi.Data;
+using StackExchange.Redis;
 
 namespace OneApi.Server.Configuration;
 
@@ -45,6 +46,8 @@ public sealed class GatewaySettings
     public MetricSettings? Metric { get; init; }
     /// <summary>How long a stopping server lets requests in flight finish (<c>SHUTDOWN_TIMEOUT</c>).</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>The Redis shared by all nodes (<c>REDIS_CONN_STRING</c>); null runs the node on its own.</summary>
+    public RedisSettings? Redis { get; init; }
 
     public static GatewaySettings From(IConfiguration config)
     {
@@ -80,6 +83,8 @@ public sealed class GatewaySettings
             WebRateLimit = reader.Int("GLOBAL_WEB_RATE_LIMIT", 240, min: 1),
             CriticalRateLimit = reader.Int("CRITICAL_RATE_LIMIT", 20, min: 1),
             RelayRateLimit = reader.Int("GLOBAL_RELAY_RATE_LIMIT", 0, min: 0),
+            Redis = RedisSettings.From(reader.String("REDIS_CONN_STRING"), reader.String("REDIS_PASSWORD"),
+                reader.String("REDIS_MASTER_NAME"), reader.String("REDIS_KEY_PREFIX") ?? "oneapi:"),
         };
     }
 
@@ -161,6 +166,91 @@ public sealed class GatewaySettings
                 throw new InvalidSettingException(name, "(hidden)", $"expected 1 to {maxLength} letters or digits");
             }
             return key;
+        }
+    }
+}
+
+/// <summary>How to reach Redis, and the prefix of every key and channel this gateway uses there.</summary>
+public sealed record RedisSettings(ConfigurationOptions Options, string KeyPrefix)
+{
+    /// <summary>
+    /// Accepts one-api's <c>redis://[user][:password@]host:port[/db]</c> (or <c>rediss://</c>) URLs and plain
+    /// StackExchange.Redis strings (<c>host:port,password=…</c>). <c>REDIS_PASSWORD</c> wins over either;
+    /// <c>REDIS_MASTER_NAME</c> treats the endpoints as sentinels, as one-api's failover client does.
+    /// </summary>
+    public static RedisSettings? From(string? connection, string? password, string? masterName, string keyPrefix)
+    {
+        if (connection is null)
+        {
+            return null;
+        }
+        var options = connection.Contains("://", StringComparison.Ordinal) ? FromUrl(connection) : FromPlain(connection);
+        if (options.EndPoints.Count == 0)
+        {
+            throw new InvalidSettingException("REDIS_CONN_STRING", "(hidden)", "expected redis://[:password@]host:port[/db] or host:port[,option=value…]");
+        }
+        if (password is not null)
+        {
+            options.Password = password;
+        }
+        if (masterName is not null)
+        {
+            options.ServiceName = masterName;
+        }
+        // An outage must not stall requests: fail fast and keep reconnecting in the background.
+        options.AbortOnConnectFail = false;
+        options.BacklogPolicy = BacklogPolicy.FailFast;
+        options.ConnectTimeout = Math.Min(options.ConnectTimeout, 2000);
+        options.SyncTimeout = Math.Min(options.SyncTimeout, 1000);
+        options.AsyncTimeout = Math.Min(options.AsyncTimeout, 1000);
+        options.ClientName ??= "one-api";
+        return new RedisSettings(options, keyPrefix);
+    }
+
+    private static ConfigurationOptions FromUrl(string connection)
+    {
+        if (!Uri.TryCreate(connection, UriKind.Absolute, out var uri) || uri.Scheme is not ("redis" or "rediss") || uri.Host.Length == 0)
+        {
+            throw new InvalidSettingException("REDIS_CONN_STRING", "(hidden)", "expected redis://[:password@]host:port[/db]");
+        }
+        var options = new ConfigurationOptions { Ssl = uri.Scheme == "rediss" };
+        options.EndPoints.Add(uri.Host, uri.IsDefaultPort || uri.Port <= 0 ? 6379 : uri.Port);
+        if (uri.UserInfo.Length > 0)
+        {
+            var colon = uri.UserInfo.IndexOf(':', StringComparison.Ordinal);
+            var user = Uri.UnescapeDataString(colon < 0 ? uri.UserInfo : uri.UserInfo[..colon]);
+            if (colon < 0)
+            {
+                // go-redis reads a lone user-info part as the user name; a bare secret here is almost always a password.
+                options.Password = user;
+            }
+            else
+            {
+                options.User = user.Length > 0 ? user : null;
+                options.Password = Uri.UnescapeDataString(uri.UserInfo[(colon + 1)..]);
+            }
+        }
+        var path = uri.AbsolutePath.Trim('/');
+        if (path.Length > 0)
+        {
+            if (!int.TryParse(path, NumberStyles.None, CultureInfo.InvariantCulture, out var db))
+            {
+                throw new InvalidSettingException("REDIS_CONN_STRING", "(hidden)", "expected a database number after the port, as in redis://host:6379/0");
+            }
+            options.DefaultDatabase = db;
+        }
+        return options;
+    }
+
+    private static ConfigurationOptions FromPlain(string connection)
+    {
+        try
+        {
+            return ConfigurationOptions.Parse(connection);
+        }
+        catch (ArgumentException)
+        {
+            throw new InvalidSettingException("REDIS_CONN_STRING", "(hidden)", "expected host:port[,option=value…]");
         }
     }
 }

@@ -8,6 +8,7 @@ using OneApi.Server.Auth;
 using OneApi.Server.Background;
 using OneApi.Server.Billing;
 using OneApi.Server.Channels;
+using OneApi.Server.Cluster;
 using OneApi.Server.Configuration;
 using OneApi.Server.Options;
 using OneApi.Server.Relay;
@@ -45,6 +46,7 @@ public static class GatewayApp
             json.SerializerOptions.TypeInfoResolverChain.Add(new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver());
         });
         services.AddSingleton(settings);
+        services.AddCluster(settings);
         services.AddOneApiRateLimits(settings);
         services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.ShutdownTimeout);
         services.AddSingleton(TimeProvider.System);

@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using OneApi.Relay.Abstractions;
 using OneApi.Relay.OpenAI;
+using OneApi.Server.Cluster;
 using OneApi.Server.Configuration;
 using OneApi.Server.Relay;
 
@@ -11,7 +12,7 @@ namespace OneApi.Server.Hosting;
 /// <summary>
 /// one-api's limits: <c>/api</c> and the console per client IP over 180 s, login/registration/reset per IP over
 /// 20 minutes, and optionally relay calls per key. A refused request gets 429 and <c>Retry-After</c>.
-/// Counted per node, in memory.
+/// Counted in Redis when it is configured (so the limits hold across nodes), else per node in memory: see <see cref="IWindowLimiters"/>.
 /// </summary>
 public static class RateLimits
 {
@@ -19,15 +20,19 @@ public static class RateLimits
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(180);
     private static readonly TimeSpan CriticalWindow = TimeSpan.FromMinutes(20);
 
-    public static IServiceCollection AddOneApiRateLimits(this IServiceCollection services, GatewaySettings settings) =>
-        services.AddRateLimiter(limiter =>
+    public static IServiceCollection AddOneApiRateLimits(this IServiceCollection services, GatewaySettings settings)
+    {
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IWindowLimiters>((limiter, windows) =>
         {
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => Partition(context, settings));
-            limiter.AddPolicy(Critical, context => FixedWindow("critical:" + ClientIp(context), settings.CriticalRateLimit, CriticalWindow));
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => Partition(context, settings, windows));
+            limiter.AddPolicy(Critical, context => FixedWindow(windows, "critical:" + ClientIp(context), settings.CriticalRateLimit, CriticalWindow));
             limiter.OnRejected = RejectAsync;
         });
+        return services;
+    }
 
-    private static RateLimitPartition<string> Partition(HttpContext context, GatewaySettings settings)
+    private static RateLimitPartition<string> Partition(HttpContext context, GatewaySettings settings, IWindowLimiters windows)
     {
         var path = context.Request.Path;
         if (path.StartsWithSegments("/v1"))
@@ -35,20 +40,15 @@ public static class RateLimits
             var key = context.Request.Headers.Authorization.ToString();
             return settings.RelayRateLimit <= 0 || key.Length == 0
                 ? RateLimitPartition.GetNoLimiter("relay")
-                : FixedWindow("relay:" + key, settings.RelayRateLimit, Window);
+                : FixedWindow(windows, "relay:" + key, settings.RelayRateLimit, Window);
         }
         return path.StartsWithSegments("/api") || path.StartsWithSegments("/dashboard")
-            ? FixedWindow("api:" + ClientIp(context), settings.ApiRateLimit, Window)
-            : FixedWindow("web:" + ClientIp(context), settings.WebRateLimit, Window);
+            ? FixedWindow(windows, "api:" + ClientIp(context), settings.ApiRateLimit, Window)
+            : FixedWindow(windows, "web:" + ClientIp(context), settings.WebRateLimit, Window);
     }
 
-    private static RateLimitPartition<string> FixedWindow(string key, int permits, TimeSpan window) =>
-        RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = permits,
-            Window = window,
-            QueueLimit = 0,
-        });
+    private static RateLimitPartition<string> FixedWindow(IWindowLimiters windows, string key, int permits, TimeSpan window) =>
+        RateLimitPartition.Get(key, partition => windows.Create(partition, permits, window));
 
     private static string ClientIp(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 

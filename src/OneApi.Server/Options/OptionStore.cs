@@ -1,11 +1,12 @@
 using Microsoft.EntityFrameworkCore;
 using OneApi.Data;
 using OneApi.Data.Entities;
+using OneApi.Server.Cluster;
 
 namespace OneApi.Server.Options;
 
 /// <summary>Holds the current <see cref="RuntimeOptions"/> snapshot and replaces it when the options table changes.</summary>
-public sealed class OptionStore(IDbContextFactory<OneApiDbContext> databases)
+public sealed class OptionStore(IDbContextFactory<OneApiDbContext> databases, IClusterSignals signals)
 {
     private RuntimeOptions _current = RuntimeOptions.Initial;
     private readonly SemaphoreSlim _writes = new(1, 1);
@@ -39,5 +40,6 @@ public sealed class OptionStore(IDbContextFactory<OneApiDbContext> databases)
         {
             _writes.Release();
         }
+        await signals.PublishAsync(ClusterChange.Options, cancellationToken);
     }
 }

@@ -21,6 +21,11 @@ public sealed class GatewaySettingsTests
     [InlineData("INITIAL_ROOT_TOKEN", "has spaces in it")]
     [InlineData("INITIAL_ROOT_ACCESS_TOKEN", "0123456789012345678901234567890123456789")]
     [InlineData("SYNC_FREQUENCY", "0")]
+    [InlineData("REDIS_CONN_STRING", "redis://host:port")]
+    [InlineData("REDIS_CONN_STRING", "http://localhost:6379")]
+    [InlineData("REDIS_CONN_STRING", "redis://localhost:6379/zero")]
+    [InlineData("REDIS_CONN_STRING", "password=only")]
+    [InlineData("REDIS_CONN_STRING", "localhost:6379,nosuchoption=1")]
     public void InvalidValue_StopsTheStartNamingTheVariable(string variable, string value)
     {
         var error = Assert.Throws<InvalidSettingException>(() => Read((variable, value)));
@@ -54,5 +59,38 @@ public sealed class GatewaySettingsTests
         Assert.True(settings.EnforceIncludeUsage);
         Assert.Equal("abc123", settings.InitialRootToken);
         Assert.Equal("secret"u8.ToArray(), settings.SessionSecret);
+    }
+
+    [Fact]
+    public void Redis_IsOffWithoutAConnectionString()
+    {
+        Assert.Null(Read().Redis);
+    }
+
+    [Theory]
+    [InlineData("redis://localhost:6379", "localhost", 6379, null, null, -1, false)]
+    [InlineData("redis://:s3cret@cache.internal:6380/2", "cache.internal", 6380, null, "s3cret", 2, false)]
+    [InlineData("rediss://app:p%40ss@cache.internal/1", "cache.internal", 6379, "app", "p@ss", 1, true)]
+    [InlineData("redis-a:7000,password=pw,defaultDatabase=3", "redis-a", 7000, null, "pw", 3, false)]
+    public void RedisConnectionString_AcceptsOneApiUrlsAndStackExchangeStrings(string value, string host, int port,
+        string? user, string? password, int db, bool ssl)
+    {
+        var redis = Read(("REDIS_CONN_STRING", value)).Redis!;
+
+        var endpoint = Assert.IsType<System.Net.DnsEndPoint>(Assert.Single(redis.Options.EndPoints));
+        Assert.Equal((host, port), (endpoint.Host, endpoint.Port));
+        Assert.Equal((user, password, ssl), (redis.Options.User, redis.Options.Password, redis.Options.Ssl));
+        Assert.Equal(db, redis.Options.DefaultDatabase ?? -1);
+        Assert.Equal("oneapi:", redis.KeyPrefix);
+        Assert.False(redis.Options.AbortOnConnectFail);
+    }
+
+    [Fact]
+    public void RedisPasswordAndMasterName_OverrideTheConnectionString()
+    {
+        var redis = Read(("REDIS_CONN_STRING", "redis://:old@sentinel:26379"), ("REDIS_PASSWORD", "new"),
+            ("REDIS_MASTER_NAME", "mymaster"), ("REDIS_KEY_PREFIX", "edge:")).Redis!;
+
+        Assert.Equal(("new", "mymaster", "edge:"), (redis.Options.Password, redis.Options.ServiceName, redis.KeyPrefix));
     }
 }

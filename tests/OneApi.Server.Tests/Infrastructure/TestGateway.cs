@@ -24,9 +24,12 @@ public sealed class TestGateway : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly Func<Task> _dropDatabase;
 
-    private TestGateway(WebApplication app, string baseUrl, Func<Task> dropDatabase)
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+
+    private TestGateway(WebApplication app, string baseUrl, Func<Task> dropDatabase, IReadOnlyDictionary<string, string?> settings)
     {
         _app = app;
+        _settings = settings;
         _dropDatabase = dropDatabase;
         BaseUrl = baseUrl;
         Admin = new HttpClient { BaseAddress = new Uri(baseUrl) };
@@ -43,6 +46,9 @@ public sealed class TestGateway : IAsyncDisposable
     public HttpClient Http { get; }
 
     public IServiceProvider Services => _app.Services;
+
+    /// <summary>A Redis for cluster tests (<c>ONEAPI_TEST_REDIS</c>, host:port); those tests return early without it.</summary>
+    public static string? RedisAddress => Environment.GetEnvironmentVariable("ONEAPI_TEST_REDIS") is { Length: > 0 } address ? address : null;
 
     public static string? PostgresDsn => Environment.GetEnvironmentVariable("ONEAPI_TEST_PG_DSN") is { Length: > 0 } dsn ? dsn : null;
 
@@ -94,12 +100,28 @@ public sealed class TestGateway : IAsyncDisposable
             overrides[key] = value;
         }
 
+        return await LaunchAsync(overrides, drop);
+    }
+
+    /// <summary>A second node on this gateway's database, with the same settings plus <paramref name="settings"/>.</summary>
+    public async Task<TestGateway> StartPeerAsync(IDictionary<string, string?>? settings = null)
+    {
+        var overrides = new Dictionary<string, string?>(_settings);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            overrides[key] = value;
+        }
+        return await LaunchAsync(overrides, () => Task.CompletedTask);
+    }
+
+    private static async Task<TestGateway> LaunchAsync(Dictionary<string, string?> overrides, Func<Task> drop)
+    {
         var app = GatewayApp.Build([], overrides);
         await GatewayApp.InitializeAsync(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var port = new Uri(address.Replace("[::]", "localhost", StringComparison.Ordinal).Replace("0.0.0.0", "localhost", StringComparison.Ordinal)).Port;
-        return new TestGateway(app, $"http://127.0.0.1:{port}", drop);
+        return new TestGateway(app, $"http://127.0.0.1:{port}", drop, overrides);
     }
 
     private static async Task ExecuteOnServerAsync(string dsn, string sql)

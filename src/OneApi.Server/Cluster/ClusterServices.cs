@@ -1,0 +1,26 @@
+using OneApi.Server.Configuration;
+using StackExchange.Redis;
+
+namespace OneApi.Server.Cluster;
+
+public static class ClusterServices
+{
+    /// <summary>With <c>REDIS_CONN_STRING</c>, nodes signal changes to each other and share rate-limit counters; without it, each node is on its own.</summary>
+    public static IServiceCollection AddCluster(this IServiceCollection services, GatewaySettings settings)
+    {
+        if (settings.Redis is not { } redis)
+        {
+            services.AddSingleton<IClusterSignals, SingleNodeSignals>();
+            services.AddSingleton<IWindowLimiters, LocalWindowLimiters>();
+            return services;
+        }
+        services.AddSingleton(redis);
+        // AbortOnConnectFail is off: this returns at once even when Redis is down, and keeps reconnecting.
+        services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redis.Options));
+        services.AddSingleton<RedisSignals>();
+        services.AddSingleton<IClusterSignals>(sp => sp.GetRequiredService<RedisSignals>());
+        services.AddSingleton<IWindowLimiters, RedisWindowLimiters>();
+        services.AddHostedService<RedisSignalListener>();
+        return services;
+    }
+}

@@ -1,0 +1,148 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using OneApi.Server.Options;
+using OneApi.Server.Tests.Admin;
+using OneApi.Server.Tests.Infrastructure;
+
+namespace OneApi.Server.Tests.Cluster;
+
+/// <summary>
+/// Two nodes on one database and one Redis (<c>ONEAPI_TEST_REDIS</c>; without it these tests return at once).
+/// <c>SYNC_FREQUENCY</c> and <c>TOKEN_CACHE_SECONDS</c> are an hour, so only the Redis signal can explain what node B sees.
+/// </summary>
+public sealed class ClusterTests : IAsyncLifetime
+{
+    private FakeOpenAIUpstream _upstream = null!;
+
+    public async Task InitializeAsync() => _upstream = await FakeOpenAIUpstream.StartAsync();
+
+    public async Task DisposeAsync() => await _upstream.DisposeAsync();
+
+    private static async Task<(TestGateway A, TestGateway B)?> StartPairAsync(string database, IDictionary<string, string?>? extra = null)
+    {
+        if (TestGateway.RedisAddress is not { } redis)
+        {
+            return null;
+        }
+        var settings = new Dictionary<string, string?>
+        {
+            ["REDIS_CONN_STRING"] = "redis://" + redis,
+            ["REDIS_KEY_PREFIX"] = "oneapi-test-" + Guid.NewGuid().ToString("N")[..12] + ":",
+            ["SYNC_FREQUENCY"] = "3600",
+            ["TOKEN_CACHE_SECONDS"] = "3600",
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+        var a = await TestGateway.StartAsync(database, settings);
+        return (a, await a.StartPeerAsync());
+    }
+
+    /// <summary>Waits (briefly) for another node to act on a signal: delivery is asynchronous, but far below a second.</summary>
+    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (true)
+        {
+            var value = await probe();
+            if (done(value) || DateTime.UtcNow > deadline)
+            {
+                return value;
+            }
+            await Task.Delay(50);
+        }
+    }
+
+    private static async Task<HttpStatusCode> ChatStatusAsync(TestGateway gateway, TestAccount account)
+    {
+        using var response = await gateway.RelayAsync("Bearer " + account.Key, TestGateway.ChatRequest());
+        return response.StatusCode;
+    }
+
+    [Theory]
+    [MemberData(nameof(TestGateway.Databases), MemberType = typeof(TestGateway))]
+    public async Task ChannelCreatedOnNodeA_IsUsedByNodeB_AtOnce(string database)
+    {
+        if (await StartPairAsync(database) is not var (a, b))
+        {
+            return;
+        }
+        await using var _ = a;
+        await using var __ = b;
+        var account = await a.CreateAccountAsync();
+        Assert.NotEqual(HttpStatusCode.OK, await ChatStatusAsync(b, account));
+
+        await a.CreateChannelAsync(account.Group, "gpt-4o-mini", _upstream.BaseUrl(account.Group, "ok"));
+
+        Assert.Equal(HttpStatusCode.OK, await EventuallyAsync(() => ChatStatusAsync(b, account), s => s == HttpStatusCode.OK));
+        Assert.Single(_upstream.Requests(account.Group));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestGateway.Databases), MemberType = typeof(TestGateway))]
+    public async Task OptionChangedOnNodeA_IsSeenByNodeB_AtOnce(string database)
+    {
+        if (await StartPairAsync(database) is not var (a, b))
+        {
+            return;
+        }
+        await using var _ = a;
+        await using var __ = b;
+        var options = b.Services.GetRequiredService<OptionStore>();
+        Assert.Equal(0, options.Current.RetryTimes);
+
+        (await a.Admin.PutJsonAsync("/api/option/", new { key = "RetryTimes", value = "3" })).Data();
+        (await a.Admin.PutJsonAsync("/api/option/", new { key = "GroupRatio", value = """{"default":1,"vip":1,"svip":1,"cluster":2.5}""" })).Data();
+
+        Assert.Equal(2.5, await EventuallyAsync(() => Task.FromResult(options.Current.GroupRatios.GetValueOrDefault("cluster")), r => r == 2.5));
+        Assert.Equal(3, options.Current.RetryTimes);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestGateway.Databases), MemberType = typeof(TestGateway))]
+    public async Task TokenDisabledOnNodeA_IsRefusedByNodeB_AtOnce(string database)
+    {
+        if (await StartPairAsync(database) is not var (a, b))
+        {
+            return;
+        }
+        await using var _ = a;
+        await using var __ = b;
+        var account = await a.CreateAccountAsync();
+        await a.CreateChannelAsync(account.Group, "gpt-4o-mini", _upstream.BaseUrl(account.Group, "ok"));
+        await b.Services.GetRequiredService<OneApi.Server.Channels.RoutingTableStore>().ReloadAsync(CancellationToken.None);
+        Assert.Equal(HttpStatusCode.OK, await ChatStatusAsync(b, account)); // B now holds the key in its hour-long cache
+
+        using var owner = await a.ClientForAsync(account.UserId);
+        (await owner.PutJsonAsync("/api/token/?status_only=true", new { id = account.TokenId, status = 2 })).Data();
+
+        var status = await EventuallyAsync(() => ChatStatusAsync(b, account), s => s != HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Single(_upstream.Requests(account.Group));
+    }
+
+    [Fact]
+    public async Task LoginAttempts_AreCountedAcrossNodes()
+    {
+        if (await StartPairAsync("sqlite", new Dictionary<string, string?> { ["CRITICAL_RATE_LIMIT"] = "3" }) is not var (a, b))
+        {
+            return;
+        }
+        await using var _ = a;
+        await using var __ = b;
+
+        async Task<HttpStatusCode> LoginAsync(TestGateway node)
+        {
+            using var response = await node.Http.PostAsJsonAsync("/api/user/login", new { username = "root", password = "wrong" });
+            return response.StatusCode;
+        }
+
+        HttpStatusCode[] statuses = [await LoginAsync(a), await LoginAsync(b), await LoginAsync(a), await LoginAsync(b), await LoginAsync(a)];
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
+        using var refused = await b.Http.PostAsJsonAsync("/api/user/login", new { username = "root", password = "wrong" });
+        Assert.InRange(int.Parse(refused.Headers.GetValues("Retry-After").Single()), 1, 20 * 60);
+    }
+}
