@@ -145,4 +145,20 @@ public sealed class ClusterTests : IAsyncLifetime
         using var refused = await b.Http.PostAsJsonAsync("/api/user/login", new { username = "root", password = "wrong" });
         Assert.InRange(int.Parse(refused.Headers.GetValues("Retry-After").Single()), 1, 20 * 60);
     }
+
+    [Fact]
+    public async Task RedisDown_RelayAndAdminKeepWorking_LimitsFailOpen()
+    {
+        await using var gateway = await TestGateway.StartAsync("sqlite", new Dictionary<string, string?>
+        {
+            ["REDIS_CONN_STRING"] = "redis://127.0.0.1:1", // nothing listens there
+            ["GLOBAL_RELAY_RATE_LIMIT"] = "1",
+        });
+        var account = await gateway.CreateAccountAsync();
+        await gateway.CreateChannelAsync(account.Group, "gpt-4o-mini", _upstream.BaseUrl(account.Group, "ok"));
+
+        // The channel change could not be signalled and the limit could not be counted: both are let through.
+        Assert.Equal(HttpStatusCode.OK, await ChatStatusAsync(gateway, account));
+        Assert.Equal(HttpStatusCode.OK, await ChatStatusAsync(gateway, account));
+    }
 }
