@@ -147,6 +147,25 @@ public sealed class ClusterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RelayCallsPerKey_AreCountedAcrossNodes()
+    {
+        if (await StartPairAsync("sqlite", new Dictionary<string, string?> { ["GLOBAL_RELAY_RATE_LIMIT"] = "2" }) is not var (a, b))
+        {
+            return;
+        }
+        await using var _ = a;
+        await using var __ = b;
+        var account = await a.CreateAccountAsync();
+        await a.CreateChannelAsync(account.Group, "gpt-4o-mini", _upstream.BaseUrl(account.Group, "ok"));
+        await b.Services.GetRequiredService<OneApi.Server.Channels.RoutingTableStore>().ReloadAsync(CancellationToken.None);
+
+        HttpStatusCode[] statuses = [await ChatStatusAsync(a, account), await ChatStatusAsync(b, account), await ChatStatusAsync(a, account), await ChatStatusAsync(b, account)];
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
+        Assert.Equal(2, _upstream.Requests(account.Group).Count);
+    }
+
+    [Fact]
     public async Task RedisDown_RelayAndAdminKeepWorking_LimitsFailOpen()
     {
         await using var gateway = await TestGateway.StartAsync("sqlite", new Dictionary<string, string?>
