@@ -7,6 +7,10 @@ public enum RelayMode
     Completions,
     Embeddings,
     Moderations,
+    ImagesGenerations,
+    AudioSpeech,
+    AudioTranscription,
+    AudioTranslation,
 }
 
 public static class RelayModes
@@ -18,6 +22,10 @@ public static class RelayModes
         RelayMode.Completions => "/v1/completions",
         RelayMode.Embeddings => "/v1/embeddings",
         RelayMode.Moderations => "/v1/moderations",
+        RelayMode.ImagesGenerations => "/v1/images/generations",
+        RelayMode.AudioSpeech => "/v1/audio/speech",
+        RelayMode.AudioTranscription => "/v1/audio/transcriptions",
+        RelayMode.AudioTranslation => "/v1/audio/translations",
         _ => throw new ArgumentOutOfRangeException(nameof(mode)),
     };
 }

@@ -9,7 +9,7 @@ namespace OneApi.Relay.Adaptors.Azure;
 /// <c>{base}/openai/deployments/{deployment}/chat/completions?api-version=…</c>, with an <c>api-key</c> header
 /// (https://learn.microsoft.com/azure/ai-services/openai/reference). Answers are read as OpenAI's.
 /// </summary>
-public sealed class AzureAdaptor(OpenAIRequestOptions options) : IChannelAdaptor
+public sealed class AzureAdaptor(OpenAIRequestOptions options) : IChannelAdaptor, IMediaAdaptor
 {
     /// <summary>The API version one-api's channel form suggests, used when the channel's config names none.</summary>
     public const string DefaultApiVersion = "2024-03-01-preview";
@@ -44,11 +44,13 @@ public sealed class AzureAdaptor(OpenAIRequestOptions options) : IChannelAdaptor
     /// The deployment is named after the model, without dots (one-api: "gpt-3.5-turbo" is deployed as "gpt-35-turbo"),
     /// since Azure deployment names cannot contain them.
     /// </summary>
-    public static string Url(RelayRequest request, UpstreamChannel channel)
+    public static string Url(RelayRequest request, UpstreamChannel channel) => Url(request.Mode, request.Model, channel);
+
+    private static string Url(RelayMode mode, string model, UpstreamChannel channel)
     {
         var baseUrl = channel.BaseUrl.TrimEnd('/');
-        var deployment = Uri.EscapeDataString(request.Model.Replace(".", "", StringComparison.Ordinal));
-        var path = request.Mode.Path()["/v1".Length..];
+        var deployment = Uri.EscapeDataString(model.Replace(".", "", StringComparison.Ordinal));
+        var path = mode.Path()["/v1".Length..];
         var version = string.IsNullOrWhiteSpace(channel.Config.ApiVersion) ? DefaultApiVersion : channel.Config.ApiVersion.Trim();
         return $"{baseUrl}/openai/deployments/{deployment}{path}?api-version={Uri.EscapeDataString(version)}";
     }
@@ -60,4 +62,11 @@ public sealed class AzureAdaptor(OpenAIRequestOptions options) : IChannelAdaptor
         _openAI.ReadStreamAsync(upstream, request, cancellationToken);
 
     public RelayError ReadError(int statusCode, ReadOnlySpan<byte> body) => _openAI.ReadError(statusCode, body);
+
+    public HttpRequestMessage BuildMediaRequest(RelayMode mode, string model, HttpContent body, UpstreamChannel channel)
+    {
+        var message = new HttpRequestMessage(HttpMethod.Post, Url(mode, model, channel)) { Content = body };
+        message.Headers.Add("api-key", channel.Key);
+        return message;
+    }
 }

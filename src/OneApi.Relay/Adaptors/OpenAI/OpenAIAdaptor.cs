@@ -11,7 +11,7 @@ namespace OneApi.Relay.Adaptors.OpenAI;
 /// OpenAI and every provider that speaks its API (channel types that one-api maps to its OpenAI api type).
 /// The request body goes through as the client sent it unless the pipeline edited it.
 /// </summary>
-public sealed class OpenAIAdaptor(OpenAIRequestOptions options) : IChannelAdaptor
+public sealed class OpenAIAdaptor(OpenAIRequestOptions options) : IChannelAdaptor, IMediaAdaptor
 {
     // Types with their own converting adaptor in one-api, and Azure, whose URLs and auth differ; everything else speaks OpenAI.
     private static readonly HashSet<int> ConvertingTypes = [3, 11, 14, 15, 16, 17, 18, 21, 23, 24, 30, 33, 34, 35, 37, 38, 42, 43, 46];
@@ -73,4 +73,11 @@ public sealed class OpenAIAdaptor(OpenAIRequestOptions options) : IChannelAdapto
     }
 
     public RelayError ReadError(int statusCode, ReadOnlySpan<byte> body) => OpenAIError.Parse(statusCode, body);
+
+    public HttpRequestMessage BuildMediaRequest(RelayMode mode, string model, HttpContent body, UpstreamChannel channel)
+    {
+        var message = new HttpRequestMessage(HttpMethod.Post, OpenAIUrls.For(channel, mode.Path())) { Content = body };
+        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", channel.Key);
+        return message;
+    }
 }
