@@ -31,6 +31,9 @@ internal static class DefaultPrices
         ["deepseek-chat"] = 0.135, ["deepseek-reasoner"] = 0.275,
         ["mistral-small-latest"] = 0.1, ["mistral-large-latest"] = 1.0, ["mistral-embed"] = 0.05,
         ["grok-beta"] = 2.5,
+        // Images: $ per picture × 500 (one-api's ImageUsdPerPic); audio: $ per 1K characters (TTS) or per ~1K tokens (whisper) × 500.
+        ["dall-e-2"] = 0.02 * 500, ["dall-e-3"] = 0.04 * 500,
+        ["tts-1"] = 7.5, ["tts-1-1106"] = 7.5, ["tts-1-hd"] = 15, ["tts-1-hd-1106"] = 15, ["whisper-1"] = 15,
     };
 
     public static readonly IReadOnlyDictionary<string, double> CompletionRatios = new Dictionary<string, double>

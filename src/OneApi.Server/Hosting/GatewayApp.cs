@@ -74,6 +74,7 @@ public static class GatewayApp
         services.AddSingleton<AdaptorRegistry>();
         services.AddSingleton<UpstreamCall>();
         services.AddSingleton<RelayPipeline>();
+        services.AddSingleton<MediaRelay>();
         services.AddHttpClient(UpstreamCall.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {

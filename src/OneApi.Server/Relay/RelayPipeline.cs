@@ -144,7 +144,7 @@ public sealed partial class RelayPipeline(
     }
 
     /// <summary>Some providers quote the key they were sent in their error message; the client must not read the channel's key.</summary>
-    private static RelayError WithoutSecret(RelayError error, string key) =>
+    internal static RelayError WithoutSecret(RelayError error, string key) =>
         key.Length >= 8 && error.Message.Contains(key, StringComparison.Ordinal)
             ? error with { Message = error.Message.Replace(key, "[channel key]", StringComparison.Ordinal) }
             : error;
@@ -157,7 +157,7 @@ public sealed partial class RelayPipeline(
     };
 
     /// <summary>Benches the channel for a while, and takes it out of rotation when the error says the account is unusable.</summary>
-    private async Task RecordFailureAsync(ChannelRoute channel, RelayError error)
+    internal async Task RecordFailureAsync(ChannelRoute channel, RelayError error)
     {
         if (!error.IsUpstreamFailure)
         {
@@ -209,7 +209,7 @@ public sealed partial class RelayPipeline(
         return (request, null);
     }
 
-    private (ChannelRoute? Channel, RelayError? Error) PickChannel(RelayCaller caller, string model)
+    internal (ChannelRoute? Channel, RelayError? Error) PickChannel(RelayCaller caller, string model)
     {
         var table = routing.Current;
         if (caller.PinnedChannelId is { } pinned)
@@ -251,8 +251,10 @@ public sealed partial class RelayPipeline(
         return true;
     }
 
-    private static string MappedModel(RelayRequest request, ChannelRoute channel) =>
-        channel.ModelMapping.TryGetValue(request.OriginModel, out var mapped) ? mapped : request.OriginModel;
+    private static string MappedModel(RelayRequest request, ChannelRoute channel) => MappedModel(request.OriginModel, channel);
+
+    internal static string MappedModel(string originModel, ChannelRoute channel) =>
+        channel.ModelMapping.TryGetValue(originModel, out var mapped) ? mapped : originModel;
 
     private int CountPromptTokens(RelayRequest request) => request.Mode switch
     {
@@ -386,7 +388,7 @@ public sealed partial class RelayPipeline(
             (long)time.GetElapsedTime(bill.Started).TotalMilliseconds, isStream, bill.SystemPromptReset, content));
     }
 
-    private static async Task WriteErrorAsync(HttpContext context, RelayError error)
+    internal static async Task WriteErrorAsync(HttpContext context, RelayError error)
     {
         if (error.Kind == RelayErrorKind.ClientDisconnected || context.Response.HasStarted)
         {

@@ -56,11 +56,14 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
         using var buffer = new MemoryStream();
         await context.Request.Body.CopyToAsync(buffer);
         _requests.GetOrAdd(caseId, _ => new ConcurrentQueue<RecordedRequest>())
-            .Enqueue(new RecordedRequest("/" + path, context.Request.Headers.Authorization.ToString(), buffer.ToArray()));
+            .Enqueue(new RecordedRequest("/" + path, context.Request.Headers.Authorization.ToString(), buffer.ToArray(), context.Request.ContentType));
 
         var response = context.Response;
         switch (scenario)
         {
+            case "ok" when path is "v1/images/generations" or "v1/audio/speech" or "v1/audio/transcriptions" or "v1/audio/translations":
+                await WriteMediaAsync(context, path, buffer.ToArray());
+                break;
             case "ok":
                 await WriteJsonAsync(response, 200, path switch
                 {
@@ -132,6 +135,42 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
         }
     }
 
+    public const string TranscriptText = "The quick brown fox jumped over the lazy dog.";
+
+    /// <summary>Bytes standing in for MP3 audio: the speech answer is checked byte for byte.</summary>
+    public static readonly byte[] SpeechAudio = Enumerable.Range(0, 200_000).Select(i => (byte)(i * 31)).ToArray();
+
+    /// <summary>OpenAI's documented answers for images (url format) and audio, in the response_format asked for.</summary>
+    private static async Task WriteMediaAsync(HttpContext context, string path, byte[] body)
+    {
+        var response = context.Response;
+        if (path == "v1/images/generations")
+        {
+            await WriteJsonAsync(response, 200, """{"created":1713833628,"data":[{"url":"https://example.com/img-1.png","revised_prompt":"a cat"}]}""");
+            return;
+        }
+        if (path == "v1/audio/speech")
+        {
+            response.StatusCode = 200;
+            response.ContentType = "audio/mpeg";
+            for (var offset = 0; offset < SpeechAudio.Length; offset += 64 * 1024)
+            {
+                await response.Body.WriteAsync(SpeechAudio.AsMemory(offset, Math.Min(64 * 1024, SpeechAudio.Length - offset)));
+                await response.Body.FlushAsync();
+            }
+            return;
+        }
+        var format = Encoding.UTF8.GetString(body).Contains("\r\n\r\nsrt\r\n", StringComparison.Ordinal) ? "srt" : "json"; // the response_format field
+        if (format == "srt")
+        {
+            response.StatusCode = 200;
+            response.ContentType = "text/plain; charset=utf-8";
+            await response.WriteAsync($"1\n00:00:00,000 --> 00:00:02,500\n{TranscriptText}\n\n");
+            return;
+        }
+        await WriteJsonAsync(response, 200, $$"""{"text":"{{TranscriptText}}"}""");
+    }
+
     private static readonly string UsageJson = $$"""
         "usage":{"prompt_tokens":{{PromptTokens}},"completion_tokens":{{CompletionTokens}},"total_tokens":{{PromptTokens + CompletionTokens}}}
         """;
@@ -200,7 +239,7 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
     public ValueTask DisposeAsync() => _app.DisposeAsync();
 }
 
-public sealed record RecordedRequest(string Path, string Authorization, byte[] Body)
+public sealed record RecordedRequest(string Path, string Authorization, byte[] Body, string? ContentType = null)
 {
     public string BodyText => Encoding.UTF8.GetString(Body);
 }
