@@ -63,12 +63,15 @@ public static class MediaPrices
         return ratio;
     }
 
-    /// <summary>int(modelRatio × groupRatio × imageCostRatio) × n × 1000.</summary>
+    /// <summary>
+    /// int(modelRatio × groupRatio × imageCostRatio × 1000) × n, as one-api's <c>RelayImageHelper</c> computes it
+    /// (truncated after the × 1000, so dall-e-2 at 512x512 is 11 250 a picture, not 11 000).
+    /// </summary>
     public static long ImageQuota(PriceQuote price, double imageCostRatio, int n) =>
-        (long)(price.Ratio * imageCostRatio) * n * 1000;
+        (long)(price.Ratio * imageCostRatio * 1000) * n;
 
-    /// <summary>ceil(characters × ratio).</summary>
-    public static long SpeechQuota(PriceQuote price, int inputChars) => (long)Math.Ceiling(inputChars * price.Ratio);
+    /// <summary>int(characters × ratio), truncated as one-api's <c>RelayAudioHelper</c> does.</summary>
+    public static long SpeechQuota(PriceQuote price, int inputChars) => (long)(inputChars * price.Ratio);
 
     /// <summary>
     /// Audio tokens per second of input (Laisky's AudioPromptTokensPerSecond): whisper-1 costs $0.006 a minute,

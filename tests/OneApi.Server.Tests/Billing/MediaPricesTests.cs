@@ -19,7 +19,8 @@ public sealed class MediaPricesTests
 
     [Theory]
     [InlineData("dall-e-2", "256x256", null, 1, 10_000)]
-    [InlineData("dall-e-2", "1024x1024", null, 3, 36_000)] // int(12.5) × 3 × 1000
+    [InlineData("dall-e-2", "512x512", null, 1, 11_250)] // int(10 × 1.125 × 1000)
+    [InlineData("dall-e-2", "1024x1024", null, 3, 37_500)] // int(10 × 1.25 × 1000) × 3
     [InlineData("dall-e-3", "1024x1024", "standard", 1, 20_000)]
     [InlineData("dall-e-3", "1024x1024", "hd", 1, 40_000)]
     [InlineData("dall-e-3", "1792x1024", "hd", 1, 60_000)]
@@ -30,5 +31,13 @@ public sealed class MediaPricesTests
         var quota = MediaPrices.ImageQuota(new PriceQuote(ratio, 1, 1), MediaPrices.ImageCostRatio(model, size, quality), n);
 
         Assert.Equal(expected, quota);
+    }
+
+    [Theory]
+    [InlineData(11, 7.5, 82)] // int(82.5)
+    [InlineData(4096, 15, 61_440)]
+    public void Speech_IsCharactersTimesRatio_Truncated(int chars, double ratio, long expected)
+    {
+        Assert.Equal(expected, MediaPrices.SpeechQuota(new PriceQuote(ratio, 1, 1), chars));
     }
 }

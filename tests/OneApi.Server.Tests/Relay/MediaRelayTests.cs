@@ -51,7 +51,7 @@ public sealed class MediaRelayTests(GatewayPool pool) : IClassFixture<GatewayPoo
         using var json = JsonDocument.Parse(sent.Body);
         Assert.Equal(("dall-e-3", "1024x1792", "hd"), (json.RootElement.GetProperty("model").GetString(),
             json.RootElement.GetProperty("size").GetString(), json.RootElement.GetProperty("quality").GetString()));
-        // dall-e-3 ratio 0.04 × 500 = 20, size 1024x1792 ×2, hd (not square) ×1.5: int(20 × 3) × 1 × 1000
+        // dall-e-3 ratio 0.04 × 500 = 20, size 1024x1792 ×2, hd (not square) ×1.5: int(20 × 3 × 1000) × 1
         const long expected = 60_000;
         var log = Assert.Single(await ConsumeLogsAsync(gateway, account));
         Assert.Equal(("dall-e-3", expected, channelId), (log.ModelName, (long)log.Quota, log.ChannelId));
@@ -72,8 +72,8 @@ public sealed class MediaRelayTests(GatewayPool pool) : IClassFixture<GatewayPoo
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var json = JsonDocument.Parse(pool.Upstream.Requests(account.Group).Single().Body);
         Assert.Equal("dall-e-2", json.RootElement.GetProperty("model").GetString());
-        // dall-e-2 ratio 10, 512x512 ×1.125: int(11.25) × 2 × 1000
-        Assert.Equal(22_000, Assert.Single(await ConsumeLogsAsync(gateway, account)).Quota);
+        // dall-e-2 ratio 10, 512x512 ×1.125: int(10 × 1.125 × 1000) × 2
+        Assert.Equal(22_500, Assert.Single(await ConsumeLogsAsync(gateway, account)).Quota);
     }
 
     [Theory]
@@ -137,8 +137,8 @@ public sealed class MediaRelayTests(GatewayPool pool) : IClassFixture<GatewayPoo
         Assert.Equal("audio/mpeg", audio.GetRawResponse().Headers.TryGetValue("Content-Type", out var type) ? type : null);
         using var json = JsonDocument.Parse(pool.Upstream.Requests(account.Group).Single().Body);
         Assert.Equal(("tts-1", "Hello world"), (json.RootElement.GetProperty("model").GetString(), json.RootElement.GetProperty("input").GetString()));
-        // tts-1 ratio 7.5: ceil(11 characters × 7.5) = ceil(82.5)
-        const long expected = 83;
+        // tts-1 ratio 7.5: int(11 characters × 7.5) = int(82.5), truncated as one-api does
+        const long expected = 82;
         Assert.Equal(expected, Assert.Single(await ConsumeLogsAsync(gateway, account)).Quota);
         await AssertChargedAsync(gateway, account, expected);
     }
