@@ -22,10 +22,10 @@ public static class DataServiceCollectionExtensions
                 options.AddInterceptors(SqlitePragmas.Instance);
                 break;
             case DatabaseProvider.PostgreSql:
-                options.UseNpgsql(settings.ConnectionString);
+                options.UseNpgsql(new Npgsql.NpgsqlConnectionStringBuilder(settings.ConnectionString) { MaxPoolSize = settings.MaxOpenConnections }.ConnectionString);
                 break;
             case DatabaseProvider.MySql:
-                options.UseMySQL(settings.ConnectionString);
+                options.UseMySQL(new MySql.Data.MySqlClient.MySqlConnectionStringBuilder(settings.ConnectionString) { MaximumPoolSize = (uint)settings.MaxOpenConnections }.ConnectionString);
                 break;
         }
         options.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);

@@ -10,6 +10,12 @@ public enum DatabaseProvider
 /// <summary>Which database to open, chosen as one-api chooses it from <c>SQL_DSN</c> and <c>SQLITE_PATH</c>.</summary>
 public sealed record DatabaseSettings(DatabaseProvider Provider, string ConnectionString)
 {
+    /// <summary>
+    /// The most connections this process opens to a PostgreSQL or MySQL server (one-api's <c>SQL_MAX_OPEN_CONNS</c>).
+    /// PostgreSQL refuses clients past its <c>max_connections</c> (100 by default), so the pool must stay below it.
+    /// </summary>
+    public int MaxOpenConnections { get; init; } = 100;
+
     /// <param name="sqlDsn"><c>postgres://…</c> → PostgreSQL; any other non-empty value → a MySQL DSN (Go or ADO.NET form); empty → SQLite.</param>
     public static DatabaseSettings Choose(string? sqlDsn, string sqlitePath, int sqliteBusyTimeoutMs)
     {

@@ -25,6 +25,8 @@ public enum RelayErrorKind
     ClientDisconnected,
     /// <summary>The endpoint exists in OpenAI's API but this gateway does not relay it.</summary>
     NotImplemented,
+    /// <summary>The gateway's own database could not be reached, so nothing could be reserved or charged.</summary>
+    GatewayUnavailable,
 }
 
 /// <summary>A relay failure as a value: what the client is told and what the pipeline does about it.</summary>
@@ -60,6 +62,9 @@ public sealed record RelayError(RelayErrorKind Kind, int StatusCode, string Mess
 
     public static RelayError UpstreamMalformed(string detail) =>
         new(RelayErrorKind.UpstreamMalformed, 502, $"upstream answered in an unexpected format: {detail}", OneApiType, "bad_response");
+
+    public static RelayError GatewayUnavailable() =>
+        new(RelayErrorKind.GatewayUnavailable, 503, "the gateway's database is unavailable, please try again", OneApiType, "gateway_unavailable");
 
     public static RelayError NotImplemented() =>
         new(RelayErrorKind.NotImplemented, 501, "API not implemented", OneApiType, "api_not_implemented");

@@ -13,10 +13,26 @@ namespace OneApi.Server.Billing;
 public sealed class QuotaReservations(IDbContextFactory<OneApiDbContext> databases, QuotaReminder reminder, TimeProvider time)
 {
     /// <summary>
+    /// <see cref="ReserveAsync"/>, with an unreachable database (a full connection pool, a restarting server) answered
+    /// as a clean 503 the client can retry, instead of an error page.
+    /// </summary>
+    public async Task<(long Reserved, RelayError? Error)> TryReserveAsync(RelayCaller caller, long amount, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ReserveAsync(caller, amount, cancellationToken);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException || e.InnerException is System.Data.Common.DbException)
+        {
+            return (0, RelayError.GatewayUnavailable());
+        }
+    }
+
+    /// <summary>
     /// one-api's pre-consumption with the PR #25 rule: nothing is reserved when both the user and the token
     /// (unless unlimited) hold more than 100 times the amount; otherwise the amount is taken from both, atomically.
     /// </summary>
-    public async Task<(long Reserved, RelayError? Error)> ReserveAsync(RelayCaller caller, long amount, CancellationToken cancellationToken)
+    private async Task<(long Reserved, RelayError? Error)> ReserveAsync(RelayCaller caller, long amount, CancellationToken cancellationToken)
     {
         if (caller.UserQuota - amount < 0)
         {

@@ -57,7 +57,8 @@ public sealed class GatewaySettings
         return new GatewaySettings
         {
             Port = reader.Int("PORT", 3000, min: 0, max: 65535),
-            Database = DatabaseSettings.Choose(reader.String("SQL_DSN"), sqlitePath, busyTimeout),
+            Database = DatabaseSettings.Choose(reader.String("SQL_DSN"), sqlitePath, busyTimeout)
+                with { MaxOpenConnections = reader.Int("SQL_MAX_OPEN_CONNS", 100, min: 1, max: 10_000) },
             SessionSecret = SessionSecretFrom(reader.String("SESSION_SECRET")),
             InitialRootToken = reader.Key("INITIAL_ROOT_TOKEN", 48),
             InitialRootAccessToken = reader.Key("INITIAL_ROOT_ACCESS_TOKEN", 32),

@@ -63,7 +63,7 @@ public sealed partial class RelayPipeline(
         var runtime = options.Current;
         var promptTokens = CountPromptTokens(request);
         var firstPrice = PriceQuote.For(runtime, MappedModel(request, channel), channel.Upstream.Type, channel.Groups);
-        var (reserved, quotaError) = await reservations.ReserveAsync(
+        var (reserved, quotaError) = await reservations.TryReserveAsync(
             caller, firstPrice.PreConsumption(runtime.PreConsumedQuota, promptTokens, request.MaxTokens), aborted);
         if (quotaError is not null)
         {

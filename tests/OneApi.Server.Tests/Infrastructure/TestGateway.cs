@@ -73,6 +73,8 @@ public sealed class TestGateway : IAsyncDisposable
             // Every test calls from 127.0.0.1: one-api's per-IP limits would throttle the suite itself.
             ["GLOBAL_API_RATE_LIMIT"] = "1000000",
             ["CRITICAL_RATE_LIMIT"] = "1000000",
+            // Several gateways share CI's PostgreSQL (max_connections 200) while test classes run in parallel.
+            ["SQL_MAX_OPEN_CONNS"] = "20",
         };
         Func<Task> drop;
         if (database == "postgres")
