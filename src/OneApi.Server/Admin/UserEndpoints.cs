@@ -31,7 +31,8 @@ public static class UserEndpoints
     public sealed record RegisterRequest(string? Username, string? Password, string? DisplayName, string? Email,
         string? VerificationCode, string? AffCode);
 
-    public sealed record SelfUpdate(string? Username, string? Password, string? DisplayName);
+    /// <summary>The caller's own fields; a new <c>password</c> needs the current one in <c>original_password</c>.</summary>
+    public sealed record SelfUpdate(string? Username, string? Password, string? DisplayName, string? OriginalPassword);
 
     /// <summary>One row of the 7-day dashboard; one-api sends these without JSON tags, so the names are Go's.</summary>
     public sealed record DashboardRow(
@@ -141,8 +142,8 @@ public static class UserEndpoints
     }
 
     /// <summary>
-    /// Username, display name and password; an empty password leaves it as it is. A new password ends every other
-    /// session; the caller's own browser gets a fresh cookie.
+    /// Username, display name and password; an empty password leaves it as it is. A new password needs the current
+    /// one and ends every other session; the caller's own browser gets a fresh cookie.
     /// </summary>
     private static async Task<IResult> UpdateSelf(SelfUpdate? update, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
         UserAccounts accounts, SessionCookie sessions, CancellationToken cancellationToken)
@@ -158,6 +159,11 @@ public static class UserEndpoints
         }
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var user = await db.Users.AsTracking().FirstAsync(u => u.Id == context.Caller().Id, cancellationToken);
+        // Whoever holds a session or an access token must not be able to lock the owner out with it.
+        if (password is not null && !PasswordHash.Verify(update.OriginalPassword ?? "", user.Password))
+        {
+            return ApiResponse.Failure("the current password is missing or wrong");
+        }
         if (!string.IsNullOrEmpty(update.Username) && update.Username != user.Username)
         {
             if (await accounts.UsernameTakenAsync(db, update.Username, cancellationToken))
