@@ -9,7 +9,7 @@ namespace OneApi.Server.Auth;
 /// <summary>
 /// The console's login session: cookie <c>session</c> holding the user id, the user's session version and an expiry,
 /// signed with HMAC-SHA256 under <c>SESSION_SECRET</c>, so every node that shares the secret accepts it.
-/// HttpOnly, SameSite=Strict. A cookie is only good while its version is the user's <c>session_version</c>, which
+/// HttpOnly, SameSite=Strict, and Secure on HTTPS requests or with <c>SESSION_COOKIE_SECURE</c>. A cookie is only good while its version is the user's <c>session_version</c>, which
 /// logout, a password change and an admin's disable, delete or password reset raise (<see cref="SessionRevocation"/>).
 /// </summary>
 public sealed class SessionCookie(GatewaySettings settings, TimeProvider time)
@@ -42,7 +42,7 @@ public sealed class SessionCookie(GatewaySettings settings, TimeProvider time)
             HttpOnly = true,
             // Lax, not Strict: the OAuth provider's redirect back to the console is a cross-site navigation.
             SameSite = name == Name ? SameSiteMode.Strict : SameSiteMode.Lax,
-            Secure = context.Request.IsHttps,
+            Secure = settings.SessionCookieSecure || context.Request.IsHttps,
             Path = "/",
             Expires = expires,
         });

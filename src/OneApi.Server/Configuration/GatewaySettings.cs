@@ -13,6 +13,8 @@ public sealed class GatewaySettings
     public required DatabaseSettings Database { get; init; }
     /// <summary>Key for signing session cookies; random per start when <c>SESSION_SECRET</c> is unset (sessions then end on restart).</summary>
     public required byte[] SessionSecret { get; init; }
+    /// <summary><c>SESSION_COOKIE_SECURE</c>: mark cookies Secure even on plain-HTTP requests (TLS ends at a proxy in front).</summary>
+    public bool SessionCookieSecure { get; init; }
     public string? InitialRootToken { get; init; }
     public string? InitialRootAccessToken { get; init; }
     /// <summary>Upstream timeout; null means none (<c>RELAY_TIMEOUT</c>=0).</summary>
@@ -60,6 +62,7 @@ public sealed class GatewaySettings
             Database = DatabaseSettings.Choose(reader.String("SQL_DSN"), sqlitePath, busyTimeout)
                 with { MaxOpenConnections = reader.Int("SQL_MAX_OPEN_CONNS", 100, min: 1, max: 10_000) },
             SessionSecret = SessionSecretFrom(reader.String("SESSION_SECRET")),
+            SessionCookieSecure = reader.Bool("SESSION_COOKIE_SECURE", false),
             InitialRootToken = reader.Key("INITIAL_ROOT_TOKEN", 48),
             InitialRootAccessToken = reader.Key("INITIAL_ROOT_ACCESS_TOKEN", 32),
             RelayTimeout = reader.Int("RELAY_TIMEOUT", 0, min: 0) is var seconds and > 0 ? TimeSpan.FromSeconds(seconds) : null,
