@@ -13,6 +13,15 @@ public sealed class GatewaySettings
     public required DatabaseSettings Database { get; init; }
     /// <summary>Key for signing session cookies; random per start when <c>SESSION_SECRET</c> is unset (sessions then end on restart).</summary>
     public required byte[] SessionSecret { get; init; }
+    /// <summary><c>SESSION_COOKIE_SECURE</c>: mark cookies Secure even on plain-HTTP requests (TLS ends at a proxy in front).</summary>
+    public bool SessionCookieSecure { get; init; }
+    /// <summary>
+    /// <c>SMTP_ALLOW_INSECURE</c>: one-api's mail behaviour, plaintext when the server offers no STARTTLS and any
+    /// certificate accepted (unless <c>FORCE_EMAIL_TLS_VERIFY</c>). Off by default: TLS is required and verified.
+    /// </summary>
+    public bool SmtpAllowInsecure { get; init; }
+    /// <summary>Whether the SMTP server's certificate is checked: unless <c>SMTP_ALLOW_INSECURE</c>, or with <c>FORCE_EMAIL_TLS_VERIFY</c>.</summary>
+    public bool SmtpVerifyCertificates { get; init; } = true;
     public string? InitialRootToken { get; init; }
     public string? InitialRootAccessToken { get; init; }
     /// <summary>Upstream timeout; null means none (<c>RELAY_TIMEOUT</c>=0).</summary>
@@ -65,6 +74,9 @@ public sealed class GatewaySettings
             Database = DatabaseSettings.Choose(reader.String("SQL_DSN"), sqlitePath, busyTimeout)
                 with { MaxOpenConnections = reader.Int("SQL_MAX_OPEN_CONNS", 100, min: 1, max: 10_000) },
             SessionSecret = SessionSecretFrom(reader.String("SESSION_SECRET")),
+            SessionCookieSecure = reader.Bool("SESSION_COOKIE_SECURE", false),
+            SmtpAllowInsecure = reader.Bool("SMTP_ALLOW_INSECURE", false),
+            SmtpVerifyCertificates = !reader.Bool("SMTP_ALLOW_INSECURE", false) || reader.Bool("FORCE_EMAIL_TLS_VERIFY", false),
             InitialRootToken = reader.Key("INITIAL_ROOT_TOKEN", 48),
             InitialRootAccessToken = reader.Key("INITIAL_ROOT_ACCESS_TOKEN", 32),
             RelayTimeout = reader.Int("RELAY_TIMEOUT", 0, min: 0) is var seconds and > 0 ? TimeSpan.FromSeconds(seconds) : null,
