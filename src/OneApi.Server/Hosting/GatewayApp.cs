@@ -61,6 +61,7 @@ public static class GatewayApp
         services.AddSingleton(sp => new ChannelSelector(Random.Shared, sp.GetRequiredService<ChannelSuspensions>()));
         services.AddSingleton<SessionCookie>();
         services.AddSingleton<AccountCache>();
+        services.AddSingleton<RelayRateLimiter>();
         services.AddSingleton<RelayKeyAuthenticator>();
         services.AddManagementApi(builder.Configuration);
         services.AddApiDocument();
