@@ -28,6 +28,7 @@ public sealed class UserImageFetchTests(UserImageFetchTests.Pool pool) : IClassF
         public FakeImageHost Inner { get; private set; } = null!;
         public FakeAnthropicUpstream Anthropic { get; private set; } = null!;
         public FakeBedrockUpstream Bedrock { get; private set; } = null!;
+        public FakeVertexUpstream Vertex { get; private set; } = null!;
 
         public async Task InitializeAsync()
         {
@@ -35,6 +36,7 @@ public sealed class UserImageFetchTests(UserImageFetchTests.Pool pool) : IClassF
             Inner = await FakeImageHost.StartAsync();
             Anthropic = await FakeAnthropicUpstream.StartAsync();
             Bedrock = await FakeBedrockUpstream.StartAsync();
+            Vertex = await FakeVertexUpstream.StartAsync();
             Gateway = await TestGateway.StartAsync("sqlite", new Dictionary<string, string?>
             {
                 ["USER_CONTENT_ALLOWED_HOSTS"] = $"127.0.0.1:{Images.Port}",
@@ -51,6 +53,7 @@ public sealed class UserImageFetchTests(UserImageFetchTests.Pool pool) : IClassF
             await Inner.DisposeAsync();
             await Anthropic.DisposeAsync();
             await Bedrock.DisposeAsync();
+            await Vertex.DisposeAsync();
         }
     }
 
@@ -66,20 +69,30 @@ public sealed class UserImageFetchTests(UserImageFetchTests.Pool pool) : IClassF
         };
     }
 
+    /// <summary>An account whose group is served by Claude on Anthropic (14), Bedrock (33) or Vertex (42).</summary>
     private async Task<(TestAccount Account, string CaseId)> ClaudeAccountAsync(int type = 14)
     {
         var account = await pool.Gateway.CreateAccountAsync();
-        if (type == 33)
+        var group = account.Group;
+        var (baseUrl, config) = type switch
         {
-            await pool.Gateway.CreateChannelAsync(account.Group, Model, pool.Bedrock.BaseUrl(account.Group, "text"), type: 33,
-                extra: new { config = $$"""{"region":"us-east-1","ak":"{{FakeBedrockUpstream.AccessKey}}","sk":"{{FakeBedrockUpstream.SecretKey}}"}""" });
-        }
-        else
-        {
-            await pool.Gateway.CreateChannelAsync(account.Group, Model, pool.Anthropic.BaseUrl(account.Group, "text"), type: 14);
-        }
-        return (account, account.Group);
+            33 => (pool.Bedrock.BaseUrl(group, "text"), $$"""{"region":"us-east-1","ak":"{{FakeBedrockUpstream.AccessKey}}","sk":"{{FakeBedrockUpstream.SecretKey}}"}"""),
+            42 => (pool.Vertex.BaseUrl(group, "text"), new JsonObject
+            {
+                ["region"] = "us-east5", ["vertex_ai_project_id"] = "test-project", ["vertex_ai_adc"] = pool.Vertex.ServiceAccountJson(group),
+            }.ToJsonString()),
+            _ => (pool.Anthropic.BaseUrl(group, "text"), "{}"),
+        };
+        await pool.Gateway.CreateChannelAsync(group, Model, baseUrl, type, extra: new { config });
+        return (account, group);
     }
+
+    private IReadOnlyList<UpstreamCall> MessagesSent(int type, string caseId) => type switch
+    {
+        33 => pool.Bedrock.Calls(caseId),
+        42 => pool.Vertex.Calls(caseId).Where(c => c.Path != "/oauth2").ToList(),
+        _ => pool.Anthropic.Calls(caseId),
+    };
 
     private static string ChatWithImages(IEnumerable<string> urls)
     {
@@ -115,6 +128,7 @@ public sealed class UserImageFetchTests(UserImageFetchTests.Pool pool) : IClassF
     [Theory]
     [InlineData(14)]
     [InlineData(33)]
+    [InlineData(42)]
     public async Task ImageOnAnAllowListedHost_IsFetchedAndSentInline(int channelType)
     {
         var (account, caseId) = await ClaudeAccountAsync(channelType);
@@ -122,7 +136,7 @@ public sealed class UserImageFetchTests(UserImageFetchTests.Pool pool) : IClassF
         var (status, _) = await ChatAsync(account, [pool.Images.Url(caseId, "png"), "data:image/png;base64," + Convert.ToBase64String(FakeImageHost.Png)]);
 
         Assert.Equal(HttpStatusCode.OK, status);
-        var sent = (channelType == 14 ? pool.Anthropic.Calls(caseId) : pool.Bedrock.Calls(caseId)).Single().Json;
+        var sent = MessagesSent(channelType, caseId).Single().Json;
         var sources = sent["messages"]![0]!["content"]!.AsArray().Where(b => (string?)b!["type"] == "image").Select(b => b!["source"]!).ToList();
         Assert.Equal(2, sources.Count);
         Assert.All(sources, s => Assert.Equal(Convert.ToBase64String(FakeImageHost.Png), (string?)s["data"]));
@@ -151,6 +165,21 @@ public sealed class UserImageFetchTests(UserImageFetchTests.Pool pool) : IClassF
 
         Assert.Equal((HttpStatusCode.BadRequest, "image_url_not_allowed"), (status, code));
         Assert.Equal(0, pool.Inner.Hits(caseId));
+        await AssertNothingSentOrChargedAsync(account);
+    }
+
+    [Theory]
+    [InlineData(33)]
+    [InlineData(42)]
+    public async Task InnerAddress_IsRefusedForBedrockAndVertexToo(int channelType)
+    {
+        var (account, caseId) = await ClaudeAccountAsync(channelType);
+
+        var (status, code) = await ChatAsync(account, [pool.Images.Url(caseId, "redirect?to=" + Uri.EscapeDataString(pool.Inner.Url(caseId, "png")))]);
+
+        Assert.Equal((HttpStatusCode.BadRequest, "image_url_not_allowed"), (status, code));
+        Assert.Equal(0, pool.Inner.Hits(caseId));
+        Assert.Empty(MessagesSent(channelType, caseId));
         await AssertNothingSentOrChargedAsync(account);
     }
 
