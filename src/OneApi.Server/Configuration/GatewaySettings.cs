@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using OneApi.Data;
+using OneApi.Relay.Images;
 using StackExchange.Redis;
 
 namespace OneApi.Server.Configuration;
@@ -29,8 +30,12 @@ public sealed class GatewaySettings
     public bool EnforceIncludeUsage { get; init; } = true;
     /// <summary><c>OPENROUTER_PROVIDER_SORT</c>: OpenRouter's <c>provider.sort</c> for requests that set none.</summary>
     public string OpenRouterProviderSort { get; init; } = "";
-    /// <summary><c>USER_CONTENT_REQUEST_TIMEOUT</c>: how long fetching an image a client names by URL may take.</summary>
-    public TimeSpan UserContentRequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>What fetching images a client names by URL may cost (<c>USER_CONTENT_*</c>).</summary>
+    public UserContentLimits UserContentLimits { get; init; } = new();
+    /// <summary><c>USER_CONTENT_REQUEST_PROXY</c>: the operator's proxy for those fetches; null fetches directly.</summary>
+    public Uri? UserContentProxy { get; init; }
+    /// <summary><c>USER_CONTENT_ALLOWED_HOSTS</c>: destinations that are not public but may be fetched from all the same.</summary>
+    public IReadOnlyList<AllowedDestination> UserContentAllowedHosts { get; init; } = [];
     public long MaxRequestBodyBytes { get; init; } = 32L * 1024 * 1024;
     /// <summary>How often the channel and option snapshots are reloaded from the database (<c>SYNC_FREQUENCY</c>).</summary>
     public TimeSpan SyncFrequency { get; init; } = TimeSpan.FromSeconds(600);
@@ -82,7 +87,17 @@ public sealed class GatewaySettings
             RelayTimeout = reader.Int("RELAY_TIMEOUT", 0, min: 0) is var seconds and > 0 ? TimeSpan.FromSeconds(seconds) : null,
             EnforceIncludeUsage = reader.Bool("ENFORCE_INCLUDE_USAGE", true),
             OpenRouterProviderSort = reader.String("OPENROUTER_PROVIDER_SORT") ?? "",
-            UserContentRequestTimeout = TimeSpan.FromSeconds(reader.Int("USER_CONTENT_REQUEST_TIMEOUT", 30, min: 1)),
+            UserContentLimits = new UserContentLimits
+            {
+                Timeout = TimeSpan.FromSeconds(reader.Int("USER_CONTENT_REQUEST_TIMEOUT", 30, min: 1)),
+                MaxImages = reader.Int("USER_CONTENT_MAX_IMAGES", 20, min: 0),
+                MaxImageBytes = reader.Int("USER_CONTENT_MAX_IMAGE_MB", 5, min: 1, max: 1024) * 1024L * 1024L,
+                MaxRequestBytes = reader.Int("USER_CONTENT_MAX_REQUEST_MB", 20, min: 1, max: 2048) * 1024L * 1024L,
+                FetchesPerRequest = reader.Int("USER_CONTENT_FETCHES_PER_REQUEST", 4, min: 1, max: 256),
+                FetchesAtOnce = reader.Int("USER_CONTENT_MAX_CONCURRENT_FETCHES", 32, min: 1, max: 10_000),
+            },
+            UserContentProxy = reader.Url("USER_CONTENT_REQUEST_PROXY"),
+            UserContentAllowedHosts = reader.Destinations("USER_CONTENT_ALLOWED_HOSTS"),
             MaxRequestBodyBytes = reader.Int("MAX_REQUEST_BODY_MB", 32, min: 1, max: 2048) * 1024L * 1024L,
             SyncFrequency = TimeSpan.FromSeconds(reader.Int("SYNC_FREQUENCY", 600, min: 1)),
             IdleTimeout = TimeSpan.FromSeconds(reader.Int("IDLE_TIMEOUT", 30, min: 1)),
@@ -169,6 +184,31 @@ public sealed class GatewaySettings
                 "false" or "0" or "no" or "off" => false,
                 _ => throw new InvalidSettingException(name, raw, "expected true or false"),
             };
+        }
+
+        public Uri? Url(string name)
+        {
+            var raw = String(name);
+            if (raw is null)
+            {
+                return null;
+            }
+            return Uri.TryCreate(raw, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" or "socks4" or "socks4a" or "socks5" && uri.Host.Length > 0
+                ? uri
+                : throw new InvalidSettingException(name, raw, "expected a proxy URL such as http://127.0.0.1:8080 or socks5://host:1080");
+        }
+
+        public IReadOnlyList<AllowedDestination> Destinations(string name)
+        {
+            var raw = String(name);
+            try
+            {
+                return raw?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(AllowedDestination.Parse).ToList() ?? [];
+            }
+            catch (FormatException e)
+            {
+                throw new InvalidSettingException(name, raw!, $"expected host[:port] entries separated by commas ({e.Message})");
+            }
         }
 
         /// <summary>A credential that fits its column, accepted with or without one-api's <c>sk-</c> display prefix.</summary>

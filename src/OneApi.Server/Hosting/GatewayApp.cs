@@ -19,7 +19,8 @@ namespace OneApi.Server.Hosting;
 /// <summary>Builds the gateway: services, middleware, routes. Tests build it the same way, with their own settings.</summary>
 public static class GatewayApp
 {
-    public static WebApplication Build(string[] args, IDictionary<string, string?>? overrides = null)
+    /// <param name="replaceServices">Runs after every registration: tests put their stand-ins (a DNS resolver) in place.</param>
+    public static WebApplication Build(string[] args, IDictionary<string, string?>? overrides = null, Action<IServiceCollection>? replaceServices = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--port"] = "PORT" });
@@ -61,6 +62,7 @@ public static class GatewayApp
         services.AddSingleton(sp => new ChannelSelector(Random.Shared, sp.GetRequiredService<ChannelSuspensions>()));
         services.AddSingleton<SessionCookie>();
         services.AddSingleton<AccountCache>();
+        services.AddSingleton<RelayRateLimiter>();
         services.AddSingleton<RelayKeyAuthenticator>();
         services.AddManagementApi(builder.Configuration);
         services.AddApiDocument();
@@ -85,6 +87,7 @@ public static class GatewayApp
             })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers(); // per-request logging scopes cost more than the relay's own work
+        replaceServices?.Invoke(services);
 
         var app = builder.Build();
         app.UseRequestIds();

@@ -12,14 +12,13 @@ namespace OneApi.Server.Hosting;
 /// <summary>Registers one adaptor per provider; the registry keys them by the channel types they declare.</summary>
 public static class ProviderAdaptors
 {
-    public const string UserContentClient = "user-content";
-
     public static IServiceCollection AddProviderAdaptors(this IServiceCollection services, GatewaySettings settings)
     {
         var openAIOptions = new OpenAIRequestOptions { OpenRouterProviderSort = settings.OpenRouterProviderSort };
-        services.AddHttpClient(UserContentClient, client => client.Timeout = Timeout.InfiniteTimeSpan);
-        services.AddSingleton(sp => new UserImageFetcher(
-            sp.GetRequiredService<IHttpClientFactory>().CreateClient(UserContentClient), settings.UserContentRequestTimeout));
+        services.AddSingleton<IHostResolver>(SystemHostResolver.Instance);
+        services.AddSingleton(sp => UserImageFetcher.Create(
+            new OutboundAddressPolicy(settings.UserContentAllowedHosts, sp.GetRequiredService<IHostResolver>()),
+            settings.UserContentLimits, settings.UserContentProxy));
 
         services.AddSingleton<IChannelAdaptor>(new OpenAIAdaptor(openAIOptions));
         services.AddSingleton<IChannelAdaptor>(new AzureAdaptor(openAIOptions));
