@@ -27,6 +27,7 @@ public sealed partial class MediaRelay(
     TokenCounter tokenCounter,
     BillingLedger ledger,
     UpstreamCall upstream,
+    RelayCapacity capacity,
     GatewaySettings settings,
     TimeProvider time,
     ILogger<MediaRelay> logger)
@@ -35,6 +36,12 @@ public sealed partial class MediaRelay(
     {
         var started = time.GetTimestamp();
         var aborted = context.RequestAborted;
+        using var slot = capacity.TryAdmit();
+        if (slot is null)
+        {
+            await RelayPipeline.WriteErrorAsync(context, RelayError.Overloaded());
+            return;
+        }
         var (caller, authError) = await authenticator.AuthenticateAsync(context, aborted);
         if (caller is null)
         {

@@ -30,6 +30,7 @@ public sealed partial class RelayPipeline(
     QuotaReservations reservations,
     BillingLedger ledger,
     UpstreamCall upstream,
+    RelayCapacity capacity,
     GatewaySettings settings,
     TimeProvider time,
     ILogger<RelayPipeline> logger)
@@ -38,6 +39,12 @@ public sealed partial class RelayPipeline(
     {
         var started = time.GetTimestamp();
         var aborted = context.RequestAborted;
+        using var slot = capacity.TryAdmit();
+        if (slot is null)
+        {
+            await WriteErrorAsync(context, RelayError.Overloaded());
+            return;
+        }
 
         var (caller, authError) = await authenticator.AuthenticateAsync(context, aborted);
         if (caller is null)
@@ -236,14 +243,7 @@ public sealed partial class RelayPipeline(
         if (request.IsStream && settings.EnforceIncludeUsage && !request.ClientWantsStreamUsage &&
             request.Mode is RelayMode.ChatCompletions or RelayMode.Completions)
         {
-            request.Edit(body =>
-            {
-                if (body["stream_options"] is not JsonObject streamOptions)
-                {
-                    body["stream_options"] = streamOptions = [];
-                }
-                streamOptions["include_usage"] = true;
-            });
+            request.AskForStreamUsage();
         }
         if (channel.SystemPrompt is not { } systemPrompt || request.Mode != RelayMode.ChatCompletions ||
             request.Body["messages"] is not JsonArray messages)
