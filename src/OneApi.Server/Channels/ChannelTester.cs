@@ -5,6 +5,8 @@ using Microsoft.EntityFrameworkCore;
 using OneApi.Data;
 using OneApi.Data.Entities;
 using OneApi.Relay.Abstractions;
+using OneApi.Relay.Adaptors;
+using OneApi.Relay.Catalog;
 using OneApi.Server.Configuration;
 using OneApi.Server.Relay;
 
@@ -19,7 +21,7 @@ public sealed record ChannelTestResult(bool Success, string Message, long Elapse
 /// </summary>
 public sealed class ChannelTester(
     IDbContextFactory<OneApiDbContext> databases,
-    AdaptorRegistry adaptors,
+    ChannelAdaptors adaptors,
     UpstreamCall upstream,
     ChannelTestSettings testSettings,
     GatewaySettings settings,
@@ -42,23 +44,30 @@ public sealed class ChannelTester(
 
     private async Task<(RelayError? Error, Usage? Usage, string Reply)> CallAsync(Channel channel, string model, CancellationToken cancellationToken)
     {
-        var adaptor = adaptors.For(channel.Type);
+        var route = RoutingTableStore.ToRoute(channel);
+        var upstreamModel = route.ModelMapping.GetValueOrDefault(model, model);
+        var adaptor = adaptors.For(channel.Type, upstreamModel);
         if (adaptor is null || !adaptor.Supports(RelayMode.ChatCompletions))
         {
-            return (RelayError.NotImplemented() with { Message = $"channel type {ChannelTypes.NameOf(channel.Type)} cannot be tested here" }, null, "");
+            return (RelayError.NotImplemented() with { Message = $"channel type {ChannelTypes.NameOf(channel.Type)} cannot be tested with {upstreamModel} here" }, null, "");
         }
-        var route = RoutingTableStore.ToRoute(channel);
         var body = new JsonObject
         {
             ["model"] = model,
             ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = testSettings.Prompt }),
         };
         var request = new RelayRequest(RelayMode.ChatCompletions, body, Encoding.UTF8.GetBytes(body.ToJsonString()), model);
-        if (route.ModelMapping.TryGetValue(model, out var mapped))
+        request.MapModel(upstreamModel);
+        HttpRequestMessage built;
+        try
         {
-            request.MapModel(mapped);
+            built = await adaptor.BuildRequestAsync(request, route.Upstream, cancellationToken);
         }
-        using var message = adaptor.BuildRequest(request, route.Upstream);
+        catch (RelayErrorException e)
+        {
+            return (e.Error, null, "");
+        }
+        using var message = built;
         var (response, sendError) = await upstream.SendAsync(message, settings.RelayTimeout ?? DefaultTimeout, cancellationToken);
         using (response)
         {

@@ -22,6 +22,10 @@ public sealed class GatewaySettings
     public string OpenRouterProviderSort { get; init; } = "";
     /// <summary><c>USER_CONTENT_REQUEST_TIMEOUT</c>: how long fetching an image a client names by URL may take.</summary>
     public TimeSpan UserContentRequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary><c>GEMINI_SAFETY_SETTING</c>: the threshold sent to Gemini for every harm category.</summary>
+    public string GeminiSafetySetting { get; init; } = "BLOCK_NONE";
+    /// <summary><c>GEMINI_VERSION</c>: the API version of Google AI Studio's URLs when a channel's config names none.</summary>
+    public string GeminiVersion { get; init; } = "v1beta";
     public long MaxRequestBodyBytes { get; init; } = 32L * 1024 * 1024;
     /// <summary>How often the channel and option snapshots are reloaded from the database (<c>SYNC_FREQUENCY</c>).</summary>
     public TimeSpan SyncFrequency { get; init; } = TimeSpan.FromSeconds(600);
@@ -66,6 +70,8 @@ public sealed class GatewaySettings
             EnforceIncludeUsage = reader.Bool("ENFORCE_INCLUDE_USAGE", false),
             OpenRouterProviderSort = reader.String("OPENROUTER_PROVIDER_SORT") ?? "",
             UserContentRequestTimeout = TimeSpan.FromSeconds(reader.Int("USER_CONTENT_REQUEST_TIMEOUT", 30, min: 1)),
+            GeminiSafetySetting = reader.String("GEMINI_SAFETY_SETTING") ?? "BLOCK_NONE",
+            GeminiVersion = reader.String("GEMINI_VERSION") ?? "v1beta",
             MaxRequestBodyBytes = reader.Int("MAX_REQUEST_BODY_MB", 32, min: 1, max: 2048) * 1024L * 1024L,
             SyncFrequency = TimeSpan.FromSeconds(reader.Int("SYNC_FREQUENCY", 600, min: 1)),
             IdleTimeout = TimeSpan.FromSeconds(reader.Int("IDLE_TIMEOUT", 30, min: 1)),

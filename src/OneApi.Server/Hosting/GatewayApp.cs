@@ -71,7 +71,6 @@ public static class GatewayApp
 
         services.AddSingleton<TokenCounter>();
         services.AddProviderAdaptors(settings);
-        services.AddSingleton<AdaptorRegistry>();
         services.AddSingleton<UpstreamCall>();
         services.AddSingleton<RelayPipeline>();
         services.AddSingleton<MediaRelay>();

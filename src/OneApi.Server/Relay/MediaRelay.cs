@@ -1,5 +1,6 @@
 using System.Globalization;
 using OneApi.Relay.Abstractions;
+using OneApi.Relay.Adaptors;
 using OneApi.Relay.OpenAI;
 using OneApi.Relay.Tokens;
 using OneApi.Server.Auth;
@@ -19,7 +20,7 @@ namespace OneApi.Server.Relay;
 public sealed partial class MediaRelay(
     RelayPipeline pipeline,
     RelayKeyAuthenticator authenticator,
-    AdaptorRegistry adaptors,
+    ChannelAdaptors adaptors,
     ChannelSuccessMonitor monitor,
     OptionStore options,
     TokenCounter tokenCounter,
@@ -71,19 +72,31 @@ public sealed partial class MediaRelay(
             await RelayPipeline.WriteErrorAsync(context, refused);
             return;
         }
-        if (adaptors.For(channel.Upstream.Type) is not { } adaptor || adaptor is not IMediaAdaptor media)
+        if (adaptors.For(channel.Upstream.Type, model) is not { } adaptor || adaptor is not IMediaAdaptor media || !adaptor.Supports(mode))
         {
             await RelayPipeline.WriteErrorAsync(context, RelayError.NotImplemented());
             return;
         }
 
-        using var upstreamRequest = media.BuildMediaRequest(mode, model, request.Content(model), channel.Upstream);
+        HttpRequestMessage built;
+        try
+        {
+            built = await media.BuildMediaRequestAsync(mode, model, request.Content(model), channel.Upstream, aborted);
+        }
+        catch (RelayErrorException e)
+        {
+            await RelayPipeline.WriteErrorAsync(context, e.Error);
+            return;
+        }
+        using var upstreamRequest = built;
         var (response, sendError) = await upstream.SendAsync(upstreamRequest, settings.RelayTimeout, aborted);
         using (response)
         {
             var error = response is null ? sendError!
                 : response.IsSuccessStatusCode ? null
                 : adaptor.ReadError((int)response.StatusCode, await UpstreamCall.ReadErrorBodyAsync(response, aborted));
+            var converted = error is null ? await ConvertAnswerAsync(media, response!, mode, aborted) : null;
+            error ??= converted?.Error;
             if (error is not null)
             {
                 error = RelayPipeline.WithoutSecret(error, channel.Upstream.Key);
@@ -93,7 +106,13 @@ public sealed partial class MediaRelay(
             }
             monitor.Record(channel.Id, success: true);
             var bill = new MediaBill(caller, channel, request, model, price, context.RequestId(), started);
-            if (quota is { } charge)
+            if (converted is not null)
+            {
+                await SettleAsync(bill, quota ?? 0, 0);
+                context.Response.ContentType = "application/json";
+                await context.Response.Body.WriteAsync(converted.Body, aborted);
+            }
+            else if (quota is { } charge)
             {
                 await PassThroughAsync(context, response!, aborted);
                 await SettleAsync(bill, charge, mode == RelayMode.AudioSpeech ? SpeechChars(request) : 0);
@@ -102,6 +121,23 @@ public sealed partial class MediaRelay(
             {
                 await RelayTranscriptionAsync(context, response!, bill);
             }
+        }
+    }
+
+    /// <summary>The answer in OpenAI's format when the upstream's differs (Imagen), null when it passes through; a broken read is the upstream's error.</summary>
+    private static async Task<UpstreamAnswer?> ConvertAnswerAsync(IMediaAdaptor media, HttpResponseMessage response, RelayMode mode, CancellationToken aborted)
+    {
+        try
+        {
+            return await media.ReadMediaAnswerAsync(response, mode, aborted);
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            return new UpstreamAnswer(default, null, "", UpstreamCall.ClientGone);
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException)
+        {
+            return new UpstreamAnswer(default, null, "", RelayError.UpstreamUnreachable("the answer was cut off"));
         }
     }
 

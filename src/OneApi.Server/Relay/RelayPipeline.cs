@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using OneApi.Relay.Abstractions;
+using OneApi.Relay.Adaptors;
 using OneApi.Relay.OpenAI;
 using OneApi.Relay.Streaming;
 using OneApi.Relay.Tokens;
@@ -24,7 +25,7 @@ public sealed partial class RelayPipeline(
     ChannelSuspensions suspensions,
     ChannelAutoDisabler disabler,
     ChannelSuccessMonitor monitor,
-    AdaptorRegistry adaptors,
+    ChannelAdaptors adaptors,
     OptionStore options,
     TokenCounter tokenCounter,
     QuotaReservations reservations,
@@ -110,7 +111,7 @@ public sealed partial class RelayPipeline(
     /// </summary>
     private async Task<RelayError?> AttemptAsync(HttpContext context, Bill bill)
     {
-        var adaptor = adaptors.For(bill.Channel.Upstream.Type);
+        var adaptor = adaptors.For(bill.Channel.Upstream.Type, bill.Request.Model);
         if (adaptor is null || !adaptor.Supports(bill.Request.Mode))
         {
             return RelayError.NotImplemented();
