@@ -16,12 +16,12 @@ internal static class TestAdaptors
 {
     public static IChannelAdaptor For(int channelType, string model, WireFormatSettings? settings = null, IGoogleAccessTokens? tokens = null,
         TimeProvider? time = null) =>
-        new ChannelAdaptors(settings ?? WireFormatSettings.Default with { Time = time }, Hosts(tokens, time)).For(channelType, model)
+        new ChannelAdaptors(settings ?? WireFormatSettings.Default with { Time = time }, Hosts(tokens, time, settings?.Gemini)).For(channelType, model)
         ?? throw new InvalidOperationException($"type {channelType} is not relayed");
 
-    public static IUpstreamHost[] Hosts(IGoogleAccessTokens? tokens = null, TimeProvider? time = null) =>
+    public static IUpstreamHost[] Hosts(IGoogleAccessTokens? tokens = null, TimeProvider? time = null, GeminiOptions? gemini = null) =>
     [
-        new BearerHost(), new AzureHost(), new AnthropicHost(), new BedrockHost(time), new GoogleAIHost(GeminiOptions.Default),
+        new BearerHost(), new AzureHost(), new AnthropicHost(), new BedrockHost(time), new GoogleAIHost(gemini ?? GeminiOptions.Default),
         new VertexHost(tokens ?? new StubGoogleTokens()),
     ];
 

@@ -113,7 +113,7 @@ public static class ToGeminiRequest
                 case "system" or "developer":
                     foreach (var part in parts)
                     {
-                        system.Add(part);
+                        system.Add(part?.DeepClone());
                     }
                     break;
                 case "assistant":
