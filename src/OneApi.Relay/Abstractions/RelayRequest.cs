@@ -15,6 +15,8 @@ public sealed class RelayRequest
         RawBody = rawBody;
         OriginModel = model;
         Model = model;
+        ClientWantsStreamUsage = body["stream_options"] is JsonObject options && options["include_usage"] is JsonValue include &&
+            include.TryGetValue(out bool wanted) && wanted;
     }
 
     public RelayMode Mode { get; }
@@ -33,7 +35,14 @@ public sealed class RelayRequest
 
     public bool IsStream => Body["stream"] is JsonValue stream && stream.TryGetValue(out bool value) && value;
 
-    public int? MaxTokens => ReadInt("max_tokens") ?? ReadInt("max_completion_tokens");
+    /// <summary>The client's cap on output tokens (validated by <see cref="BillingFields"/> before this is read).</summary>
+    public int? MaxTokens => BillingFields.OutputLimit(Body) is { } limit ? (int)Math.Min(limit, int.MaxValue) : null;
+
+    /// <summary>
+    /// Whether the client asked for a usage chunk at the end of its stream. When the gateway asks the upstream for one
+    /// on its own account (<c>ENFORCE_INCLUDE_USAGE</c>), the client that did not ask must not get it.
+    /// </summary>
+    public bool ClientWantsStreamUsage { get; private init; }
 
     /// <summary>The query string of the client's URL (e.g. <c>reasoning_format</c>, <c>thinking</c>).</summary>
     public IReadOnlyDictionary<string, string> Query { get; init; } = new Dictionary<string, string>();
@@ -72,7 +81,4 @@ public sealed class RelayRequest
         Model = model;
         Edit(body => body["model"] = model);
     }
-
-    private int? ReadInt(string name) =>
-        Body[name] is JsonValue value && value.TryGetValue(out int number) ? number : null;
 }

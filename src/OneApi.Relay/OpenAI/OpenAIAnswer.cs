@@ -39,20 +39,53 @@ public static class OpenAIAnswer
         {
             return "";
         }
-        var text = new StringBuilder();
+        StringBuilder? text = null;
         foreach (var choice in choices.EnumerateArray())
         {
-            if (mode == RelayMode.ChatCompletions && choice.TryGetProperty("message", out var message) &&
-                message.ValueKind == JsonValueKind.Object && message.TryGetProperty("content", out var content) &&
-                content.ValueKind == JsonValueKind.String)
+            if (mode == RelayMode.ChatCompletions && choice.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.Object)
             {
-                text.Append(content.GetString());
+                AppendGenerated(message, ref text);
             }
             else if (choice.TryGetProperty("text", out var completion) && completion.ValueKind == JsonValueKind.String)
             {
-                text.Append(completion.GetString());
+                (text ??= new StringBuilder()).Append(completion.GetString());
             }
         }
-        return text.ToString();
+        return text?.ToString() ?? "";
+    }
+
+    /// <summary>
+    /// Everything the model generated in a message or a stream delta: content, reasoning (under any provider's name)
+    /// and tool calls' names and arguments. All of it is output the upstream bills, so all of it is counted when the
+    /// upstream reports no usage.
+    /// </summary>
+    internal static void AppendGenerated(JsonElement message, ref StringBuilder? text)
+    {
+        AppendGenerated(message, ["content", "reasoning_content", "reasoning", "thinking", "refusal"], ref text);
+        if (message.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var call in calls.EnumerateArray())
+            {
+                if (call.ValueKind == JsonValueKind.Object && call.TryGetProperty("function", out var function) && function.ValueKind == JsonValueKind.Object)
+                {
+                    AppendGenerated(function, ["name", "arguments"], ref text);
+                }
+            }
+        }
+        if (message.TryGetProperty("function_call", out var legacy) && legacy.ValueKind == JsonValueKind.Object)
+        {
+            AppendGenerated(legacy, ["name", "arguments"], ref text);
+        }
+    }
+
+    private static void AppendGenerated(JsonElement holder, ReadOnlySpan<string> fields, ref StringBuilder? text)
+    {
+        foreach (var field in fields)
+        {
+            if (holder.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } piece)
+            {
+                (text ??= new StringBuilder()).Append(piece);
+            }
+        }
     }
 }

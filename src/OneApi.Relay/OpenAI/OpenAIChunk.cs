@@ -43,15 +43,48 @@ public static class OpenAIChunk
         }
     }
 
+    /// <summary>A chunk with no choices: the one that carries the stream's usage at its end.</summary>
+    public static bool IsUsageOnly(ReadOnlySpan<byte> data)
+    {
+        var reader = new Utf8JsonReader(data);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isChoices = reader.ValueTextEquals("choices"u8);
+                reader.Read();
+                if (isChoices)
+                {
+                    return reader.TokenType == JsonTokenType.StartArray && reader.Read() && reader.TokenType == JsonTokenType.EndArray;
+                }
+                reader.Skip();
+            }
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>What the chunk adds to the answer, for a count when no usage comes: text, reasoning and tool calls.</summary>
     private static string? DeltaText(JsonElement choices, RelayMode mode)
     {
         StringBuilder? text = null;
         foreach (var choice in choices.EnumerateArray())
         {
-            var piece = mode == RelayMode.ChatCompletions
-                ? choice.TryGetProperty("delta", out var delta) && delta.ValueKind == JsonValueKind.Object ? StringOf(delta, "content") : null
-                : StringOf(choice, "text");
-            if (!string.IsNullOrEmpty(piece))
+            if (mode == RelayMode.ChatCompletions)
+            {
+                if (choice.TryGetProperty("delta", out var delta) && delta.ValueKind == JsonValueKind.Object)
+                {
+                    OpenAIAnswer.AppendGenerated(delta, ref text);
+                }
+            }
+            else if (StringOf(choice, "text") is { Length: > 0 } piece)
             {
                 (text ??= new StringBuilder()).Append(piece);
             }

@@ -33,39 +33,84 @@ public sealed class TokenCounter
     }
 
     /// <summary>
-    /// Prompt tokens of a chat request as one-api's <c>CountTokenMessages</c> counts them: per message its role, its
-    /// text (a string, or the <c>text</c> of each content part) and its name, plus formatting overhead. Other fields
-    /// (<c>tool_call_id</c>, <c>tool_calls</c>, <c>refusal</c> …) are not counted.
+    /// Prompt tokens of a chat request, counted when the upstream reported none: per message its role, text, name,
+    /// tool calls (name and arguments), tool call id and replayed reasoning, plus one-api's formatting overhead; each
+    /// image or audio part at <see cref="ImageTokens"/> / <see cref="AudioTokens"/>; and the tool and function
+    /// declarations as the JSON they are sent as. one-api counted only text, so a 20,000-word tool description was free.
     /// </summary>
     public int CountChatPrompt(JsonObject body, string model)
     {
-        if (body["messages"] is not JsonArray messages)
-        {
-            return 0;
-        }
         var tokenizer = TokenizerFor(model);
         var count = 0;
-        foreach (var message in messages.OfType<JsonObject>())
+        if (body["messages"] is JsonArray messages)
         {
-            count += TokensPerMessage + CountString(tokenizer, message["role"]);
-            switch (message["content"])
+            foreach (var message in messages.OfType<JsonObject>())
             {
-                case JsonValue text:
-                    count += CountString(tokenizer, text);
-                    break;
-                case JsonArray parts:
-                    foreach (var part in parts.OfType<JsonObject>())
-                    {
-                        count += CountString(tokenizer, part["text"]);
-                    }
-                    break;
+                count += TokensPerMessage + CountMessage(tokenizer, message);
             }
-            if (message["name"] is JsonValue name && name.TryGetValue(out string? _))
+            count += ReplyPrimer;
+        }
+        foreach (var declarations in (ReadOnlySpan<string>)["tools", "functions"])
+        {
+            if (body[declarations] is JsonArray tools && tools.Count > 0)
             {
-                count += TokensPerName + CountString(tokenizer, name);
+                count += Count(tokenizer, tools.ToJsonString());
             }
         }
-        return count + ReplyPrimer;
+        return count;
+    }
+
+    /// <summary>A picture the gateway does not fetch to measure: GPT-4o's price of a 1024×1024 high-detail image (85 for low detail).</summary>
+    public const int ImageTokens = 765;
+
+    private const int LowDetailImageTokens = 85;
+
+    /// <summary>An estimate for inline audio: about 20 tokens a second of 16 kHz 16-bit PCM, i.e. one per 1,600 bytes.</summary>
+    public static int AudioTokens(int base64Length) => Math.Max(1, base64Length * 3 / 4 / 1_600);
+
+    private static int CountMessage(Tokenizer tokenizer, JsonObject message)
+    {
+        var count = CountString(tokenizer, message["role"]) + CountContent(tokenizer, message["content"]);
+        if (message["name"] is JsonValue name && name.TryGetValue(out string? _))
+        {
+            count += TokensPerName + CountString(tokenizer, name);
+        }
+        foreach (var field in (ReadOnlySpan<string>)["tool_call_id", "reasoning_content", "reasoning", "refusal"])
+        {
+            count += CountString(tokenizer, message[field]);
+        }
+        if (message["tool_calls"] is JsonArray calls)
+        {
+            foreach (var call in calls.OfType<JsonObject>())
+            {
+                count += TokensPerMessage + CountFunction(tokenizer, call["function"] as JsonObject);
+            }
+        }
+        return count + CountFunction(tokenizer, message["function_call"] as JsonObject);
+    }
+
+    private static int CountFunction(Tokenizer tokenizer, JsonObject? function) =>
+        function is null ? 0 : CountString(tokenizer, function["name"]) + CountString(tokenizer, function["arguments"]);
+
+    private static int CountContent(Tokenizer tokenizer, JsonNode? content)
+    {
+        if (content is not JsonArray parts)
+        {
+            return CountString(tokenizer, content);
+        }
+        var count = 0;
+        foreach (var part in parts.OfType<JsonObject>())
+        {
+            count += part["type"] is JsonValue type && type.TryGetValue(out string? kind) ? kind switch
+            {
+                "image_url" => part["image_url"] is JsonObject image && image["detail"] is JsonValue detail &&
+                    detail.TryGetValue(out string? level) && level == "low" ? LowDetailImageTokens : ImageTokens,
+                "input_audio" => AudioTokens((part["input_audio"] as JsonObject)?["data"] is JsonValue data &&
+                    data.TryGetValue(out string? audio) ? audio.Length : 0),
+                _ => CountString(tokenizer, part["text"]),
+            } : CountString(tokenizer, part["text"]);
+        }
+        return count;
     }
 
     /// <summary>Prompt tokens of a completions or embeddings input: a string or an array of strings.</summary>

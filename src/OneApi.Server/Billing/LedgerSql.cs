@@ -7,19 +7,20 @@ namespace OneApi.Server.Billing;
 /// <summary>
 /// The few statements a settlement batch runs, written once in SQL that SQLite, PostgreSQL and MySQL all accept.
 /// Hand-written because this is the hottest write path: EF's change tracker and expression compilation cost more
-/// than the statements themselves.
+/// than the statements themselves. Balances may go below zero: the full cost is always charged, and a caller in debt
+/// is refused until topped up (<see cref="QuotaReservations"/>).
 /// </summary>
 internal sealed class LedgerSql(DbConnection connection, DbTransaction transaction, ISqlGenerationHelper sql)
 {
     private const int RowsPerInsert = 100;
 
     public Task ChargeTokenAsync(int tokenId, long delta, long now) => ExecuteAsync(
-        $"UPDATE {Q("tokens")} SET {Q("remain_quota")} = CASE WHEN {Q("remain_quota")} - @d < 0 THEN 0 ELSE {Q("remain_quota")} - @d END, " +
+        $"UPDATE {Q("tokens")} SET {Q("remain_quota")} = {Q("remain_quota")} - @d, " +
         $"{Q("used_quota")} = {Q("used_quota")} + @d, {Q("accessed_time")} = @now WHERE {Q("id")} = @id",
         ("@d", delta), ("@now", now), ("@id", tokenId));
 
     public Task ChargeUserAsync(int userId, long delta, long used, int requests) => ExecuteAsync(
-        $"UPDATE {Q("users")} SET {Q("quota")} = CASE WHEN {Q("quota")} - @d < 0 THEN 0 ELSE {Q("quota")} - @d END, " +
+        $"UPDATE {Q("users")} SET {Q("quota")} = {Q("quota")} - @d, " +
         $"{Q("used_quota")} = {Q("used_quota")} + @used, {Q("request_count")} = {Q("request_count")} + @n WHERE {Q("id")} = @id",
         ("@d", delta), ("@used", used), ("@n", requests), ("@id", userId));
 

@@ -24,9 +24,13 @@ public sealed record PriceQuote(double ModelRatio, double CompletionRatio, doubl
         return new PriceQuote(modelRatio, completionRatio, groupRatio);
     }
 
-    /// <summary>What to reserve before the call: (PreConsumedQuota + prompt + max_tokens) × ratio.</summary>
-    public long PreConsumption(long preConsumedQuota, int promptTokens, int? maxTokens) =>
-        (long)((preConsumedQuota + promptTokens + (maxTokens ?? 0)) * Ratio);
+    /// <summary>
+    /// What to reserve before the call: the worst case the client allowed, (PreConsumedQuota + prompt + completion ×
+    /// completionRatio) × ratio, where completion is max_tokens × n (or the configured default). one-api leaves out the
+    /// completion ratio, which lets an answer cost several times its reservation.
+    /// </summary>
+    public long PreConsumption(long preConsumedQuota, long promptTokens, long completionTokens) =>
+        (long)Math.Ceiling((preConsumedQuota + promptTokens + completionTokens * CompletionRatio) * Ratio);
 
     /// <summary>one-api's charge for tokens: ceil((prompt + completion × completionRatio) × ratio), at least 1 when anything was used.</summary>
     public long QuotaFor(int promptTokens, int completionTokens)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using OneApi.Data;
 using OneApi.Relay.Abstractions;
@@ -8,15 +9,25 @@ namespace OneApi.Server.Billing;
 
 /// <summary>
 /// Reserves quota before a call and returns it after a failure. Each step is one conditional UPDATE, so concurrent
-/// requests can never take a token or a user below zero: the database decides who gets the last of the quota.
+/// requests can never reserve more than a token or a user holds: the database decides who gets the last of it.
 /// </summary>
 public sealed class QuotaReservations(IDbContextFactory<OneApiDbContext> databases, QuotaReminder reminder, TimeProvider time)
 {
     /// <summary>
+    /// one-api's "trusted" shortcut skips the reservation for callers holding over this many times its amount. Here
+    /// the multiple applies to everything this node has let through unreserved and not yet settled for the caller, so
+    /// parallel requests cannot add up to more than a hundredth of the balance.
+    /// </summary>
+    public const long TrustMultiple = 100;
+
+    private readonly ConcurrentDictionary<int, long> _userExposure = new();
+    private readonly ConcurrentDictionary<int, long> _tokenExposure = new();
+
+    /// <summary>
     /// <see cref="ReserveAsync"/>, with an unreachable database (a full connection pool, a restarting server) answered
     /// as a clean 503 the client can retry, instead of an error page.
     /// </summary>
-    public async Task<(long Reserved, RelayError? Error)> TryReserveAsync(RelayCaller caller, long amount, CancellationToken cancellationToken)
+    public async Task<(Reservation? Reservation, RelayError? Error)> TryReserveAsync(RelayCaller caller, long amount, CancellationToken cancellationToken)
     {
         try
         {
@@ -24,24 +35,35 @@ public sealed class QuotaReservations(IDbContextFactory<OneApiDbContext> databas
         }
         catch (Exception e) when (e is System.Data.Common.DbException || e.InnerException is System.Data.Common.DbException)
         {
-            return (0, RelayError.GatewayUnavailable());
+            return (null, RelayError.GatewayUnavailable());
         }
     }
 
     /// <summary>
-    /// one-api's pre-consumption with the PR #25 rule: nothing is reserved when both the user and the token
-    /// (unless unlimited) hold more than 100 times the amount; otherwise the amount is taken from both, atomically.
+    /// Refuses a caller with nothing left (or in debt), then either trusts the caller for <paramref name="amount"/> or
+    /// takes it from both the user and the token (unless unlimited), atomically.
     /// </summary>
-    private async Task<(long Reserved, RelayError? Error)> ReserveAsync(RelayCaller caller, long amount, CancellationToken cancellationToken)
+    private async Task<(Reservation? Reservation, RelayError? Error)> ReserveAsync(RelayCaller caller, long amount, CancellationToken cancellationToken)
     {
-        if (caller.UserQuota - amount < 0)
+        if (caller.UserQuota <= 0)
         {
-            return (0, RelayError.InsufficientQuota("user quota is not enough", "insufficient_user_quota"));
+            return (null, RelayError.InsufficientQuota("user quota is not enough", "insufficient_user_quota"));
         }
-        var trusted = caller.UserQuota > 100 * amount && (caller.TokenUnlimited || caller.TokenRemainQuota > 100 * amount);
-        if (trusted || amount <= 0)
+        if (!caller.TokenUnlimited && caller.TokenRemainQuota <= 0)
         {
-            return (0, null);
+            return (null, RelayError.InsufficientQuota("token quota is not enough", "insufficient_token_quota"));
+        }
+        if (caller.UserQuota < amount)
+        {
+            return (null, RelayError.InsufficientQuota("user quota is not enough", "insufficient_user_quota"));
+        }
+        if (amount <= 0)
+        {
+            return (new Reservation(this, caller, 0, 0), null);
+        }
+        if (TryTrust(caller, amount))
+        {
+            return (new Reservation(this, caller, 0, amount), null);
         }
 
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
@@ -56,7 +78,7 @@ public sealed class QuotaReservations(IDbContextFactory<OneApiDbContext> databas
                     .SetProperty(t => t.AccessedTime, now), cancellationToken);
             if (tokenRows == 0)
             {
-                return (0, RelayError.InsufficientQuota("token quota is not enough", "pre_consume_token_quota_failed"));
+                return (null, RelayError.InsufficientQuota("token quota is not enough", "pre_consume_token_quota_failed"));
             }
         }
         var userRows = await db.Users
@@ -68,15 +90,38 @@ public sealed class QuotaReservations(IDbContextFactory<OneApiDbContext> databas
             {
                 await ReturnToTokenAsync(db, caller.TokenId, amount, CancellationToken.None);
             }
-            return (0, RelayError.InsufficientQuota("user quota is not enough", "pre_consume_token_quota_failed"));
+            return (null, RelayError.InsufficientQuota("user quota is not enough", "pre_consume_token_quota_failed"));
         }
         reminder.Charged(caller.UserId, amount);
-        return (amount, null);
+        return (new Reservation(this, caller, amount, 0), null);
+    }
+
+    /// <summary>Admits the request unreserved when the balance covers a hundred times all such requests in flight here.</summary>
+    private bool TryTrust(RelayCaller caller, long amount)
+    {
+        var userTotal = _userExposure.AddOrUpdate(caller.UserId, amount, (_, held) => held + amount);
+        var tokenTotal = caller.TokenUnlimited ? 0 : _tokenExposure.AddOrUpdate(caller.TokenId, amount, (_, held) => held + amount);
+        if (userTotal <= caller.UserQuota / TrustMultiple && (caller.TokenUnlimited || tokenTotal <= caller.TokenRemainQuota / TrustMultiple))
+        {
+            return true;
+        }
+        Release(caller, amount);
+        return false;
+    }
+
+    private void Release(RelayCaller caller, long exposure)
+    {
+        _userExposure.AddOrUpdate(caller.UserId, 0, (_, held) => held - exposure);
+        if (!caller.TokenUnlimited)
+        {
+            _tokenExposure.AddOrUpdate(caller.TokenId, 0, (_, held) => held - exposure);
+        }
     }
 
     /// <summary>Gives a reservation back in full (the call failed before anything was used).</summary>
-    public async Task RefundAsync(RelayCaller caller, long reserved)
+    public async Task RefundAsync(RelayCaller caller, Reservation reservation)
     {
+        var reserved = reservation.Amount;
         if (reserved <= 0)
         {
             return;
@@ -94,4 +139,25 @@ public sealed class QuotaReservations(IDbContextFactory<OneApiDbContext> databas
         db.Tokens.Where(t => t.Id == tokenId).ExecuteUpdateAsync(s => s
             .SetProperty(t => t.RemainQuota, t => t.RemainQuota + amount)
             .SetProperty(t => t.UsedQuota, t => t.UsedQuota - amount), cancellationToken);
+
+    /// <summary>
+    /// What one admitted request holds: <see cref="Amount"/> taken from the balances (settled or refunded later), or an
+    /// unreserved <see cref="Exposure"/> that counts against the trusted shortcut until the request is disposed of.
+    /// </summary>
+    public sealed class Reservation(QuotaReservations owner, RelayCaller caller, long amount, long exposure) : IDisposable
+    {
+        private int _released;
+
+        public long Amount { get; } = amount;
+
+        public long Exposure { get; } = exposure;
+
+        public void Dispose()
+        {
+            if (Exposure > 0 && Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                owner.Release(caller, Exposure);
+            }
+        }
+    }
 }

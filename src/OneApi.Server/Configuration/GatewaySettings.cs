@@ -17,7 +17,7 @@ public sealed class GatewaySettings
     public string? InitialRootAccessToken { get; init; }
     /// <summary>Upstream timeout; null means none (<c>RELAY_TIMEOUT</c>=0).</summary>
     public TimeSpan? RelayTimeout { get; init; }
-    public bool EnforceIncludeUsage { get; init; }
+    public bool EnforceIncludeUsage { get; init; } = true;
     /// <summary><c>OPENROUTER_PROVIDER_SORT</c>: OpenRouter's <c>provider.sort</c> for requests that set none.</summary>
     public string OpenRouterProviderSort { get; init; } = "";
     /// <summary><c>USER_CONTENT_REQUEST_TIMEOUT</c>: how long fetching an image a client names by URL may take.</summary>
@@ -31,6 +31,11 @@ public sealed class GatewaySettings
     public TimeSpan SyncFrequency { get; init; } = TimeSpan.FromSeconds(600);
     /// <summary>A stream that sends nothing for this long is ended (<c>IDLE_TIMEOUT</c>).</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// After a client hangs up, how long the upstream answer is still read for its usage (<c>DISCONNECT_USAGE_WAIT</c>):
+    /// the provider bills what it generated, so the caller is billed the same.
+    /// </summary>
+    public TimeSpan DisconnectUsageWait { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan SuspendFor429 { get; init; } = TimeSpan.FromSeconds(60);
     public TimeSpan SuspendFor5xx { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan SuspendForAuth { get; init; } = TimeSpan.FromSeconds(60);
@@ -67,7 +72,7 @@ public sealed class GatewaySettings
             InitialRootToken = reader.Key("INITIAL_ROOT_TOKEN", 48),
             InitialRootAccessToken = reader.Key("INITIAL_ROOT_ACCESS_TOKEN", 32),
             RelayTimeout = reader.Int("RELAY_TIMEOUT", 0, min: 0) is var seconds and > 0 ? TimeSpan.FromSeconds(seconds) : null,
-            EnforceIncludeUsage = reader.Bool("ENFORCE_INCLUDE_USAGE", false),
+            EnforceIncludeUsage = reader.Bool("ENFORCE_INCLUDE_USAGE", true),
             OpenRouterProviderSort = reader.String("OPENROUTER_PROVIDER_SORT") ?? "",
             UserContentRequestTimeout = TimeSpan.FromSeconds(reader.Int("USER_CONTENT_REQUEST_TIMEOUT", 30, min: 1)),
             GeminiSafetySetting = reader.String("GEMINI_SAFETY_SETTING") ?? "BLOCK_NONE",
@@ -75,6 +80,7 @@ public sealed class GatewaySettings
             MaxRequestBodyBytes = reader.Int("MAX_REQUEST_BODY_MB", 32, min: 1, max: 2048) * 1024L * 1024L,
             SyncFrequency = TimeSpan.FromSeconds(reader.Int("SYNC_FREQUENCY", 600, min: 1)),
             IdleTimeout = TimeSpan.FromSeconds(reader.Int("IDLE_TIMEOUT", 30, min: 1)),
+            DisconnectUsageWait = TimeSpan.FromSeconds(reader.Int("DISCONNECT_USAGE_WAIT", 30, min: 0)),
             SuspendFor429 = TimeSpan.FromSeconds(reader.Int("CHANNEL_SUSPEND_SECONDS_FOR_429", 60, min: 0)),
             SuspendFor5xx = TimeSpan.FromSeconds(reader.Int("CHANNEL_SUSPEND_SECONDS_FOR_5XX", 30, min: 0)),
             SuspendForAuth = TimeSpan.FromSeconds(reader.Int("CHANNEL_SUSPEND_SECONDS_FOR_AUTH", 60, min: 0)),

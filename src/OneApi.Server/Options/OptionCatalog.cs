@@ -11,6 +11,7 @@ public static class OptionCatalog
     private static readonly HashSet<string> Integers =
     [
         "RetryTimes", "SMTPPort", "QuotaForNewUser", "QuotaForInviter", "QuotaForInvitee", "QuotaRemindThreshold", "PreConsumedQuota",
+        "CompletionReserveTokens",
     ];
 
     private static readonly HashSet<string> Numbers = ["ChannelDisableThreshold", "QuotaPerUnit"];

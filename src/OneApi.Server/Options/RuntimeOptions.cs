@@ -30,7 +30,7 @@ public sealed class RuntimeOptions
         ["WeChatServerAddress"] = "", ["WeChatServerToken"] = "", ["WeChatAccountQRCodeImageURL"] = "",
         ["MessagePusherAddress"] = "", ["MessagePusherToken"] = "", ["TurnstileSiteKey"] = "", ["TurnstileSecretKey"] = "",
         ["QuotaForNewUser"] = "0", ["QuotaForInviter"] = "0", ["QuotaForInvitee"] = "0", ["QuotaRemindThreshold"] = "1000",
-        ["PreConsumedQuota"] = "500", ["QuotaPerUnit"] = "500000",
+        ["PreConsumedQuota"] = "500", ["CompletionReserveTokens"] = "1024", ["QuotaPerUnit"] = "500000",
         ["ModelRatio"] = JsonSerializer.Serialize(DefaultPrices.ModelRatios),
         ["CompletionRatio"] = JsonSerializer.Serialize(DefaultPrices.CompletionRatios),
         ["GroupRatio"] = """{"default":1,"vip":1,"svip":1}""",
@@ -43,6 +43,7 @@ public sealed class RuntimeOptions
         CompletionRatios = ParseRatios(Get("CompletionRatio"));
         GroupRatios = ParseRatios(Get("GroupRatio"));
         PreConsumedQuota = GetLong("PreConsumedQuota", 500);
+        CompletionReserveTokens = Math.Max(0, GetLong("CompletionReserveTokens", 1024));
         QuotaPerUnit = GetDouble("QuotaPerUnit", 500000);
         RetryTimes = (int)GetLong("RetryTimes", 0);
         LogConsumeEnabled = GetBool("LogConsumeEnabled");
@@ -57,6 +58,9 @@ public sealed class RuntimeOptions
     public FrozenDictionary<string, double> CompletionRatios { get; }
     public FrozenDictionary<string, double> GroupRatios { get; }
     public long PreConsumedQuota { get; }
+
+    /// <summary>Output tokens reserved for a request that sets no max_tokens (this gateway's own option).</summary>
+    public long CompletionReserveTokens { get; }
     public double QuotaPerUnit { get; }
     public int RetryTimes { get; }
     public bool LogConsumeEnabled { get; }

@@ -13,8 +13,9 @@ namespace OneApi.Server.Relay;
 
 /// <summary>
 /// Images and audio (images/generations, audio/speech, audio/transcriptions, audio/translations), relayed to
-/// channels whose adaptor is an <see cref="IMediaAdaptor"/> and billed as one-api bills them: nothing is reserved;
-/// the caller must hold the known price (images, speech) and is charged once the upstream has answered 2xx.
+/// channels whose adaptor is an <see cref="IMediaAdaptor"/> and billed as one-api bills them. A known price (images,
+/// speech) is reserved like a chat request's, so parallel requests cannot spend it twice; transcriptions, priced only
+/// once the answer is in, still need a balance above zero. The charge is made once the upstream has answered 2xx.
 /// Shares authentication, channel choice and failure bookkeeping with <see cref="RelayPipeline"/>; no failover.
 /// </summary>
 public sealed partial class MediaRelay(
@@ -23,6 +24,7 @@ public sealed partial class MediaRelay(
     ChannelAdaptors adaptors,
     ChannelSuccessMonitor monitor,
     OptionStore options,
+    QuotaReservations reservations,
     TokenCounter tokenCounter,
     BillingLedger ledger,
     UpstreamCall upstream,
@@ -66,7 +68,6 @@ public sealed partial class MediaRelay(
         var model = RelayPipeline.MappedModel(request.Model, channel);
         var price = PriceQuote.For(options.Current, model, channel.Upstream.Type, channel.Groups);
         var (quota, refused) = QuotaUpfront(request, model, price);
-        refused ??= quota is { } known ? Affordable(caller, known) : null;
         if (refused is not null)
         {
             await RelayPipeline.WriteErrorAsync(context, refused);
@@ -77,6 +78,13 @@ public sealed partial class MediaRelay(
             await RelayPipeline.WriteErrorAsync(context, RelayError.NotImplemented());
             return;
         }
+        var (reservation, quotaError) = await reservations.TryReserveAsync(caller, quota ?? 0, aborted);
+        if (reservation is null)
+        {
+            await RelayPipeline.WriteErrorAsync(context, quotaError!);
+            return;
+        }
+        using var held = reservation;
 
         HttpRequestMessage built;
         try
@@ -85,6 +93,7 @@ public sealed partial class MediaRelay(
         }
         catch (RelayErrorException e)
         {
+            await reservations.RefundAsync(caller, reservation);
             await RelayPipeline.WriteErrorAsync(context, e.Error);
             return;
         }
@@ -99,13 +108,14 @@ public sealed partial class MediaRelay(
             error ??= converted?.Error;
             if (error is not null)
             {
+                await reservations.RefundAsync(caller, reservation);
                 error = RelayPipeline.WithoutSecret(error, channel.Upstream.Key);
                 await pipeline.RecordFailureAsync(channel, error);
                 await RelayPipeline.WriteErrorAsync(context, error);
                 return;
             }
             monitor.Record(channel.Id, success: true);
-            var bill = new MediaBill(caller, channel, request, model, price, context.RequestId(), started);
+            var bill = new MediaBill(caller, channel, request, model, price, reservation.Amount, context.RequestId(), started);
             if (converted is not null)
             {
                 await SettleAsync(bill, quota ?? 0, 0);
@@ -170,12 +180,6 @@ public sealed partial class MediaRelay(
 
     private static int SpeechChars(MediaRequest request) => request.Text("input").EnumerateRunes().Count();
 
-    /// <summary>one-api checks the user's quota against the full price (403); the token is checked here too, since nothing is reserved.</summary>
-    private static RelayError? Affordable(RelayCaller caller, long quota) =>
-        caller.UserQuota < quota ? RelayError.InsufficientQuota("user quota is not enough", "insufficient_user_quota")
-        : !caller.TokenUnlimited && caller.TokenRemainQuota < quota ? RelayError.InsufficientQuota("token quota is not enough", "insufficient_token_quota")
-        : null;
-
     /// <summary>Copies the answer as it arrives (speech audio, image JSON), with the upstream's status and content type.</summary>
     private async Task PassThroughAsync(HttpContext context, HttpResponseMessage response, CancellationToken aborted)
     {
@@ -226,12 +230,12 @@ public sealed partial class MediaRelay(
         var caller = bill.Caller;
         return ledger.SettleAsync(new Settlement(
             caller.UserId, caller.Username, caller.TokenId, caller.TokenName, caller.TokenUnlimited, bill.Channel.Id, bill.Model,
-            bill.RequestId, quota, Reserved: 0, promptTokens, CompletionTokens: 0, (long)time.GetElapsedTime(bill.Started).TotalMilliseconds,
+            bill.RequestId, quota, bill.Reserved, promptTokens, CompletionTokens: 0, (long)time.GetElapsedTime(bill.Started).TotalMilliseconds,
             IsStream: false, SystemPromptReset: false, content));
     }
 
     private sealed record MediaBill(RelayCaller Caller, ChannelRoute Channel, MediaRequest Request, string Model, PriceQuote Price,
-        string RequestId, long Started);
+        long Reserved, string RequestId, long Started);
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "media answer broke off before it was all passed on: {Message}")]
     private static partial void LogPassThroughBroken(ILogger logger, string message);

@@ -50,6 +50,10 @@ public sealed class MediaRequest
         {
             return (null, invalid);
         }
+        if (BillingFields.Validate(json, mode) is { } invalidField)
+        {
+            return (null, invalidField);
+        }
         var model = Text(json, "model");
         if (string.IsNullOrWhiteSpace(model))
         {

@@ -62,15 +62,16 @@ public sealed partial class RelayPipeline(
         }
 
         var runtime = options.Current;
-        var promptTokens = CountPromptTokens(request);
         var firstPrice = PriceQuote.For(runtime, MappedModel(request, channel), channel.Upstream.Type, channel.Groups);
-        var (reserved, quotaError) = await reservations.TryReserveAsync(
-            caller, firstPrice.PreConsumption(runtime.PreConsumedQuota, promptTokens, request.MaxTokens), aborted);
-        if (quotaError is not null)
+        var worstCase = firstPrice.PreConsumption(runtime.PreConsumedQuota, PromptEstimate.Tokens(request.RawBody.Span),
+            CompletionReserve(request, runtime));
+        var (reservation, quotaError) = await reservations.TryReserveAsync(caller, worstCase, aborted);
+        if (reservation is null)
         {
-            await WriteErrorAsync(context, quotaError);
+            await WriteErrorAsync(context, quotaError!);
             return;
         }
+        using var held = reservation;
 
         // Failover: another channel is tried only while nothing has reached the client, and the reservation is
         // settled or refunded exactly once whatever happens.
@@ -82,7 +83,7 @@ public sealed partial class RelayPipeline(
             var attempt = tried.Count == 1 ? request : request.Fresh();
             var systemPromptReset = PrepareForChannel(attempt, channel);
             var price = tried.Count == 1 ? firstPrice : PriceQuote.For(runtime, attempt.Model, channel.Upstream.Type, channel.Groups);
-            var bill = new Bill(caller, channel, attempt, price, reserved, promptTokens, systemPromptReset, context.RequestId(), started);
+            var bill = new Bill(caller, channel, attempt, price, reservation.Amount, systemPromptReset, context.RequestId(), started);
             var error = await AttemptAsync(context, bill);
             if (error is null)
             {
@@ -96,7 +97,7 @@ public sealed partial class RelayPipeline(
                 : null;
             if (next is null)
             {
-                await reservations.RefundAsync(caller, reserved);
+                await reservations.RefundAsync(caller, reservation);
                 await WriteErrorAsync(context, error);
                 return;
             }
@@ -203,6 +204,10 @@ public sealed partial class RelayPipeline(
         {
             return (null, clientError);
         }
+        if (BillingFields.Validate(request.Body, mode) is { } invalidField)
+        {
+            return (null, invalidField);
+        }
         if (modelFromPath is not null)
         {
             request.Edit(b => b["model"] = modelFromPath);
@@ -229,9 +234,17 @@ public sealed partial class RelayPipeline(
     private bool PrepareForChannel(RelayRequest request, ChannelRoute channel)
     {
         request.MapModel(MappedModel(request, channel));
-        if (request.IsStream && settings.EnforceIncludeUsage && request.Mode is RelayMode.ChatCompletions or RelayMode.Completions)
+        if (request.IsStream && settings.EnforceIncludeUsage && !request.ClientWantsStreamUsage &&
+            request.Mode is RelayMode.ChatCompletions or RelayMode.Completions)
         {
-            request.Edit(body => body["stream_options"] = new JsonObject { ["include_usage"] = true });
+            request.Edit(body =>
+            {
+                if (body["stream_options"] is not JsonObject streamOptions)
+                {
+                    body["stream_options"] = streamOptions = [];
+                }
+                streamOptions["include_usage"] = true;
+            });
         }
         if (channel.SystemPrompt is not { } systemPrompt || request.Mode != RelayMode.ChatCompletions ||
             request.Body["messages"] is not JsonArray messages)
@@ -257,6 +270,13 @@ public sealed partial class RelayPipeline(
     internal static string MappedModel(string originModel, ChannelRoute channel) =>
         channel.ModelMapping.TryGetValue(originModel, out var mapped) ? mapped : originModel;
 
+    /// <summary>Output tokens the reservation allows for: max_tokens (or the configured default) for each answer asked for.</summary>
+    private static long CompletionReserve(RelayRequest request, RuntimeOptions runtime) =>
+        request.Mode is RelayMode.ChatCompletions or RelayMode.Completions
+            ? (request.MaxTokens ?? runtime.CompletionReserveTokens) * BillingFields.Choices(request.Body)
+            : 0;
+
+    /// <summary>The exact prompt count, needed only when the upstream reports no usage: after the answer, never before.</summary>
     private int CountPromptTokens(RelayRequest request) => request.Mode switch
     {
         RelayMode.ChatCompletions => tokenCounter.CountChatPrompt(request.Body, request.Model),
@@ -267,12 +287,15 @@ public sealed partial class RelayPipeline(
     private async Task<RelayError?> RelayAnswerAsync(HttpContext context, IChannelAdaptor adaptor, HttpResponseMessage response, Bill bill)
     {
         UpstreamAnswer answer;
-        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted))
+        // Not tied to the client: an answer the upstream is already writing is paid for, so it is read (for a while)
+        // and billed even when the client has hung up.
+        using (var deadline = new CancellationTokenSource())
         {
             if (settings.RelayTimeout is { } timeout)
             {
                 deadline.CancelAfter(timeout);
             }
+            using var clientGone = context.RequestAborted.Register(() => deadline.CancelAfter(settings.DisconnectUsageWait));
             try
             {
                 answer = await adaptor.ReadAnswerAsync(response, bill.Request, deadline.Token);
@@ -294,19 +317,28 @@ public sealed partial class RelayPipeline(
         {
             return answer.Error;
         }
-        var usage = answer.Usage is { TotalTokens: > 0 } reported
-            ? Reconcile(reported, bill.PromptTokens)
-            : Usage.Of(bill.PromptTokens, tokenCounter.CountText(answer.CompletionText, bill.Request.Model));
-        await SettleAsync(bill, usage, isStream: false);
+        await SettleAsync(bill, Measure(answer.Usage, bill.Request, answer.CompletionText), isStream: false);
+        if (context.RequestAborted.IsCancellationRequested)
+        {
+            return null;
+        }
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
-        await context.Response.Body.WriteAsync(answer.Body, context.RequestAborted);
+        try
+        {
+            await context.Response.Body.WriteAsync(answer.Body, context.RequestAborted);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+            // Billed already: the upstream's work was done and paid for whether or not the client stayed to read it.
+        }
         return null;
     }
 
     /// <summary>
-    /// Forwards each event as it arrives and flushes it. Billing counts only what reached the client: when the
-    /// client hangs up, the upstream call is cancelled and the delivered text is what is charged.
+    /// Forwards each event as it arrives and flushes it. When the client hangs up, the upstream is still read, for at
+    /// most <c>DISCONNECT_USAGE_WAIT</c>, until its usage arrives: the provider bills the whole generation, and so
+    /// does the gateway. What arrived is counted when no usage comes.
     /// </summary>
     private async Task RelayStreamAsync(HttpContext context, IChannelAdaptor adaptor, HttpResponseMessage response, Bill bill)
     {
@@ -316,40 +348,43 @@ public sealed partial class RelayPipeline(
         http.Headers.CacheControl = "no-cache";
         http.Headers["X-Accel-Buffering"] = "no";
 
-        var delivered = new StringBuilder();
+        var generated = new StringBuilder();
         Usage? reported = null;
         var clientGone = false;
         var aborted = context.RequestAborted;
-        // Restarted on every event: an upstream that goes quiet for IDLE_TIMEOUT ends the stream, not the client's patience.
-        using var idle = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        idle.CancelAfter(settings.IdleTimeout);
+        // Restarted on every event while the client listens: an upstream that goes quiet for IDLE_TIMEOUT ends the
+        // stream, not the client's patience. Once the client is gone, the wait for usage runs out regardless.
+        using var reading = new CancellationTokenSource();
+        reading.CancelAfter(settings.IdleTimeout);
         try
         {
-            await using var upstreamBody = await response.Content.ReadAsStreamAsync(idle.Token);
-            await foreach (var frame in adaptor.ReadStreamAsync(upstreamBody, bill.Request, idle.Token))
+            await using var upstreamBody = await response.Content.ReadAsStreamAsync(reading.Token);
+            await foreach (var frame in adaptor.ReadStreamAsync(upstreamBody, bill.Request, reading.Token))
             {
-                idle.CancelAfter(settings.IdleTimeout);
-                if (!frame.Data.IsEmpty)
-                {
-                    var flush = await SseWriter.WriteEventAsync(http.BodyWriter, frame.Event, frame.Data.Span, aborted);
-                    if (flush.IsCanceled || flush.IsCompleted)
-                    {
-                        clientGone = true;
-                        break;
-                    }
-                }
-                delivered.Append(frame.Text);
+                generated.Append(frame.Text);
                 reported = frame.Usage ?? reported;
                 if (frame.Error is not null)
                 {
                     LogUpstreamFailure(logger, bill.Channel.Id, frame.Error.StatusCode, frame.Error.Message);
+                }
+                if (!clientGone)
+                {
+                    reading.CancelAfter(settings.IdleTimeout);
+                    if (!frame.Data.IsEmpty && !await TryWriteAsync(http, frame, aborted))
+                    {
+                        clientGone = true;
+                        reading.CancelAfter(settings.DisconnectUsageWait);
+                    }
+                }
+                if (frame.Error is not null || (clientGone && reported is { TotalTokens: > 0 }))
+                {
                     break;
                 }
             }
         }
-        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (clientGone)
         {
-            clientGone = true;
+            LogUsageNeverCame(logger, bill.Channel.Id, settings.DisconnectUsageWait.TotalSeconds);
         }
         catch (OperationCanceledException)
         {
@@ -357,37 +392,68 @@ public sealed partial class RelayPipeline(
         }
         catch (Exception e) when (e is IOException or HttpRequestException)
         {
-            // The upstream broke off mid-stream: the client keeps what it got and pays for exactly that.
-            clientGone = aborted.IsCancellationRequested;
+            // The upstream broke off mid-stream: the client keeps what it got and pays for what was generated.
             LogStreamBroken(logger, bill.Channel.Id, e.Message);
         }
+        clientGone |= aborted.IsCancellationRequested;
 
-        var usage = reported is { TotalTokens: > 0 } && !clientGone
-            ? Reconcile(reported, bill.PromptTokens)
-            : Usage.Of(bill.PromptTokens, tokenCounter.CountText(delivered.ToString(), bill.Request.Model));
-        await SettleAsync(bill, usage, isStream: true);
+        await SettleAsync(bill, Measure(reported, bill.Request, generated.ToString()), isStream: true);
         if (!clientGone && ClientApis.Of(context).EndsStreamWithDone)
         {
             await SseWriter.WriteDoneAsync(http.BodyWriter, CancellationToken.None);
         }
     }
 
-    /// <summary>one-api: a usage with a total but no prompt count takes the prompt from the pre-count.</summary>
-    private static Usage Reconcile(Usage usage, int promptTokens) =>
-        usage.PromptTokens == 0 && usage.TotalTokens > 0
-            ? Usage.Of(promptTokens, Math.Max(0, usage.TotalTokens - promptTokens))
-            : usage;
-
-    private Task SettleAsync(Bill bill, Usage usage, bool isStream)
+    private static async Task<bool> TryWriteAsync(HttpResponse http, StreamFrame frame, CancellationToken aborted)
     {
+        try
+        {
+            var flush = await SseWriter.WriteEventAsync(http.BodyWriter, frame.Event, frame.Data.Span, aborted);
+            return !flush.IsCanceled && !flush.IsCompleted;
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The upstream's usage when it reported one; otherwise the gateway's own count of the whole prompt and of all it
+    /// generated (text, reasoning, tool calls), marked as estimated in the log. A usage without a prompt count takes the
+    /// prompt from the gateway's count, as one-api does.
+    /// </summary>
+    private MeasuredUsage Measure(Usage? reported, RelayRequest request, string generated)
+    {
+        if (reported is { TotalTokens: > 0, PromptTokens: > 0 })
+        {
+            return new MeasuredUsage(reported, Estimated: false);
+        }
+        var prompt = CountPromptTokens(request);
+        return reported is { TotalTokens: > 0 } total
+            ? new MeasuredUsage(Usage.Of(prompt, Math.Max(0, total.TotalTokens - prompt)), Estimated: true)
+            : new MeasuredUsage(Usage.Of(prompt, tokenCounter.CountText(generated, request.Model)), Estimated: true);
+    }
+
+    private sealed record MeasuredUsage(Usage Usage, bool Estimated);
+
+    private Task SettleAsync(Bill bill, MeasuredUsage measured, bool isStream)
+    {
+        var usage = measured.Usage;
         var quota = bill.Price.QuotaFor(usage.PromptTokens, usage.CompletionTokens);
         var content = string.Create(CultureInfo.InvariantCulture,
             $"model rate {bill.Price.ModelRatio:F2}, group rate {bill.Price.GroupRatio:F2}, completion rate {bill.Price.CompletionRatio:F2}");
+        if (measured.Estimated)
+        {
+            content += EstimatedNote;
+        }
         return ledger.SettleAsync(new Settlement(
             bill.Caller.UserId, bill.Caller.Username, bill.Caller.TokenId, bill.Caller.TokenName, bill.Caller.TokenUnlimited,
             bill.Channel.Id, bill.Request.Model, bill.RequestId, quota, bill.Reserved, usage.PromptTokens, usage.CompletionTokens,
             (long)time.GetElapsedTime(bill.Started).TotalMilliseconds, isStream, bill.SystemPromptReset, content));
     }
+
+    /// <summary>Appended to a consume log's content when the gateway counted the tokens itself.</summary>
+    public const string EstimatedNote = "; tokens counted by the gateway (the upstream reported no usage)";
 
     internal static async Task WriteErrorAsync(HttpContext context, RelayError error)
     {
@@ -402,7 +468,7 @@ public sealed partial class RelayPipeline(
 
     /// <summary>What settlement needs to know about a request once its answer is in.</summary>
     private sealed record Bill(RelayCaller Caller, ChannelRoute Channel, RelayRequest Request, PriceQuote Price, long Reserved,
-        int PromptTokens, bool SystemPromptReset, string RequestId, long Started);
+        bool SystemPromptReset, string RequestId, long Started);
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "channel {ChannelId} failed with {Status}: {Message}")]
     private static partial void LogUpstreamFailure(ILogger logger, int channelId, int status, string message);
@@ -412,6 +478,9 @@ public sealed partial class RelayPipeline(
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "stream from channel {ChannelId} sent nothing for {Seconds} s; ended it")]
     private static partial void LogStreamIdle(ILogger logger, int channelId, double seconds);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "stream from channel {ChannelId} sent no usage within {Seconds} s of the client leaving; billed what arrived")]
+    private static partial void LogUsageNeverCame(ILogger logger, int channelId, double seconds);
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "channel {ChannelId} failed with {Status}; retrying on channel {NextChannelId}")]
     private static partial void LogRetry(ILogger logger, int channelId, int nextChannelId, int status);

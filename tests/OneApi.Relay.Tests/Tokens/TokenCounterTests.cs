@@ -75,7 +75,8 @@ public sealed class TokenCounterTests
         var count = _counter.CountText(new string('A', 300_000), "gpt-4o");
 
         Assert.InRange(count, 30_000, 80_000);
-        Assert.True(started.Elapsed < TimeSpan.FromSeconds(5), $"took {started.Elapsed}");
+        // Quadratic BPE would take minutes; the bound leaves room for a loaded machine.
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(30), $"took {started.Elapsed}");
     }
 
     [Fact]
@@ -119,24 +120,53 @@ public sealed class TokenCounterTests
     }
 
     [Fact]
-    public void ChatPrompt_ToolMessage_CountsRoleAndContentOnly()
+    public void ChatPrompt_ToolMessage_CountsItsCallIdToo()
     {
-        // one-api counts a message's role, content and name; tool_call_id and tool_calls are not counted.
+        // one-api counted a message's role, content and name only; the call id is sent upstream and billed there.
         var body = Chat("""[{"role":"tool","tool_call_id":"call_abc123","content":"It is 22 degrees and sunny."}]""");
 
-        // 3 + "tool" 1 + 8 + 3
-        Assert.Equal(15, _counter.CountChatPrompt(body, "gpt-4o"));
+        // 3 + "tool" 1 + 8 + 3, plus the id
+        Assert.Equal(15 + _counter.CountText("call_abc123", "gpt-4o"), _counter.CountChatPrompt(body, "gpt-4o"));
     }
 
     [Fact]
-    public void ChatPrompt_NullContent_CountsRoleOnly()
+    public void ChatPrompt_ToolCalls_CountTheirNamesAndArguments()
     {
         var body = Chat("""
             [{"role":"assistant","content":null,"tool_calls":[{"id":"call_abc123","type":"function","function":{"name":"f","arguments":"{}"}}]}]
             """);
 
-        // 3 + "assistant" 1 + 3
-        Assert.Equal(7, _counter.CountChatPrompt(body, "gpt-4o"));
+        // 3 + "assistant" 1 + 3, plus 3 per call + "f" 1 + "{}" 1
+        Assert.Equal(12, _counter.CountChatPrompt(body, "gpt-4o"));
+    }
+
+    [Fact]
+    public void ChatPrompt_ToolDeclarations_CountAsTheJsonSent()
+    {
+        var description = string.Join(' ', Enumerable.Repeat("weather", 20_000));
+        var tools = """[{"type":"function","function":{"name":"get_weather","description":""" + "\"" + description + "\"" +
+            ""","parameters":{"type":"object"}}}]""";
+        var body = JsonNode.Parse($$"""{"messages":[{"role":"user","content":"hi"}],"tools":{{tools}}}""")!.AsObject();
+
+        var count = _counter.CountChatPrompt(body, "gpt-4o");
+
+        Assert.Equal(_counter.CountChatPrompt(Chat("""[{"role":"user","content":"hi"}]"""), "gpt-4o") + _counter.CountText(tools, "gpt-4o"), count);
+        Assert.True(count > 20_000, $"a 20,000-word tool description counted as {count}");
+    }
+
+    [Fact]
+    public void ChatPrompt_ImagesAndAudio_CountPerPart()
+    {
+        var audio = Convert.ToBase64String(new byte[32_000]);
+        var body = Chat($$$"""
+            [{"role":"user","content":[
+              {"type":"image_url","image_url":{"url":"https://example.com/a.png"}},
+              {"type":"image_url","image_url":{"url":"https://example.com/b.png","detail":"low"}},
+              {"type":"input_audio","input_audio":{"data":"{{{audio}}}","format":"wav"}}]}]
+            """);
+
+        // 3 + "user" 1 + 765 + 85 + 32,000 bytes / 1,600 + 3
+        Assert.Equal(3 + 1 + 765 + 85 + 20 + 3, _counter.CountChatPrompt(body, "gpt-4o"));
     }
 
     [Fact]

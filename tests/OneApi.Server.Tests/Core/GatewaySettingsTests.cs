@@ -42,7 +42,8 @@ public sealed class GatewaySettingsTests
         Assert.Equal(3000, settings.Port);
         Assert.Equal(DatabaseProvider.Sqlite, settings.Database.Provider);
         Assert.Null(settings.RelayTimeout);
-        Assert.False(settings.EnforceIncludeUsage);
+        Assert.True(settings.EnforceIncludeUsage); // one-api's newest default
+        Assert.Equal(TimeSpan.FromSeconds(30), settings.DisconnectUsageWait);
         Assert.Equal(32, settings.SessionSecret.Length);
     }
 

@@ -53,7 +53,7 @@ public sealed class ChatRelayTests(GatewayPool pool) : IClassFixture<GatewayPool
     public async Task NonStream_TokenTooSmallToTrust_ReservesThenSettlesToExactCharge(string database)
     {
         var gateway = await pool.GetAsync(database);
-        // (500 + prompt) × 0.075 ≈ 38 reserved; 100 × 38 > 2000, so the PR #25 rule makes the gateway reserve.
+        // (500 + prompt + 1,024 × 4) × 0.075 ≈ 350 reserved; 100 × 350 > 2000, so the gateway reserves in the database.
         var account = await gateway.CreateAccountAsync(userQuota: 10_000_000, tokenQuota: 2_000);
         await gateway.CreateChannelAsync(account.Group, "gpt-4o-mini", pool.Upstream.BaseUrl(account.Group, "ok"));
 

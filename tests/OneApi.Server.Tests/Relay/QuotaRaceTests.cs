@@ -8,14 +8,21 @@ namespace OneApi.Server.Tests.Relay;
 
 public sealed class QuotaRaceTests(GatewayPool pool) : IClassFixture<GatewayPool>
 {
+    /// <summary>
+    /// What <see cref="TestGateway.ChatRequest"/> reserves on gpt-4o-mini (ratio 0.075, completion ratio 4): PreConsumedQuota
+    /// 500, the prompt estimate, and CompletionReserveTokens 1,024 of output at the completion ratio.
+    /// </summary>
+    private static readonly long Reservation =
+        (long)Math.Ceiling((500 + OneApi.Relay.Tokens.PromptEstimate.Tokens(Encoding.UTF8.GetBytes(TestGateway.ChatRequest())) + 1_024 * 4) * 0.075);
+
     [Theory]
     [MemberData(nameof(TestGateway.Databases), MemberType = typeof(TestGateway))]
     public async Task TwoHundredRequestsInFlightAtOnce_OnATokenCoveringTen_ExactlyTenAreServedAndCharged(string database)
     {
         var gateway = await pool.GetAsync(database);
-        // Each request reserves ⌊(500 + prompt) × 0.075⌋ = 38; 380 covers exactly ten reservations. The upstream takes
-        // 2.5 s, so all 200 requests hold or ask for a reservation at the same time and none is refunded early.
-        const long tokenQuota = 380;
+        // 10 × one request's reservation covers exactly ten. The upstream takes 2.5 s, so all 200 requests hold or ask
+        // for a reservation at the same time and none is refunded early.
+        var tokenQuota = 10 * Reservation;
         var account = await gateway.CreateAccountAsync(userQuota: 1_000_000_000, tokenQuota: tokenQuota);
         await gateway.CreateChannelAsync(account.Group, "gpt-4o-mini", pool.Upstream.BaseUrl(account.Group, "slow-ok"));
         using var client = new HttpClient { BaseAddress = new Uri(gateway.BaseUrl), Timeout = TimeSpan.FromSeconds(60) };
@@ -52,8 +59,8 @@ public sealed class QuotaRaceTests(GatewayPool pool) : IClassFixture<GatewayPool
     public async Task HundredConcurrentRequests_OnATokenCoveringTen_NeverOverdraw(string database)
     {
         var gateway = await pool.GetAsync(database);
-        // Each request reserves (500 + prompt) × 0.075 = 38 and finally costs 3. A quota of 380 covers ten reservations.
-        const long tokenQuota = 380;
+        // Each request reserves its worst case and finally costs 3. The quota covers ten reservations.
+        var tokenQuota = 10 * Reservation;
         var account = await gateway.CreateAccountAsync(userQuota: 1_000_000_000, tokenQuota: tokenQuota);
         await gateway.CreateChannelAsync(account.Group, "gpt-4o-mini", pool.Upstream.BaseUrl(account.Group, "ok"));
 

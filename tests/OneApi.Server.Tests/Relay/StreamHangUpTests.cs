@@ -5,10 +5,19 @@ using OneApi.Server.Tests.Infrastructure;
 
 namespace OneApi.Server.Tests.Relay;
 
-public sealed class StreamHangUpTests(GatewayPool pool) : IClassFixture<GatewayPool>
+/// <summary>
+/// With <c>DISCONNECT_USAGE_WAIT=0</c> the operator opts out of reading on after a hang-up (the default reads on for
+/// the upstream's usage; see <c>BillingAttackTests</c>): the upstream is cancelled at once and what arrived is billed.
+/// </summary>
+public sealed class StreamHangUpTests(StreamHangUpTests.NoWaitPool pool) : IClassFixture<StreamHangUpTests.NoWaitPool>
 {
+    public sealed class NoWaitPool : GatewayPool
+    {
+        protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["DISCONNECT_USAGE_WAIT"] = "0" };
+    }
+
     [Fact]
-    public async Task ClientHangsUpMidStream_UpstreamIsCancelledAndOnlyDeliveredTextIsBilled()
+    public async Task ClientHangsUpMidStream_WithoutAWaitForUsage_UpstreamIsCancelledAndOnlyWhatArrivedIsBilled()
     {
         var gateway = await pool.GetAsync("sqlite");
         var account = await gateway.CreateAccountAsync();

@@ -119,7 +119,8 @@ public sealed class FromAnthropicStream(RelayRequest request, long created)
                 var text = JsonWire.String(delta!["text"]) ?? "";
                 return Chunk(new JsonObject { ["content"] = text }, text: text);
             case "thinking_delta":
-                return Chunk(new JsonObject { [_format.Field] = JsonWire.String(delta!["thinking"]) ?? "" });
+                var thinking = JsonWire.String(delta!["thinking"]) ?? "";
+                return Chunk(new JsonObject { [_format.Field] = thinking }, text: thinking);
             case "signature_delta":
                 // The signature Claude needs back with the thinking when a later turn replays it (LiteLLM's shape).
                 return Chunk(new JsonObject

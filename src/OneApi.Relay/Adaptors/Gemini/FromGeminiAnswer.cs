@@ -28,7 +28,7 @@ public static class FromGeminiAnswer
         foreach (var (candidate, i) in candidates.OfType<JsonObject>().Select((c, i) => (c, i)))
         {
             var parts = GeminiParts.Read(candidate);
-            text.Append(parts.Text);
+            text.Append(parts.Generated);
             var message = new JsonObject { ["role"] = "assistant", ["content"] = parts.Text };
             if (parts.Reasoning.Length > 0)
             {

@@ -62,7 +62,7 @@ public sealed class FromGeminiStream(RelayRequest request, long created)
         {
             var index = JsonWire.Int(candidate["index"]) ?? i;
             var parts = GeminiParts.Read(candidate);
-            text += parts.Text;
+            text += parts.Generated;
             var delta = new JsonObject();
             if (_started.Add(index))
             {
@@ -99,7 +99,8 @@ public sealed class FromGeminiStream(RelayRequest request, long created)
         {
             var usageChunk = Chunk([]);
             usageChunk["usage"] = final.ToOpenAI();
-            frames.Add(new StreamFrame(JsonWire.Serialize(usageChunk)));
+            // Billed from either frame; the client API drops this one when only the gateway asked for usage.
+            frames.Add(new StreamFrame(JsonWire.Serialize(usageChunk), final.ToUsage()));
         }
         return frames;
     }

@@ -37,6 +37,10 @@ internal sealed record GeminiParts(string Text, string Reasoning, JsonArray Tool
         return new GeminiParts(text.ToString(), reasoning.ToString(), toolCalls);
     }
 
+    /// <summary>Everything generated (text, thoughts, calls' names and arguments), counted when no usage comes.</summary>
+    public string Generated => string.Concat(ToolCalls.OfType<JsonObject>().Select(c => c["function"] as JsonObject)
+        .SelectMany(f => (IEnumerable<string?>)[JsonWire.String(f?["name"]), JsonWire.String(f?["arguments"])]).Prepend(Reasoning).Prepend(Text));
+
     /// <summary>
     /// Gemini's finish reasons (https://ai.google.dev/api/generate-content#FinishReason) as OpenAI's. Gemini says STOP
     /// after a function call; OpenAI clients wait for <c>tool_calls</c> to run the tools.

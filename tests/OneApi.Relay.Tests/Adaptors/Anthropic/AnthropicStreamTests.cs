@@ -77,7 +77,7 @@ public sealed class AnthropicStreamTests
         }
         var signature = deltas.Single(d => d!["thinking_blocks"] is not null)!["thinking_blocks"]![0]!;
         Assert.StartsWith("EqQBCgIYAhIM", (string?)signature["signature"], StringComparison.Ordinal);
-        Assert.Equal("27 * 453 = 12,231", string.Concat(frames.Select(f => f.Text)));
+        Assert.Equal(reasoning + "27 * 453 = 12,231", string.Concat(frames.Select(f => f.Text)));
     }
 
     [Fact]

@@ -104,7 +104,7 @@ public sealed class AwsBedrockAdaptorTests
         var reasoning = string.Concat(frames.Where(f => !f.Data.IsEmpty)
             .Select(f => (string?)JsonNode.Parse(f.Data.Span)!["choices"]?[0]?["delta"]?["reasoning_content"]));
         Assert.StartsWith("Let me solve this step by step", reasoning, StringComparison.Ordinal);
-        Assert.Equal("27 * 453 = 12,231", string.Concat(frames.Select(f => f.Text)));
+        Assert.Equal(reasoning + "27 * 453 = 12,231", string.Concat(frames.Select(f => f.Text)));
         Assert.Equal(Usage.Of(36, 28), frames.Single(f => f.Usage is not null).Usage);
     }
 

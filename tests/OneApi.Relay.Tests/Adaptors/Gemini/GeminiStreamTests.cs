@@ -68,8 +68,16 @@ public sealed class GeminiStreamTests
         var chunks = Chunks(frames);
         Assert.StartsWith("**Analyzing the riddle**", (string?)chunks[0]["choices"]![0]!["delta"]!["reasoning_content"], StringComparison.Ordinal);
         Assert.Null(chunks[0]["choices"]![0]!["delta"]!["content"]);
-        Assert.Equal("A clock.", string.Concat(frames.Select(f => f.Text)));
+        Assert.Equal("**Analyzing the riddle**\n\nA clock has hands but cannot clap.A clock.", string.Concat(frames.Select(f => f.Text)));
         Assert.Equal(Usage.Of(12, 3 + 128), Assert.Single(frames, f => f.Usage is not null).Usage);
+    }
+
+    [Fact]
+    public async Task FunctionCallStream_WithoutUsage_WouldBeBilledByTheCallsNameAndArguments()
+    {
+        var frames = await ReadAllAsync("gemini/stream_function_call.sse");
+
+        Assert.Equal("get_current_weather{\"location\":\"Boston, MA\"}get_current_weather{\"location\":\"Paris\"}", string.Concat(frames.Select(f => f.Text)));
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public sealed class OpenAIAdaptorAnswerTests
     }
 
     [Fact]
-    public async Task ChatCompletion_NullContentWithToolCalls_HasEmptyTextAndUsage()
+    public async Task ChatCompletion_NullContentWithToolCalls_CountsTheCallAsTextAndKeepsUsage()
     {
         const string body = """
             {"id":"chatcmpl-abc","object":"chat.completion","created":1699896916,"model":"gpt-4o-mini",
@@ -57,7 +57,7 @@ public sealed class OpenAIAdaptorAnswerTests
         var answer = await ReadAsync(Encoding.UTF8.GetBytes(body));
 
         Assert.Null(answer.Error);
-        Assert.Equal("", answer.CompletionText);
+        Assert.Equal("get_current_weather{\n\"location\": \"Boston, MA\"\n}", answer.CompletionText);
         Assert.Equal(Usage.Of(82, 17), answer.Usage);
     }
 

@@ -152,12 +152,14 @@ public sealed class OpenAIAdaptorStreamTests
     }
 
     [Fact]
-    public async Task ReasoningOnlyDelta_HasNoText()
+    public async Task ReasoningAndToolCallDeltas_CountAsGeneratedText()
     {
-        var frames = await ReadAllAsync("data: {\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":\"thinking\"}}]}\n\ndata: [DONE]\n\n");
+        var frames = await ReadAllAsync(
+            "data: {\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":\"thinking\"}}]}\n\n" +
+            "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"name\":\"lookup\",\"arguments\":\"{\\\"q\\\":1}\"}}]}}]}\n\n" +
+            "data: [DONE]\n\n");
 
-        var frame = Assert.Single(frames);
-        Assert.Null(frame.Text);
+        Assert.Equal(["thinking", "lookup{\"q\":1}"], frames.Select(f => f.Text));
     }
 
     [Fact]

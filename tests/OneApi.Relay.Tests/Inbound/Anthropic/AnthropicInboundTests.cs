@@ -103,7 +103,8 @@ public sealed class AnthropicInboundTests
         Assert.Equal(7, (int)delta["usage"]!["output_tokens"]!);
         Assert.Equal("""{"a":1}""", (string?)JsonNode.Parse(events[8].Data.Span)!["delta"]!["partial_json"]);
         Assert.Equal(Usage.Of(5, 7), frames.Last(f => f.Usage is not null).Usage);
-        Assert.Equal("Hi", string.Concat(frames.Select(f => f.Text)));
+        // Everything generated counts when no usage comes: the reasoning, the text, the tool's name and its arguments.
+        Assert.Equal("thinkHif{\"a\":1}", string.Concat(frames.Select(f => f.Text)));
     }
 
     [Fact]

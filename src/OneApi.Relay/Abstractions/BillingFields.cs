@@ -1,0 +1,94 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace OneApi.Relay.Abstractions;
+
+/// <summary>
+/// The request fields that the reservation is computed from. They are checked before anything is reserved: a negative
+/// or fractional <c>max_tokens</c> would otherwise shrink the reservation below zero, and a value the gateway cannot
+/// read would be billed as if absent while the upstream honours it.
+/// </summary>
+public static class BillingFields
+{
+    /// <summary>Above any model's output window; a larger value is a mistake or an attempt, not a request.</summary>
+    public const long MaxOutputTokens = 1_000_000;
+
+    /// <summary>OpenAI's documented ceiling for <c>n</c> on chat completions.</summary>
+    public const int MaxChoices = 128;
+
+    /// <summary>OpenAI's documented ceiling for <c>n</c> on image generation.</summary>
+    public const int MaxImages = 10;
+
+    private static readonly string[] OutputLimits = ["max_tokens", "max_completion_tokens", "max_output_tokens"];
+
+    /// <summary>The first billing field of <paramref name="body"/> that is not a whole number in its range, as a 400.</summary>
+    public static RelayError? Validate(JsonObject body, RelayMode mode)
+    {
+        switch (mode)
+        {
+            case RelayMode.ChatCompletions or RelayMode.Completions:
+                foreach (var name in OutputLimits)
+                {
+                    if (CheckWhole(body, name, 1, MaxOutputTokens) is { } invalid)
+                    {
+                        return invalid;
+                    }
+                }
+                return CheckWhole(body, "n", 1, MaxChoices) ?? CheckWhole(body, "best_of", 1, MaxChoices);
+            case RelayMode.ImagesGenerations:
+                return CheckWhole(body, "n", 1, MaxImages);
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>How many answers the upstream will write: <c>n</c>, or <c>best_of</c> when larger (each is generated and paid for).</summary>
+    public static int Choices(JsonObject body) =>
+        (int)Math.Max(WholeOrNull(body["n"]) ?? 1, WholeOrNull(body["best_of"]) ?? 1);
+
+    /// <summary>The client's cap on output tokens per answer, when it set one.</summary>
+    public static long? OutputLimit(JsonObject body)
+    {
+        foreach (var name in OutputLimits)
+        {
+            if (WholeOrNull(body[name]) is { } limit)
+            {
+                return limit;
+            }
+        }
+        return null;
+    }
+
+    private static RelayError? CheckWhole(JsonObject body, string name, long min, long max)
+    {
+        if (!body.TryGetPropertyValue(name, out var node) || node is null)
+        {
+            return null; // absent and null both mean "the default"
+        }
+        if (WholeOrNull(node) is not { } value)
+        {
+            return RelayError.InvalidRequest($"{name} must be a whole number", "invalid_" + name) with { Param = name };
+        }
+        return value < min || value > max
+            ? RelayError.InvalidRequest($"{name} must be between {min} and {max}", "invalid_" + name) with { Param = name }
+            : null;
+    }
+
+    // A body the gateway built holds CLR numbers, a client's holds JSON text: both are read, and only whole values pass.
+    private static long? WholeOrNull(JsonNode? node)
+    {
+        if (node is not JsonValue value || value.GetValueKind() != JsonValueKind.Number)
+        {
+            return null;
+        }
+        if (value.TryGetValue(out long whole))
+        {
+            return whole;
+        }
+        if (value.TryGetValue(out int small))
+        {
+            return small;
+        }
+        return value.TryGetValue(out double number) && Math.Abs(number) < long.MaxValue && number == Math.Floor(number) ? (long)number : null;
+    }
+}
