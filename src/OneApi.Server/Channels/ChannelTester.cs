@@ -16,7 +16,8 @@ namespace OneApi.Server.Channels;
 public sealed record ChannelTestResult(bool Success, string Message, long ElapsedMs, string Model, RelayError? Error = null);
 
 /// <summary>
-/// one-api's channel test: one non-stream chat call with <c>TEST_PROMPT</c> through the channel's own adaptor.
+/// one-api's channel test: one non-stream chat call with <c>TEST_PROMPT</c> through the channel's own adaptor and the
+/// relay's own exchange with the upstream (<see cref="UpstreamCall"/>), so it tests what the relay does.
 /// The response time and test time are saved on the channel and a test log (type 5) is written; nothing is billed.
 /// </summary>
 public sealed class ChannelTester(
@@ -58,37 +59,15 @@ public sealed class ChannelTester(
         };
         var request = new RelayRequest(RelayMode.ChatCompletions, body, Encoding.UTF8.GetBytes(body.ToJsonString()), model);
         request.MapModel(upstreamModel);
-        HttpRequestMessage built;
-        try
+        var timeout = settings.RelayTimeout ?? DefaultTimeout;
+        using var exchange = await upstream.ExchangeAsync(adaptor, ct => adaptor.BuildRequestAsync(request, route.Upstream, ct), route.Upstream,
+            timeout, cancellationToken);
+        if (exchange.Response is not { } response)
         {
-            built = await adaptor.BuildRequestAsync(request, route.Upstream, cancellationToken);
+            return (exchange.Error, null, "");
         }
-        catch (RelayErrorException e)
-        {
-            return (e.Error, null, "");
-        }
-        using var message = built;
-        var (response, sendError) = await upstream.SendAsync(message, settings.RelayTimeout ?? DefaultTimeout, cancellationToken);
-        using (response)
-        {
-            if (response is null)
-            {
-                return (sendError, null, "");
-            }
-            if (!response.IsSuccessStatusCode)
-            {
-                return (adaptor.ReadError((int)response.StatusCode, await UpstreamCall.ReadErrorBodyAsync(response, cancellationToken)), null, "");
-            }
-            try
-            {
-                var answer = await adaptor.ReadAnswerAsync(response, request, cancellationToken);
-                return (answer.Error, answer.Usage, answer.CompletionText);
-            }
-            catch (Exception e) when (e is IOException or HttpRequestException)
-            {
-                return (RelayError.UpstreamUnreachable("the answer was cut off"), null, "");
-            }
-        }
+        var answer = await upstream.ReadAnswerAsync(adaptor, response, request, timeout, cancellationToken);
+        return (answer.Error, answer.Usage, answer.CompletionText);
     }
 
     private async Task RecordAsync(Channel channel, ChannelTestResult result, Usage? usage, int testerId)
