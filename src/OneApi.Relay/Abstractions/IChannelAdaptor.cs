@@ -1,27 +1,16 @@
 namespace OneApi.Relay.Abstractions;
 
 /// <summary>
-/// Speaks one provider's wire format. Adaptors are pure: they build the upstream request and translate the
-/// provider's bytes into OpenAI's; they never write to the client, touch the database or bill.
+/// What the relay calls for one channel and model: a wire format served by a host. Adaptors are pure: they build
+/// the upstream request and translate the provider's bytes into OpenAI's; they never write to the client, touch the
+/// database or bill.
 /// </summary>
 public interface IChannelAdaptor
 {
-    /// <summary>The <c>channels.type</c> ids this adaptor serves.</summary>
-    IReadOnlyCollection<int> ChannelTypes { get; }
-
-    /// <summary>Models the provider is known to serve, listed by <c>/api/models</c> and <c>/v1/models</c>.</summary>
-    IReadOnlyList<string> KnownModels { get; }
-
     bool Supports(RelayMode mode);
 
-    HttpRequestMessage BuildRequest(RelayRequest request, UpstreamChannel channel);
-
-    /// <summary>
-    /// Builds the upstream request when that needs I/O first: user image URLs to inline, an OAuth token to fetch.
-    /// The pipeline calls this one; adaptors that need no I/O keep the default.
-    /// </summary>
-    ValueTask<HttpRequestMessage> BuildRequestAsync(RelayRequest request, UpstreamChannel channel, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(BuildRequest(request, channel));
+    /// <summary>The upstream request; may take I/O first (user image URLs to inline, an OAuth token to fetch).</summary>
+    ValueTask<HttpRequestMessage> BuildRequestAsync(RelayRequest request, UpstreamChannel channel, CancellationToken cancellationToken);
 
     /// <summary>Translates a whole (non-stream) success answer into OpenAI's format.</summary>
     Task<UpstreamAnswer> ReadAnswerAsync(HttpResponseMessage response, RelayRequest request, CancellationToken cancellationToken);

@@ -1,12 +1,23 @@
 namespace OneApi.Relay.Abstractions;
 
 /// <summary>
-/// Capability of adaptors whose upstream serves OpenAI's image and audio endpoints (images/generations,
-/// audio/speech, audio/transcriptions, audio/translations). The body is already in OpenAI's format, with the
-/// channel's model in it; the adaptor only says where it goes and how it is authenticated. Answers pass through as
-/// they are; errors are read with <see cref="IChannelAdaptor.ReadError"/>.
+/// Capability of adaptors that serve OpenAI's image and audio endpoints (images/generations, audio/speech,
+/// audio/transcriptions, audio/translations). The body is in OpenAI's format (JSON or a form), with the channel's
+/// model in it. Errors are read with <see cref="IChannelAdaptor.ReadError"/>.
 /// </summary>
 public interface IMediaAdaptor
 {
-    HttpRequestMessage BuildMediaRequest(RelayMode mode, string model, HttpContent body, UpstreamChannel channel);
+    ValueTask<HttpRequestMessage> BuildMediaRequestAsync(RelayMode mode, string model, HttpContent body, UpstreamChannel channel,
+        CancellationToken cancellationToken);
+
+    /// <summary>The answer in OpenAI's format when the upstream's differs (Imagen's predictions); null when it passes through as sent.</summary>
+    Task<UpstreamAnswer?> ReadMediaAnswerAsync(HttpResponseMessage response, RelayMode mode, CancellationToken cancellationToken);
+}
+
+/// <summary>The wire-format side of <see cref="IMediaAdaptor"/>: formats that carry image or audio requests.</summary>
+public interface IMediaFormat
+{
+    ValueTask<UpstreamPayload> ToMediaUpstreamAsync(RelayMode mode, string model, HttpContent body, CancellationToken cancellationToken);
+
+    Task<UpstreamAnswer?> ReadMediaAnswerAsync(HttpResponseMessage response, RelayMode mode, CancellationToken cancellationToken);
 }

@@ -7,13 +7,7 @@ public abstract class DelegatingAdaptor(IChannelAdaptor inner) : IChannelAdaptor
 {
     protected IChannelAdaptor Inner { get; } = inner;
 
-    public IReadOnlyCollection<int> ChannelTypes => Inner.ChannelTypes;
-
-    public IReadOnlyList<string> KnownModels => Inner.KnownModels;
-
     public bool Supports(RelayMode mode) => Inner.Supports(mode);
-
-    public virtual HttpRequestMessage BuildRequest(RelayRequest request, UpstreamChannel channel) => Inner.BuildRequest(request, channel);
 
     public virtual ValueTask<HttpRequestMessage> BuildRequestAsync(RelayRequest request, UpstreamChannel channel, CancellationToken cancellationToken) =>
         Inner.BuildRequestAsync(request, channel, cancellationToken);

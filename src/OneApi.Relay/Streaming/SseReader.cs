@@ -16,10 +16,21 @@ public static class SseReader
             yield return item.Data;
         }
     }
+
+    /// <summary>Only the <c>data:</c> payloads, which is all the wire formats read.</summary>
+    public static async IAsyncEnumerable<ReadOnlyMemory<byte>> DataAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var sse in ReadAsync(stream, cancellationToken).ConfigureAwait(false))
+        {
+            yield return sse.Data;
+        }
+    }
+
+    public static bool IsDone(ReadOnlySpan<byte> data) => data.SequenceEqual("[DONE]"u8);
 }
 
 /// <summary>One server-sent event: its <c>event:</c> type ("message" when absent) and its <c>data:</c> bytes.</summary>
 public readonly record struct SseEvent(string EventType, byte[] Data)
 {
-    public bool IsDone => Data.AsSpan().SequenceEqual("[DONE]"u8);
+    public bool IsDone => SseReader.IsDone(Data);
 }

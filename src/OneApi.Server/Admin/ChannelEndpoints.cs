@@ -228,7 +228,7 @@ public static class ChannelEndpoints
 
     private static string? Validate(ChannelInput input)
     {
-        if (input.Type is { } type && !OneApi.Relay.Abstractions.ChannelTypes.IsKnown(type))
+        if (input.Type is { } type && !OneApi.Relay.Catalog.ChannelTypes.IsKnown(type))
         {
             return $"unknown channel type {type}";
         }

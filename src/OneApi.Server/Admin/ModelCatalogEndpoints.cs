@@ -1,35 +1,40 @@
 using OneApi.Data.Entities;
-using OneApi.Relay.Abstractions;
+using OneApi.Relay.Catalog;
 using OneApi.Server.Auth;
 using OneApi.Server.Options;
-using OneApi.Server.Relay;
 
 namespace OneApi.Server.Admin;
 
-/// <summary>What the console offers when editing channels and users: the models each channel type knows, and the groups.</summary>
+/// <summary>What the console offers when editing channels and users: the channel types, the models each knows, and the groups.</summary>
 public static class ModelCatalogEndpoints
 {
     public static void MapModelCatalogEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/models", ModelsByChannelType).RequireRole(UserRole.Common).WithTags("Catalog");
+        app.MapGet("/api/channel/types", Types).RequireRole(UserRole.Admin).WithTags("Channel");
         app.MapGet("/api/channel/models", AllModels).RequireRole(UserRole.Admin).WithTags("Channel");
         app.MapGet("/api/group/", Groups).RequireRole(UserRole.Admin).WithTags("Catalog");
     }
 
     public sealed record ModelDescription(string Id, string Object, long Created, string OwnedBy, object[] Permission, string Root, string? Parent);
 
-    /// <summary><c>channel type → models</c> for every known type; a type without an adaptor here lists none.</summary>
-    private static IResult ModelsByChannelType(AdaptorRegistry adaptors) =>
-        ApiResponse.Done(Enumerable.Range(1, ChannelTypes.Dummy - 1)
-            .ToDictionary(type => type.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                type => adaptors.For(type)?.KnownModels ?? []));
+    /// <summary>One channel type as the console shows it; <c>relayed</c> false means its channels are stored but answer 501.</summary>
+    public sealed record ChannelTypeView(int Id, string Name, string DefaultBaseUrl, IReadOnlyList<string> WireFormats, string Host, string KeyFormat,
+        IReadOnlyList<string> Models, bool Balance, bool Relayed);
 
-    /// <summary>Every model some adaptor knows, once, in OpenAI's list format (raw, not the envelope).</summary>
-    private static IResult AllModels(AdaptorRegistry adaptors)
+    /// <summary>The catalogue of channel types, so the console keeps no copy of it.</summary>
+    private static IResult Types() => ApiResponse.Done(ChannelTypes.All.Select(t => new ChannelTypeView(t.Id, t.Name, t.DefaultBaseUrl,
+        t.WireFormats.Select(f => f.ToString()).ToList(), t.Host.ToString(), t.KeyFormat, t.DefaultModels, t.Balance != BalanceApi.None, t.IsRelayed)));
+
+    /// <summary><c>channel type → models</c> for every known type.</summary>
+    private static IResult ModelsByChannelType() =>
+        ApiResponse.Done(ChannelTypes.All.ToDictionary(t => t.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), t => t.DefaultModels));
+
+    /// <summary>Every model some channel type knows, once, in OpenAI's list format (raw, not the envelope).</summary>
+    private static IResult AllModels()
     {
-        var models = adaptors.All
-            .OrderBy(a => a.Type)
-            .SelectMany(a => a.Adaptor.KnownModels.Select(model => (model, owner: ChannelTypes.NameOf(a.Type).ToLowerInvariant())))
+        var models = ChannelTypes.All
+            .SelectMany(t => t.DefaultModels.Select(model => (model, owner: t.Name.ToLowerInvariant())))
             .DistinctBy(m => m.model)
             .Select(m => new ModelDescription(m.model, "model", 1626777600, m.owner, [], m.model, null));
         return Results.Json(new { @object = "list", data = models });

@@ -28,11 +28,13 @@ internal static class DefaultPrices
         ["claude-3-5-sonnet-latest"] = 1.5, ["claude-3-7-sonnet-20250219"] = 1.5, ["claude-3-7-sonnet-latest"] = 1.5,
         ["claude-sonnet-4-20250514"] = 1.5, ["claude-3-opus-20240229"] = 7.5, ["claude-opus-4-20250514"] = 7.5,
         ["gemini-1.5-flash"] = 0.0375, ["gemini-1.5-pro"] = 0.625, ["gemini-2.0-flash"] = 0.05, ["gemini-2.0-flash-lite"] = 0.0375,
+        ["gemini-2.0-flash-thinking-exp-01-21"] = 0.0375, ["gemini-2.5-pro"] = 0.625, ["gemini-2.5-flash"] = 0.15,
         ["deepseek-chat"] = 0.135, ["deepseek-reasoner"] = 0.275,
         ["mistral-small-latest"] = 0.1, ["mistral-large-latest"] = 1.0, ["mistral-embed"] = 0.05,
         ["grok-beta"] = 2.5,
         // Images: $ per picture × 500 (one-api's ImageUsdPerPic); audio: $ per 1K characters (TTS) or per ~1K tokens (whisper) × 500.
         ["dall-e-2"] = 0.02 * 500, ["dall-e-3"] = 0.04 * 500,
+        ["imagen-3.0-generate-001"] = 0.04 * 500, ["imagen-3.0-generate-002"] = 0.04 * 500, ["imagen-3.0-fast-generate-001"] = 0.02 * 500,
         ["tts-1"] = 7.5, ["tts-1-1106"] = 7.5, ["tts-1-hd"] = 15, ["tts-1-hd-1106"] = 15, ["whisper-1"] = 15,
     };
 

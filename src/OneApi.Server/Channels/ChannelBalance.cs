@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using OneApi.Data.Entities;
-using OneApi.Relay.Abstractions;
+using OneApi.Relay.Catalog;
 using OneApi.Server.Relay;
 
 namespace OneApi.Server.Channels;
@@ -15,8 +15,9 @@ public sealed class ChannelBalance(IHttpClientFactory clients, TimeProvider time
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    public static bool IsSupported(int type) => type is ChannelTypes.OpenAI or ChannelTypes.Custom or 4 or 5 or 10 or 12 or 13
-        or ChannelTypes.DeepSeek or ChannelTypes.OpenRouter or 44;
+    public static bool IsSupported(int type) => BalanceApiOf(type) != BalanceApi.None;
+
+    private static BalanceApi BalanceApiOf(int type) => ChannelTypes.Find(type)?.Balance ?? BalanceApi.None;
 
     /// <summary>The balance, or why it could not be read.</summary>
     public async Task<(double? Balance, string? Error)> ReadAsync(Channel channel, CancellationToken cancellationToken)
@@ -25,7 +26,7 @@ public sealed class ChannelBalance(IHttpClientFactory clients, TimeProvider time
         {
             return (null, $"balance is not available for channel type {ChannelTypes.NameOf(channel.Type)}");
         }
-        var baseUrl = (string.IsNullOrWhiteSpace(channel.BaseUrl) ? ChannelTypes.DefaultBaseUrl(channel.Type) : channel.BaseUrl).TrimEnd('/');
+        var baseUrl = (string.IsNullOrWhiteSpace(channel.BaseUrl) ? ChannelTypes.Find(channel.Type)?.DefaultBaseUrl ?? "" : channel.BaseUrl).TrimEnd('/');
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
         try
@@ -38,15 +39,15 @@ public sealed class ChannelBalance(IHttpClientFactory clients, TimeProvider time
         }
     }
 
-    private Task<double> ReadForTypeAsync(Channel channel, string baseUrl, CancellationToken cancellationToken) => channel.Type switch
+    private Task<double> ReadForTypeAsync(Channel channel, string baseUrl, CancellationToken cancellationToken) => BalanceApiOf(channel.Type) switch
     {
-        4 or 13 => Number(GetAsync($"{baseUrl}/dashboard/billing/credit_grants", channel.Key, cancellationToken), "total_available"),
-        12 => Number(GetAsync($"{baseUrl}/dashboard/billing/credit_grants", channel.Key, cancellationToken), "total_remaining"),
-        5 => Number(GetAsync($"{baseUrl}/sb-api/user/status?api_key={Uri.EscapeDataString(channel.Key)}", null, cancellationToken), "data", "credit"),
-        10 => Number(GetAsync($"{baseUrl}/api/report/getUserOverview", null, cancellationToken, ("Api-Key", channel.Key)), "data", "totalPoints"),
-        44 => Number(GetAsync($"{baseUrl}/v1/user/info", channel.Key, cancellationToken), "data", "totalBalance"),
-        ChannelTypes.DeepSeek => DeepSeekAsync(baseUrl, channel.Key, cancellationToken),
-        ChannelTypes.OpenRouter => OpenRouterAsync(baseUrl, channel.Key, cancellationToken),
+        BalanceApi.CreditGrants => Number(GetAsync($"{baseUrl}/dashboard/billing/credit_grants", channel.Key, cancellationToken), "total_available"),
+        BalanceApi.CreditGrantsRemaining => Number(GetAsync($"{baseUrl}/dashboard/billing/credit_grants", channel.Key, cancellationToken), "total_remaining"),
+        BalanceApi.OpenAISB => Number(GetAsync($"{baseUrl}/sb-api/user/status?api_key={Uri.EscapeDataString(channel.Key)}", null, cancellationToken), "data", "credit"),
+        BalanceApi.AIProxy => Number(GetAsync($"{baseUrl}/api/report/getUserOverview", null, cancellationToken, ("Api-Key", channel.Key)), "data", "totalPoints"),
+        BalanceApi.SiliconFlow => Number(GetAsync($"{baseUrl}/v1/user/info", channel.Key, cancellationToken), "data", "totalBalance"),
+        BalanceApi.DeepSeek => DeepSeekAsync(baseUrl, channel.Key, cancellationToken),
+        BalanceApi.OpenRouter => OpenRouterAsync(baseUrl, channel.Key, cancellationToken),
         _ => OpenAIAsync(baseUrl, channel.Key, cancellationToken),
     };
 

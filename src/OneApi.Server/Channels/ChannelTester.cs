@@ -5,6 +5,8 @@ using Microsoft.EntityFrameworkCore;
 using OneApi.Data;
 using OneApi.Data.Entities;
 using OneApi.Relay.Abstractions;
+using OneApi.Relay.Adaptors;
+using OneApi.Relay.Catalog;
 using OneApi.Server.Configuration;
 using OneApi.Server.Relay;
 
@@ -14,12 +16,13 @@ namespace OneApi.Server.Channels;
 public sealed record ChannelTestResult(bool Success, string Message, long ElapsedMs, string Model, RelayError? Error = null);
 
 /// <summary>
-/// one-api's channel test: one non-stream chat call with <c>TEST_PROMPT</c> through the channel's own adaptor.
+/// one-api's channel test: one non-stream chat call with <c>TEST_PROMPT</c> through the channel's own adaptor and the
+/// relay's own exchange with the upstream (<see cref="UpstreamCall"/>), so it tests what the relay does.
 /// The response time and test time are saved on the channel and a test log (type 5) is written; nothing is billed.
 /// </summary>
 public sealed class ChannelTester(
     IDbContextFactory<OneApiDbContext> databases,
-    AdaptorRegistry adaptors,
+    ChannelAdaptors adaptors,
     UpstreamCall upstream,
     ChannelTestSettings testSettings,
     GatewaySettings settings,
@@ -35,7 +38,7 @@ public sealed class ChannelTester(
         var started = time.GetTimestamp();
         var (error, usage, reply) = await CallAsync(channel, model, cancellationToken);
         // The answer, the test log and root's notice are read by admins, who must not learn the channel's key.
-        error = error is null ? null : RelayPipeline.WithoutSecret(error, channel.Key);
+        error = error is null ? null : UpstreamCall.WithoutSecret(error, channel.Key);
         var elapsed = (long)time.GetElapsedTime(started).TotalMilliseconds;
         var result = new ChannelTestResult(error is null, error?.Message ?? reply, elapsed, model, error);
         await RecordAsync(channel, result, usage, testerId);
@@ -44,44 +47,29 @@ public sealed class ChannelTester(
 
     private async Task<(RelayError? Error, Usage? Usage, string Reply)> CallAsync(Channel channel, string model, CancellationToken cancellationToken)
     {
-        var adaptor = adaptors.For(channel.Type);
+        var route = RoutingTableStore.ToRoute(channel);
+        var upstreamModel = route.ModelMapping.GetValueOrDefault(model, model);
+        var adaptor = adaptors.For(channel.Type, upstreamModel);
         if (adaptor is null || !adaptor.Supports(RelayMode.ChatCompletions))
         {
-            return (RelayError.NotImplemented() with { Message = $"channel type {ChannelTypes.NameOf(channel.Type)} cannot be tested here" }, null, "");
+            return (RelayError.NotImplemented() with { Message = $"channel type {ChannelTypes.NameOf(channel.Type)} cannot be tested with {upstreamModel} here" }, null, "");
         }
-        var route = RoutingTableStore.ToRoute(channel);
         var body = new JsonObject
         {
             ["model"] = model,
             ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = testSettings.Prompt }),
         };
         var request = new RelayRequest(RelayMode.ChatCompletions, body, Encoding.UTF8.GetBytes(body.ToJsonString()), model);
-        if (route.ModelMapping.TryGetValue(model, out var mapped))
+        request.MapModel(upstreamModel);
+        var timeout = settings.RelayTimeout ?? DefaultTimeout;
+        using var exchange = await upstream.ExchangeAsync(adaptor, ct => adaptor.BuildRequestAsync(request, route.Upstream, ct), route.Upstream,
+            timeout, cancellationToken);
+        if (exchange.Response is not { } response)
         {
-            request.MapModel(mapped);
+            return (exchange.Error, null, "");
         }
-        using var message = adaptor.BuildRequest(request, route.Upstream);
-        var (response, sendError) = await upstream.SendAsync(message, settings.RelayTimeout ?? DefaultTimeout, cancellationToken);
-        using (response)
-        {
-            if (response is null)
-            {
-                return (sendError, null, "");
-            }
-            if (!response.IsSuccessStatusCode)
-            {
-                return (adaptor.ReadError((int)response.StatusCode, await UpstreamCall.ReadErrorBodyAsync(response, cancellationToken)), null, "");
-            }
-            try
-            {
-                var answer = await adaptor.ReadAnswerAsync(response, request, cancellationToken);
-                return (answer.Error, answer.Usage, answer.CompletionText);
-            }
-            catch (Exception e) when (e is IOException or HttpRequestException)
-            {
-                return (RelayError.UpstreamUnreachable("the answer was cut off"), null, "");
-            }
-        }
+        var answer = await upstream.ReadAnswerAsync(adaptor, response, request, timeout, cancellationToken);
+        return (answer.Error, answer.Usage, answer.CompletionText);
     }
 
     private async Task RecordAsync(Channel channel, ChannelTestResult result, Usage? usage, int testerId)

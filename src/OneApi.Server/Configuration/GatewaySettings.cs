@@ -36,6 +36,10 @@ public sealed class GatewaySettings
     public Uri? UserContentProxy { get; init; }
     /// <summary><c>USER_CONTENT_ALLOWED_HOSTS</c>: destinations that are not public but may be fetched from all the same.</summary>
     public IReadOnlyList<AllowedDestination> UserContentAllowedHosts { get; init; } = [];
+    /// <summary><c>GEMINI_SAFETY_SETTING</c>: the threshold sent to Gemini for every harm category.</summary>
+    public string GeminiSafetySetting { get; init; } = "BLOCK_NONE";
+    /// <summary><c>GEMINI_VERSION</c>: the API version of Google AI Studio's URLs when a channel's config names none.</summary>
+    public string GeminiVersion { get; init; } = "v1beta";
     public long MaxRequestBodyBytes { get; init; } = 32L * 1024 * 1024;
     /// <summary>How often the channel and option snapshots are reloaded from the database (<c>SYNC_FREQUENCY</c>).</summary>
     public TimeSpan SyncFrequency { get; init; } = TimeSpan.FromSeconds(600);
@@ -98,6 +102,8 @@ public sealed class GatewaySettings
             },
             UserContentProxy = reader.Url("USER_CONTENT_REQUEST_PROXY"),
             UserContentAllowedHosts = reader.Destinations("USER_CONTENT_ALLOWED_HOSTS"),
+            GeminiSafetySetting = reader.String("GEMINI_SAFETY_SETTING") ?? "BLOCK_NONE",
+            GeminiVersion = reader.String("GEMINI_VERSION") ?? "v1beta",
             MaxRequestBodyBytes = reader.Int("MAX_REQUEST_BODY_MB", 32, min: 1, max: 2048) * 1024L * 1024L,
             SyncFrequency = TimeSpan.FromSeconds(reader.Int("SYNC_FREQUENCY", 600, min: 1)),
             IdleTimeout = TimeSpan.FromSeconds(reader.Int("IDLE_TIMEOUT", 30, min: 1)),

@@ -82,7 +82,6 @@ public static partial class GatewayApp
 
         services.AddSingleton<TokenCounter>();
         services.AddProviderAdaptors(settings);
-        services.AddSingleton<AdaptorRegistry>();
         services.AddSingleton<UpstreamCall>();
         services.AddSingleton<RelayPipeline>();
         services.AddSingleton<MediaRelay>();

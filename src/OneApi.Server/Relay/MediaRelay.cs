@@ -1,5 +1,6 @@
 using System.Globalization;
 using OneApi.Relay.Abstractions;
+using OneApi.Relay.Adaptors;
 using OneApi.Relay.OpenAI;
 using OneApi.Relay.Tokens;
 using OneApi.Server.Auth;
@@ -15,13 +16,12 @@ namespace OneApi.Server.Relay;
 /// channels whose adaptor is an <see cref="IMediaAdaptor"/> and billed as one-api bills them. A known price (images,
 /// speech) is reserved like a chat request's, so parallel requests cannot spend it twice; transcriptions, priced only
 /// once the answer is in, still need a balance above zero. The charge is made once the upstream has answered 2xx.
-/// Shares authentication, channel choice and failure bookkeeping with <see cref="RelayPipeline"/>; no failover.
+/// Shares authentication, channel choice, failover and failure bookkeeping with <see cref="RelayPipeline"/>.
 /// </summary>
 public sealed partial class MediaRelay(
     RelayPipeline pipeline,
     RelayKeyAuthenticator authenticator,
-    AdaptorRegistry adaptors,
-    ChannelSuccessMonitor monitor,
+    ChannelAdaptors adaptors,
     OptionStore options,
     QuotaReservations reservations,
     TokenCounter tokenCounter,
@@ -79,11 +79,6 @@ public sealed partial class MediaRelay(
             await RelayPipeline.WriteErrorAsync(context, refused);
             return;
         }
-        if (adaptors.For(channel.Upstream.Type) is not { } adaptor || adaptor is not IMediaAdaptor media)
-        {
-            await RelayPipeline.WriteErrorAsync(context, RelayError.NotImplemented());
-            return;
-        }
         var (reservation, quotaError) = await reservations.TryReserveAsync(caller, quota ?? 0, aborted);
         if (reservation is null)
         {
@@ -92,32 +87,69 @@ public sealed partial class MediaRelay(
         }
         using var held = reservation;
 
-        using var upstreamRequest = media.BuildMediaRequest(mode, model, request.Content(model), channel.Upstream);
-        var (response, sendError) = await upstream.SendAsync(upstreamRequest, settings.RelayTimeout, aborted);
-        using (response)
+        // Another channel may take over while nothing has reached the client; the price stays the first channel's,
+        // which is what was reserved.
+        var error = await pipeline.WithFailoverAsync(caller, channel, request.Model, (route, _) =>
+            AttemptAsync(context, new MediaBill(caller, route, request, RelayPipeline.MappedModel(request.Model, route), price, reservation.Amount,
+                context.RequestId(), started), quota));
+        if (error is not null)
         {
-            var error = response is null ? sendError!
-                : response.IsSuccessStatusCode ? null
-                : adaptor.ReadError((int)response.StatusCode, await UpstreamCall.ReadErrorBodyAsync(response, aborted));
-            if (error is not null)
-            {
-                await reservations.RefundAsync(caller, reservation);
-                error = RelayPipeline.WithoutSecret(error, channel.Upstream.Key);
-                await pipeline.RecordFailureAsync(channel, error);
-                await RelayPipeline.WriteErrorAsync(context, error);
-                return;
-            }
-            monitor.Record(channel.Id, success: true);
-            var bill = new MediaBill(caller, channel, request, model, price, reservation.Amount, context.RequestId(), started);
-            if (quota is { } charge)
-            {
-                await PassThroughAsync(context, response!, aborted);
-                await SettleAsync(bill, charge, mode == RelayMode.AudioSpeech ? SpeechChars(request) : 0);
-            }
-            else
-            {
-                await RelayTranscriptionAsync(context, response!, bill);
-            }
+            await reservations.RefundAsync(caller, reservation);
+            await RelayPipeline.WriteErrorAsync(context, error);
+        }
+    }
+
+    /// <summary>One call to one channel: null once the answer was passed on and billed, else why nothing reached the client.</summary>
+    private async Task<RelayError?> AttemptAsync(HttpContext context, MediaBill bill, long? quota)
+    {
+        var (mode, model, channel, aborted) = (bill.Request.Mode, bill.Model, bill.Channel.Upstream, context.RequestAborted);
+        if (adaptors.For(channel.Type, model) is not { } adaptor || adaptor is not IMediaAdaptor media || !adaptor.Supports(mode))
+        {
+            return RelayError.NotImplemented();
+        }
+        using var exchange = await upstream.ExchangeAsync(adaptor, ct => media.BuildMediaRequestAsync(mode, model, bill.Request.Content(model), channel, ct),
+            channel, settings.RelayTimeout, aborted);
+        if (exchange.Response is not { } response)
+        {
+            return exchange.Error;
+        }
+        var converted = await ConvertAnswerAsync(media, response, mode, aborted);
+        if (converted?.Error is { } unreadable)
+        {
+            return unreadable;
+        }
+        if (converted is not null)
+        {
+            await SettleAsync(bill, quota ?? 0, 0);
+            context.Response.ContentType = "application/json";
+            await context.Response.Body.WriteAsync(converted.Body, aborted);
+        }
+        else if (quota is { } charge)
+        {
+            await PassThroughAsync(context, response, aborted);
+            await SettleAsync(bill, charge, mode == RelayMode.AudioSpeech ? SpeechChars(bill.Request) : 0);
+        }
+        else
+        {
+            await RelayTranscriptionAsync(context, response, bill);
+        }
+        return null;
+    }
+
+    /// <summary>The answer in OpenAI's format when the upstream's differs (Imagen), null when it passes through; a broken read is the upstream's error.</summary>
+    private static async Task<UpstreamAnswer?> ConvertAnswerAsync(IMediaAdaptor media, HttpResponseMessage response, RelayMode mode, CancellationToken aborted)
+    {
+        try
+        {
+            return await media.ReadMediaAnswerAsync(response, mode, aborted);
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            return new UpstreamAnswer(default, null, "", UpstreamCall.ClientGone);
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException)
+        {
+            return new UpstreamAnswer(default, null, "", RelayError.UpstreamUnreachable("the answer was cut off"));
         }
     }
 

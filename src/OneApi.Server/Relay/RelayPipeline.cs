@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using OneApi.Relay.Abstractions;
+using OneApi.Relay.Adaptors;
 using OneApi.Relay.OpenAI;
 using OneApi.Relay.Streaming;
 using OneApi.Relay.Tokens;
@@ -24,7 +25,7 @@ public sealed partial class RelayPipeline(
     ChannelSuspensions suspensions,
     ChannelAutoDisabler disabler,
     ChannelSuccessMonitor monitor,
-    AdaptorRegistry adaptors,
+    ChannelAdaptors adaptors,
     OptionStore options,
     TokenCounter tokenCounter,
     QuotaReservations reservations,
@@ -79,33 +80,47 @@ public sealed partial class RelayPipeline(
         }
         using var held = reservation;
 
-        // Failover: another channel is tried only while nothing has reached the client, and the reservation is
-        // settled or refunded exactly once whatever happens.
+        // The reservation is settled by the attempt that answers, or refunded once when none does.
+        var error = await WithFailoverAsync(caller, channel, request.OriginModel, (route, first) =>
+        {
+            var attempt = first ? request : request.Fresh();
+            var systemPromptReset = PrepareForChannel(attempt, route);
+            var price = first ? firstPrice : PriceQuote.For(runtime, attempt.Model, route.Upstream.Type, route.Groups);
+            return AttemptAsync(context, new Bill(caller, route, attempt, price, reservation.Amount, systemPromptReset, context.RequestId(), started));
+        });
+        if (error is not null)
+        {
+            await reservations.RefundAsync(caller, reservation);
+            await WriteErrorAsync(context, error);
+        }
+    }
+
+    /// <summary>
+    /// Calls <paramref name="attempt"/> on the channel, then on others of the model while the error is worth it, as
+    /// long as nothing has reached the client (an attempt that answered returns null). Records each channel's outcome;
+    /// returns the last error, or null once a channel answered. A token pinned to a channel gets no other.
+    /// </summary>
+    internal async Task<RelayError?> WithFailoverAsync(RelayCaller caller, ChannelRoute channel, string originModel,
+        Func<ChannelRoute, bool, Task<RelayError?>> attempt)
+    {
         var tried = new HashSet<int>();
-        var retriesLeft = caller.PinnedChannelId is null ? runtime.RetryTimes : 0;
+        var retriesLeft = caller.PinnedChannelId is null ? options.Current.RetryTimes : 0;
         while (true)
         {
             tried.Add(channel.Id);
-            var attempt = tried.Count == 1 ? request : request.Fresh();
-            var systemPromptReset = PrepareForChannel(attempt, channel);
-            var price = tried.Count == 1 ? firstPrice : PriceQuote.For(runtime, attempt.Model, channel.Upstream.Type, channel.Groups);
-            var bill = new Bill(caller, channel, attempt, price, reservation.Amount, systemPromptReset, context.RequestId(), started);
-            var error = await AttemptAsync(context, bill);
+            var error = await attempt(channel, tried.Count == 1);
             if (error is null)
             {
                 monitor.Record(channel.Id, success: true);
-                return;
+                return null;
             }
-            error = WithoutSecret(error, channel.Upstream.Key);
             await RecordFailureAsync(channel, error);
             var next = retriesLeft-- > 0 && IsWorthRetrying(error)
-                ? selector.Select(routing.Current, caller.Group, request.OriginModel, tried, skipTopTier: true)
+                ? selector.Select(routing.Current, caller.Group, originModel, tried, skipTopTier: true)
                 : null;
             if (next is null)
             {
-                await reservations.RefundAsync(caller, reservation);
-                await WriteErrorAsync(context, error);
-                return;
+                return error;
             }
             LogRetry(logger, channel.Id, next.Id, error.StatusCode);
             channel = next;
@@ -118,44 +133,26 @@ public sealed partial class RelayPipeline(
     /// </summary>
     private async Task<RelayError?> AttemptAsync(HttpContext context, Bill bill)
     {
-        var adaptor = adaptors.For(bill.Channel.Upstream.Type);
+        var adaptor = adaptors.For(bill.Channel.Upstream.Type, bill.Request.Model);
         if (adaptor is null || !adaptor.Supports(bill.Request.Mode))
         {
             return RelayError.NotImplemented();
         }
         adaptor = ClientApis.Of(context).Adapt(adaptor, bill.Request);
-        var aborted = context.RequestAborted;
-        var (built, buildError) = await BuildUpstreamRequestAsync(adaptor, bill.Request, bill.Channel.Upstream, aborted);
-        if (built is null)
+        var channel = bill.Channel.Upstream;
+        using var exchange = await upstream.ExchangeAsync(adaptor, ct => adaptor.BuildRequestAsync(bill.Request, channel, ct), channel,
+            settings.RelayTimeout, context.RequestAborted);
+        if (exchange.Response is not { } response)
         {
-            return buildError;
+            return exchange.Error;
         }
-        using var upstreamRequest = built;
-        var (response, sendError) = await upstream.SendAsync(upstreamRequest, settings.RelayTimeout, aborted);
-        using (response)
+        if (bill.Request.IsStream)
         {
-            if (response is null)
-            {
-                return sendError;
-            }
-            if (!response.IsSuccessStatusCode)
-            {
-                return adaptor.ReadError((int)response.StatusCode, await UpstreamCall.ReadErrorBodyAsync(response, aborted));
-            }
-            if (bill.Request.IsStream)
-            {
-                await RelayStreamAsync(context, adaptor, response, bill);
-                return null;
-            }
-            return await RelayAnswerAsync(context, adaptor, response, bill);
+            await RelayStreamAsync(context, adaptor, response, bill);
+            return null;
         }
+        return await RelayAnswerAsync(context, adaptor, response, bill);
     }
-
-    /// <summary>Some providers quote the key they were sent in their error message; the client must not read the channel's key.</summary>
-    internal static RelayError WithoutSecret(RelayError error, string key) =>
-        key.Length >= 8 && error.Message.Contains(key, StringComparison.Ordinal)
-            ? error with { Message = error.Message.Replace(key, "[channel key]", StringComparison.Ordinal) }
-            : error;
 
     private static bool IsWorthRetrying(RelayError error) => error.Kind switch
     {
@@ -285,33 +282,7 @@ public sealed partial class RelayPipeline(
 
     private async Task<RelayError?> RelayAnswerAsync(HttpContext context, IChannelAdaptor adaptor, HttpResponseMessage response, Bill bill)
     {
-        UpstreamAnswer answer;
-        // Not tied to the client: an answer the upstream is already writing is paid for, so it is read (for a while)
-        // and billed even when the client has hung up.
-        using (var deadline = new CancellationTokenSource())
-        {
-            if (settings.RelayTimeout is { } timeout)
-            {
-                deadline.CancelAfter(timeout);
-            }
-            using var clientGone = context.RequestAborted.Register(() => deadline.CancelAfter(settings.DisconnectUsageWait));
-            try
-            {
-                answer = await adaptor.ReadAnswerAsync(response, bill.Request, deadline.Token);
-            }
-            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-            {
-                return UpstreamCall.ClientGone;
-            }
-            catch (OperationCanceledException)
-            {
-                return RelayError.UpstreamTimeout();
-            }
-            catch (Exception e) when (e is IOException or HttpRequestException)
-            {
-                return RelayError.UpstreamUnreachable("the answer was cut off");
-            }
-        }
+        var answer = await upstream.ReadAnswerAsync(adaptor, response, bill.Request, settings.RelayTimeout, context.RequestAborted);
         if (answer.Error is not null)
         {
             return answer.Error;

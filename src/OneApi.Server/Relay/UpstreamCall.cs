@@ -1,19 +1,93 @@
 using System.Net.Sockets;
 using OneApi.Relay.Abstractions;
+using OneApi.Server.Configuration;
 
 namespace OneApi.Server.Relay;
 
-/// <summary>Sends a built request upstream and turns transport failures into <see cref="RelayError"/> values.</summary>
-public sealed class UpstreamCall(IHttpClientFactory clients)
+/// <summary>
+/// Talks to one channel for every kind of call (chat, media, <c>/v1/messages</c>, channel tests): builds the
+/// adaptor's request, sends it, reads the upstream's refusal or its whole answer, and turns transport failures into
+/// <see cref="RelayError"/> values. The one copy of "send, then read the error or the answer".
+/// </summary>
+public sealed class UpstreamCall(IHttpClientFactory clients, GatewaySettings settings)
 {
     public const string ClientName = "upstream";
     private const int MaxErrorBodyBytes = 64 * 1024;
+
+    public static readonly RelayError ClientGone = new(RelayErrorKind.ClientDisconnected, 499, "client closed the request", RelayError.OneApiType);
+
+    /// <summary>
+    /// Builds the request with <paramref name="build"/> (an adaptor's refusal is the error), sends it and waits for the
+    /// headers. A 2xx answer is handed back to be read; any other is read as the adaptor's error, without the channel's key.
+    /// </summary>
+    public async Task<UpstreamExchange> ExchangeAsync(IChannelAdaptor adaptor, Func<CancellationToken, ValueTask<HttpRequestMessage>> build,
+        UpstreamChannel channel, TimeSpan? timeout, CancellationToken clientAborted)
+    {
+        HttpRequestMessage request;
+        try
+        {
+            request = await build(clientAborted);
+        }
+        catch (RelayErrorException e)
+        {
+            return new UpstreamExchange(null, null, e.Error);
+        }
+        var (response, sendError) = await SendAsync(request, timeout, clientAborted);
+        if (response is null || response.IsSuccessStatusCode)
+        {
+            return new UpstreamExchange(request, response, sendError);
+        }
+        using (response)
+        {
+            var error = adaptor.ReadError((int)response.StatusCode, await ReadErrorBodyAsync(response, clientAborted));
+            return new UpstreamExchange(request, null, WithoutSecret(error, channel.Key));
+        }
+    }
+
+    /// <summary>
+    /// Reads a whole (non-stream) answer. Not tied to the client: an answer the upstream is already writing is paid
+    /// for, so it is read (for <c>DISCONNECT_USAGE_WAIT</c> more) and billed even when the client has hung up.
+    /// </summary>
+    public async Task<UpstreamAnswer> ReadAnswerAsync(IChannelAdaptor adaptor, HttpResponseMessage response, RelayRequest request,
+        TimeSpan? timeout, CancellationToken clientAborted)
+    {
+        using var deadline = new CancellationTokenSource();
+        if (timeout is { } limit)
+        {
+            deadline.CancelAfter(limit);
+        }
+        using var clientLeft = clientAborted.Register(() => deadline.CancelAfter(settings.DisconnectUsageWait));
+        try
+        {
+            return await adaptor.ReadAnswerAsync(response, request, deadline.Token);
+        }
+        catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
+        {
+            return Failed(ClientGone);
+        }
+        catch (OperationCanceledException)
+        {
+            return Failed(RelayError.UpstreamTimeout());
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException)
+        {
+            return Failed(RelayError.UpstreamUnreachable("the answer was cut off"));
+        }
+    }
+
+    private static UpstreamAnswer Failed(RelayError error) => new(default, null, "", error);
+
+    /// <summary>Some providers quote the key they were sent in their error message; the client must not read the channel's key.</summary>
+    internal static RelayError WithoutSecret(RelayError error, string key) =>
+        key.Length >= 8 && error.Message.Contains(key, StringComparison.Ordinal)
+            ? error with { Message = error.Message.Replace(key, "[channel key]", StringComparison.Ordinal) }
+            : error;
 
     /// <summary>
     /// Waits for the upstream's response headers. A timeout (<paramref name="timeout"/>) is a 504, a refused or
     /// broken connection a 502; the client hanging up is reported as such, so it is not blamed on the channel.
     /// </summary>
-    public async Task<(HttpResponseMessage? Response, RelayError? Error)> SendAsync(HttpRequestMessage request, TimeSpan? timeout, CancellationToken clientAborted)
+    private async Task<(HttpResponseMessage? Response, RelayError? Error)> SendAsync(HttpRequestMessage request, TimeSpan? timeout, CancellationToken clientAborted)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(clientAborted);
         if (timeout is { } limit)
@@ -40,7 +114,7 @@ public sealed class UpstreamCall(IHttpClientFactory clients)
     }
 
     /// <summary>Reads at most 64 KiB of an error answer: enough for any provider's error JSON.</summary>
-    public static async Task<byte[]> ReadErrorBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static async Task<byte[]> ReadErrorBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         try
         {
@@ -59,6 +133,14 @@ public sealed class UpstreamCall(IHttpClientFactory clients)
             return [];
         }
     }
+}
 
-    public static readonly RelayError ClientGone = new(RelayErrorKind.ClientDisconnected, 499, "client closed the request", RelayError.OneApiType);
+/// <summary>One request to a channel: its 2xx response to read, or why there is none. Disposes both messages.</summary>
+public sealed record UpstreamExchange(HttpRequestMessage? Request, HttpResponseMessage? Response, RelayError? Error) : IDisposable
+{
+    public void Dispose()
+    {
+        Response?.Dispose();
+        Request?.Dispose();
+    }
 }

@@ -1,5 +1,4 @@
 using OneApi.Relay.Abstractions;
-using OneApi.Relay.Adaptors.OpenAI;
 
 namespace OneApi.Relay.Tests.Abstractions;
 
@@ -9,6 +8,7 @@ public sealed class ChannelTypesTests
     [InlineData(1, "https://api.openai.com")]
     [InlineData(14, "https://api.anthropic.com")]
     [InlineData(20, "https://openrouter.ai/api")]
+    [InlineData(24, "https://generativelanguage.googleapis.com")]
     [InlineData(29, "https://api.groq.com/openai")]
     [InlineData(36, "https://api.deepseek.com")]
     [InlineData(41, "https://api.novita.ai/v3/openai")]
@@ -17,11 +17,10 @@ public sealed class ChannelTypesTests
     [InlineData(51, "https://generativelanguage.googleapis.com/v1beta/openai/")]
     public void DefaultBaseUrl_MatchesOneApi(int type, string expected)
     {
-        Assert.Equal(expected, ChannelTypes.DefaultBaseUrl(type));
+        Assert.Equal(expected, ChannelTypes.Find(type)!.DefaultBaseUrl);
     }
 
     [Theory]
-    [InlineData(0)]
     [InlineData(3)]   // Azure: the operator's resource URL
     [InlineData(8)]   // Custom
     [InlineData(18)]  // Xunfei
@@ -29,19 +28,18 @@ public sealed class ChannelTypesTests
     [InlineData(42)]  // VertexAI
     [InlineData(43)]  // Proxy
     [InlineData(50)]  // OpenAICompatible
-    [InlineData(52)]  // Dummy sentinel
-    [InlineData(-1)]
-    [InlineData(999)]
-    public void DefaultBaseUrl_OperatorSuppliedOrUnknown_IsEmpty(int type)
+    public void DefaultBaseUrl_OperatorSupplied_IsEmpty(int type)
     {
-        Assert.Equal("", ChannelTypes.DefaultBaseUrl(type));
+        Assert.Equal("", ChannelTypes.Find(type)!.DefaultBaseUrl);
     }
 
     [Theory]
     [InlineData(1, "OpenAI")]
     [InlineData(3, "Azure")]
+    [InlineData(42, "VertextAI")]
     [InlineData(50, "OpenAICompatible")]
     [InlineData(51, "GeminiOpenAICompatible")]
+    [InlineData(0, "Unknown")]
     [InlineData(52, "Unknown")]
     [InlineData(-5, "Unknown")]
     public void NameOf_IsOneApiName(int type, string expected)
@@ -50,26 +48,61 @@ public sealed class ChannelTypesTests
     }
 
     [Fact]
-    public void IsKnown_CoversOneToFiftyOne()
+    public void Catalogue_HoldsOneRowPerOneApiType_OneToFiftyOne()
     {
+        Assert.Equal(Enumerable.Range(1, 51), ChannelTypes.All.Select(t => t.Id));
         Assert.False(ChannelTypes.IsKnown(0));
-        Assert.True(ChannelTypes.IsKnown(1));
-        Assert.True(ChannelTypes.IsKnown(51));
         Assert.False(ChannelTypes.IsKnown(52));
     }
 
-    [Fact]
-    public void OpenAIAdaptor_ServesPassThroughTypesButNotConvertingOnes()
+    [Theory]
+    [InlineData(1, WireFormatKind.OpenAI, HostKind.Bearer)]
+    [InlineData(3, WireFormatKind.OpenAI, HostKind.Azure)]
+    [InlineData(14, WireFormatKind.ClaudeMessages, HostKind.Anthropic)]
+    [InlineData(24, WireFormatKind.Gemini, HostKind.GoogleAI)]
+    [InlineData(33, WireFormatKind.ClaudeMessages, HostKind.AwsBedrock)]
+    [InlineData(36, WireFormatKind.OpenAI, HostKind.Bearer)]
+    [InlineData(42, WireFormatKind.Gemini, HostKind.VertexAI)]
+    [InlineData(51, WireFormatKind.OpenAI, HostKind.Bearer)]
+    public void Types_SpeakTheirWireFormatOnTheirHost(int type, WireFormatKind format, HostKind host)
     {
-        var types = new OpenAIAdaptor().ChannelTypes;
+        var row = ChannelTypes.Find(type)!;
 
-        Assert.Contains(ChannelTypes.OpenAI, types);
-        Assert.Contains(ChannelTypes.OpenAICompatible, types);
-        Assert.Contains(ChannelTypes.DeepSeek, types);
-        Assert.Contains(ChannelTypes.OpenRouter, types);
-        Assert.DoesNotContain(ChannelTypes.Anthropic, types);
-        Assert.DoesNotContain(ChannelTypes.Gemini, types);
-        Assert.DoesNotContain(ChannelTypes.Unknown, types);
-        Assert.DoesNotContain(ChannelTypes.Dummy, types);
+        Assert.Equal((format, host), (row.WireFormats[0], row.Host));
+    }
+
+    [Theory]
+    [InlineData(11)]  // PaLM
+    [InlineData(15)]  // Baidu
+    [InlineData(43)]  // Proxy
+    [InlineData(46)]  // Replicate
+    public void TypesWithTheirOwnUnwrittenFormat_AreKnownButNotRelayed(int type)
+    {
+        Assert.False(ChannelTypes.Find(type)!.IsRelayed);
+        Assert.Throws<InvalidOperationException>(() => TestAdaptors.For(type, "any"));
+    }
+
+    [Theory]
+    [InlineData("claude-3-7-sonnet-20250219", WireFormatKind.ClaudeMessages)]
+    [InlineData("gemini-2.0-flash", WireFormatKind.Gemini)]
+    [InlineData("imagen-3.0-generate-002", WireFormatKind.Imagen)]
+    [InlineData("some-future-model", WireFormatKind.Gemini)]
+    public void VertexAI_ChoosesTheWireFormatByModel(string model, WireFormatKind expected)
+    {
+        var adaptor = (OneApi.Relay.Adaptors.HostedAdaptor)TestAdaptors.For(ChannelTypes.VertexAI, model);
+
+        Assert.Equal((expected, HostKind.VertexAI), (adaptor.Format.Kind, adaptor.Host.Kind));
+    }
+
+    [Fact]
+    public void GeminiModels_ListThe20And25Models()
+    {
+        var models = ChannelTypes.Find(ChannelTypes.Gemini)!.DefaultModels;
+
+        Assert.Contains("gemini-2.0-flash", models);
+        Assert.Contains("gemini-2.0-flash-thinking-exp-01-21", models);
+        Assert.Contains("gemini-2.5-pro", models);
+        Assert.Contains("gemini-2.5-flash", models);
+        Assert.Contains("imagen-3.0-generate-002", ChannelTypes.Find(ChannelTypes.VertexAI)!.DefaultModels);
     }
 }

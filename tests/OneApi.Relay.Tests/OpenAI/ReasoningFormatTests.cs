@@ -56,7 +56,7 @@ public sealed class ReasoningFormatTests
     public async Task OpenAIClient_WithReasoningFormat_RewritesPassThroughStreams()
     {
         var request = Fixture.Request("""{"model":"deepseek-reasoner","stream":true,"messages":[]}""", query: "reasoning_format=thinking");
-        var adaptor = OpenAIClientApi.Instance.Adapt(new OpenAIAdaptor(), request);
+        var adaptor = OpenAIClientApi.Instance.Adapt(TestAdaptors.OpenAI(), request);
         var sse = "data: {\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":\"let me see\"}}]}\n\ndata: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"4\"}}]}\n\ndata: [DONE]\n\n";
 
         var frames = new List<StreamFrame>();
@@ -72,7 +72,7 @@ public sealed class ReasoningFormatTests
     [Fact]
     public void OpenAIClient_WithoutReasoningFormat_UsesTheAdaptorAsItIs()
     {
-        var adaptor = new OpenAIAdaptor();
+        var adaptor = TestAdaptors.OpenAI();
 
         Assert.Same(adaptor, OpenAIClientApi.Instance.Adapt(adaptor, Fixture.Request("""{"model":"x","messages":[]}""")));
     }

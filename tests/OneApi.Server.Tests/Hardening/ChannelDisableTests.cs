@@ -94,7 +94,7 @@ public sealed class ChannelDisableTests(ChannelDisableTests.Pool pool) : IClassF
         var error = provider switch
         {
             "anthropic" => AnthropicErrors.Read(status, bytes),
-            "bedrock" => new AwsBedrockAdaptor().ReadError(status, bytes),
+            "bedrock" => new BedrockHost(TimeProvider.System).ReadError(status, bytes)!,
             _ => OpenAIError.Parse(status, bytes),
         };
 

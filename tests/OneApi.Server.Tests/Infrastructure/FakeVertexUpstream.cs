@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.WebUtilities;
 namespace OneApi.Server.Tests.Infrastructure;
 
 /// <summary>
-/// Vertex AI's Claude endpoints and Google's OAuth token endpoint on loopback. The token endpoint (the key's
+/// Vertex AI's Claude, Gemini and Imagen endpoints and Google's OAuth token endpoint on loopback. The token endpoint (the key's
 /// <c>token_uri</c>, scenario "token") checks the JWT-bearer grant: RS256 signature by the key's private key, issuer,
 /// audience and cloud-platform scope. The model endpoints require the token it issued and Vertex's Claude envelope
 /// (<c>anthropic_version: vertex-2023-10-16</c>, no model in the body), and answer as Claude does.
@@ -16,6 +16,9 @@ namespace OneApi.Server.Tests.Infrastructure;
 public sealed class FakeVertexUpstream : FakeUpstreamHost
 {
     public const string ClientEmail = "gateway@test-project.iam.gserviceaccount.com";
+
+    /// <summary>A 1×1 PNG, as Imagen returns pictures: base64 in the prediction.</summary>
+    public const string ImageBase64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
 
     private readonly RSA _key = RSA.Create(2048);
     private readonly ConcurrentDictionary<string, int> _tokensIssued = new();
@@ -48,6 +51,16 @@ public sealed class FakeVertexUpstream : FakeUpstreamHost
             await WriteJsonAsync(context.Response, 401, """{"error":{"code":401,"message":"Request had invalid authentication credentials.","status":"UNAUTHENTICATED"}}""");
             return;
         }
+        if (call.Path.Contains("/publishers/google/models/imagen", StringComparison.Ordinal))
+        {
+            await PredictImagesAsync(context, call);
+            return;
+        }
+        if (call.Path.Contains("/publishers/google/models/", StringComparison.Ordinal))
+        {
+            await FakeGeminiUpstream.RespondAsync(context, scenario, call);
+            return;
+        }
         var body = call.Json;
         if ((string?)body["anthropic_version"] != "vertex-2023-10-16" || body["model"] is not null)
         {
@@ -56,6 +69,19 @@ public sealed class FakeVertexUpstream : FakeUpstreamHost
         }
         var model = call.Path.Split("/models/")[1].Split(':')[0];
         await FakeAnthropicUpstream.RespondAsync(context, scenario, body.Merge("model", model), stream: call.Path.EndsWith(":streamRawPredict", StringComparison.Ordinal));
+    }
+
+    /// <summary>Imagen's <c>predict</c> (https://cloud.google.com/vertex-ai/generative-ai/docs/model-reference/imagen-api): one prediction per sample.</summary>
+    private static async Task PredictImagesAsync(HttpContext context, UpstreamCall call)
+    {
+        var body = call.Json;
+        if (body["instances"]?[0]?["prompt"] is null || body["parameters"]?["sampleCount"] is not JsonValue count)
+        {
+            await WriteJsonAsync(context.Response, 400, """{"error":{"code":400,"message":"instances[0].prompt is required","status":"INVALID_ARGUMENT"}}""");
+            return;
+        }
+        var predictions = Enumerable.Range(0, (int)count).Select(_ => (JsonNode?)new JsonObject { ["mimeType"] = "image/png", ["bytesBase64Encoded"] = ImageBase64 });
+        await WriteJsonAsync(context.Response, 200, new JsonObject { ["predictions"] = new JsonArray(predictions.ToArray()) }.ToJsonString());
     }
 
     private async Task IssueTokenAsync(HttpContext context, string caseId, UpstreamCall call)

@@ -10,6 +10,7 @@ public sealed class ProviderPool : IAsyncLifetime
     public FakeReasoningUpstream Reasoning { get; private set; } = null!;
     public FakeBedrockUpstream Bedrock { get; private set; } = null!;
     public FakeVertexUpstream Vertex { get; private set; } = null!;
+    public FakeGeminiUpstream Gemini { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -17,6 +18,7 @@ public sealed class ProviderPool : IAsyncLifetime
         Reasoning = await FakeReasoningUpstream.StartAsync();
         Bedrock = await FakeBedrockUpstream.StartAsync();
         Vertex = await FakeVertexUpstream.StartAsync();
+        Gemini = await FakeGeminiUpstream.StartAsync();
         Gateway = await TestGateway.StartAsync("sqlite", new Dictionary<string, string?>
         {
             ["OPENROUTER_PROVIDER_SORT"] = "latency",
@@ -31,5 +33,6 @@ public sealed class ProviderPool : IAsyncLifetime
         await Reasoning.DisposeAsync();
         await Bedrock.DisposeAsync();
         await Vertex.DisposeAsync();
+        await Gemini.DisposeAsync();
     }
 }

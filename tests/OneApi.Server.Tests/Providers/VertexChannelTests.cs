@@ -9,15 +9,16 @@ using OneApi.Data.Entities;
 using OneApi.Server.Tests.Infrastructure;
 using OpenAI;
 using OpenAI.Chat;
+using OpenAI.Images;
 
 namespace OneApi.Server.Tests.Providers;
 
-/// <summary>The OpenAI and Anthropic SDKs through the gateway to a fake Vertex AI and Google token endpoint (channel type 42).</summary>
+/// <summary>The OpenAI and Anthropic SDKs through the gateway to a fake Vertex AI and Google token endpoint (channel type 42): Claude, Gemini and Imagen.</summary>
 public sealed class VertexChannelTests(ProviderPool pool) : IClassFixture<ProviderPool>
 {
     private const string Model = "claude-3-7-sonnet-20250219";
 
-    private async Task<TestAccount> AccountAsync(string scenario)
+    private async Task<TestAccount> AccountAsync(string scenario, string models = Model)
     {
         var account = await pool.Gateway.CreateAccountAsync();
         var config = new JsonObject
@@ -26,7 +27,7 @@ public sealed class VertexChannelTests(ProviderPool pool) : IClassFixture<Provid
             ["vertex_ai_project_id"] = "test-project",
             ["vertex_ai_adc"] = pool.Vertex.ServiceAccountJson(account.Group),
         }.ToJsonString();
-        await pool.Gateway.CreateChannelAsync(account.Group, Model, pool.Vertex.BaseUrl(account.Group, scenario), type: 42, extra: new { config });
+        await pool.Gateway.CreateChannelAsync(account.Group, models, pool.Vertex.BaseUrl(account.Group, scenario), type: 42, extra: new { config });
         return account;
     }
 
@@ -96,5 +97,78 @@ public sealed class VertexChannelTests(ProviderPool pool) : IClassFixture<Provid
 
         Assert.Equal(401, error.Status);
         Assert.Empty(pool.Vertex.Calls(account.Group));
+    }
+
+    [Fact]
+    public async Task GeminiAndClaude_OnOneChannel_ChosenByModel_ShareOneToken()
+    {
+        var account = await AccountAsync("text", $"{Model},gemini-2.0-flash");
+        var client = new OpenAIClient(new ApiKeyCredential(account.Key), new OpenAIClientOptions { Endpoint = new Uri(pool.Gateway.BaseUrl + "/v1") });
+
+        var gemini = await client.GetChatClient("gemini-2.0-flash").CompleteChatAsync([new SystemChatMessage("Be brief."), new UserChatMessage("Hello")]);
+        var claude = await client.GetChatClient(Model).CompleteChatAsync([new UserChatMessage("Hello")]);
+
+        Assert.Equal(FakeGeminiUpstream.ReplyText, gemini.Value.Content[0].Text);
+        Assert.Equal(FakeAnthropicUpstream.ReplyText, claude.Value.Content[0].Text);
+        var calls = pool.Vertex.Calls(account.Group).Where(c => c.Path != "/oauth2").ToList();
+        Assert.Equal("/v1/projects/test-project/locations/us-east5/publishers/google/models/gemini-2.0-flash:generateContent", calls[0].Path);
+        Assert.Equal("Be brief.", (string?)calls[0].Json["system_instruction"]!["parts"]![0]!["text"]);
+        Assert.Contains("/publishers/anthropic/models/claude-3-7-sonnet@20250219:rawPredict", calls[1].Path, StringComparison.Ordinal);
+        Assert.Equal(1, pool.Vertex.TokensIssued(account.Group));
+        await using var db = await pool.Gateway.DbAsync();
+        var gLog = await db.Logs.SingleAsync(l => l.UserId == account.UserId && l.Type == LogType.Consume && l.ModelName == "gemini-2.0-flash");
+        Assert.Equal((100, 50, 15), (gLog.PromptTokens, gLog.CompletionTokens, gLog.Quota));
+    }
+
+    [Fact]
+    public async Task GeminiStream_OnVertex_UsesStreamGenerateContentWithSse()
+    {
+        var account = await AccountAsync("text", "gemini-2.0-flash");
+        var chat = new ChatClient("gemini-2.0-flash", new ApiKeyCredential(account.Key), new OpenAIClientOptions { Endpoint = new Uri(pool.Gateway.BaseUrl + "/v1") });
+
+        var text = new StringBuilder();
+        await foreach (var update in chat.CompleteChatStreamingAsync([new UserChatMessage("Hello")]))
+        {
+            text.Append(string.Concat(update.ContentUpdate.Select(p => p.Text)));
+        }
+
+        Assert.Equal(FakeGeminiUpstream.ReplyText, text.ToString());
+        Assert.EndsWith("/publishers/google/models/gemini-2.0-flash:streamGenerateContent?alt=sse",
+            pool.Vertex.Calls(account.Group).Single(c => c.Path != "/oauth2").RawTarget, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Imagen_ThroughImagesGenerations_IsAPredictCall_BilledPerPicture()
+    {
+        const string model = "imagen-3.0-generate-002";
+        var account = await AccountAsync("text", model);
+        var images = new ImageClient(model, new ApiKeyCredential(account.Key), new OpenAIClientOptions { Endpoint = new Uri(pool.Gateway.BaseUrl + "/v1") });
+
+        var result = await images.GenerateImagesAsync("a red fox in snow", 2, new ImageGenerationOptions { ResponseFormat = GeneratedImageFormat.Bytes });
+
+        Assert.Equal(2, result.Value.Count);
+        Assert.Equal(Convert.FromBase64String(FakeVertexUpstream.ImageBase64), result.Value[0].ImageBytes.ToArray());
+        var call = pool.Vertex.Calls(account.Group).Single(c => c.Path != "/oauth2");
+        Assert.Equal("/v1/projects/test-project/locations/us-east5/publishers/google/models/imagen-3.0-generate-002:predict", call.Path);
+        Assert.Equal($"Bearer ya29.{account.Group}.1", call.Header("Authorization"));
+        Assert.Equal(2, (int)call.Json["parameters"]!["sampleCount"]!);
+        // $0.04 a picture → ratio 20 → int(20 × 1000) per picture, two pictures
+        await using var db = await pool.Gateway.DbAsync();
+        var log = await db.Logs.SingleAsync(l => l.UserId == account.UserId && l.Type == LogType.Consume);
+        Assert.Equal((model, 40_000), (log.ModelName, log.Quota));
+    }
+
+    [Fact]
+    public async Task ChannelTest_OfAVertexChannel_Passes()
+    {
+        var account = await AccountAsync("text");
+        await using var db = await pool.Gateway.DbAsync();
+        var channelId = await db.Channels.Where(c => c.Group == account.Group).Select(c => c.Id).SingleAsync();
+
+        var result = JsonNode.Parse(await pool.Gateway.Admin.GetStringAsync($"/api/channel/test/{channelId}"))!;
+
+        Assert.True((bool)result["success"]!, result.ToJsonString());
+        Assert.Equal(FakeAnthropicUpstream.ReplyText, (string?)result["message"]);
+        Assert.Contains(":rawPredict", pool.Vertex.Calls(account.Group).Single(c => c.Path != "/oauth2").Path, StringComparison.Ordinal);
     }
 }

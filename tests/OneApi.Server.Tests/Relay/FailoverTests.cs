@@ -53,6 +53,26 @@ public sealed class FailoverTests(FailoverTests.Pool pool) : IClassFixture<Failo
     }
 
     [Fact]
+    public async Task Image_OnAFailingTopChannel_IsRetriedOnTheLowerOne_AndBilledOnce()
+    {
+        var gateway = await pool.GetAsync("sqlite");
+        await gateway.SetOptionAsync("RetryTimes", "2");
+        var account = await gateway.CreateAccountAsync();
+        await gateway.CreateChannelAsync(account.Group, "dall-e-3", pool.Upstream.BaseUrl(account.Group + "-bad", "error500"), extra: new { priority = 10 });
+        var healthy = await gateway.CreateChannelAsync(account.Group, "dall-e-3", pool.Upstream.BaseUrl(account.Group, "ok"), extra: new { priority = 0 });
+
+        using var response = await gateway.RelayAsync("Bearer " + account.Key, """{"model":"dall-e-3","prompt":"a cat"}""", "/v1/images/generations");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Single(pool.Upstream.Requests(account.Group + "-bad"));
+        Assert.Single(pool.Upstream.Requests(account.Group));
+        // dall-e-3: ratio 20, 1024x1024 → int(20 × 1000) for the one picture, once
+        await using var db = await gateway.DbAsync();
+        var log = await db.Logs.SingleAsync(l => l.UserId == account.UserId && l.Type == LogType.Consume);
+        Assert.Equal((healthy, 20_000), (log.ChannelId, log.Quota));
+    }
+
+    [Fact]
     public async Task WithoutRetries_TheUpstreamErrorReachesTheClient_AndTheChannelIsSuspended()
     {
         var gateway = await pool.GetAsync("sqlite");

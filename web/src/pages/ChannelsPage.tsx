@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { api, apiRaw, formatQuota, formatTime } from '../api';
 import { useSession } from '../session';
 import Pager from './Pager';
@@ -18,19 +18,26 @@ interface Channel {
   priority: number | null;
 }
 
-// The channel types most people use (one-api ids, relay/channeltype); the full list lives in the server.
-const channelTypes: [number, string][] = [
-  [1, 'OpenAI'], [3, 'Azure OpenAI'], [14, 'Anthropic Claude'], [24, 'Google Gemini'], [33, 'AWS Claude'],
-  [42, 'Vertex AI'], [28, 'Mistral'], [29, 'Groq'], [30, 'Ollama'], [36, 'DeepSeek'], [20, 'OpenRouter'],
-  [15, 'Baidu'], [16, 'Zhipu'], [17, 'Ali'], [25, 'Moonshot'], [45, 'xAI'], [50, 'OpenAI compatible'], [8, 'Custom'],
-];
-const typeName = (t: number) => channelTypes.find(([id]) => id === t)?.[1] ?? `Type ${t}`;
+/** One row of the server's channel-type catalogue (GET /api/channel/types); the console keeps no copy of it. */
+interface ChannelType {
+  id: number;
+  name: string;
+  default_base_url: string;
+  key_format: string;
+  relayed: boolean;
+}
 const statusNames: Record<number, string> = { 0: 'Unknown', 1: 'Enabled', 2: 'Disabled', 3: 'Auto-disabled' };
 
 export default function ChannelsPage() {
   const { status } = useSession();
   const { items: channels, page, setPage, error, setError, notice, setNotice, load, run } = usePagedList<Channel>('/api/channel/');
   const [form, setForm] = useState({ type: 1, name: '', key: '', base_url: '', models: 'gpt-4o-mini', group: 'default' });
+  const [channelTypes, setChannelTypes] = useState<ChannelType[]>([]);
+  useEffect(() => {
+    api<ChannelType[]>('GET', '/api/channel/types').then(setChannelTypes, (e: Error) => setError(e.message));
+  }, [setError]);
+  const typeName = (t: number) => channelTypes.find((c) => c.id === t)?.name ?? `Type ${t}`;
+  const chosen = channelTypes.find((c) => c.id === Number(form.type));
 
   async function create(event: FormEvent) {
     event.preventDefault();
@@ -59,12 +66,12 @@ export default function ChannelsPage() {
         <h2>Create channel</h2>
         <label>Type
           <select value={form.type} onChange={set('type')}>
-            {channelTypes.map(([id, label]) => <option key={id} value={id}>{label}</option>)}
+            {channelTypes.filter((c) => c.relayed).map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
           </select>
         </label>
         <label>Name<input value={form.name} onChange={set('name')} required /></label>
-        <label>Base URL<input value={form.base_url} onChange={set('base_url')} placeholder="https://api.openai.com" /></label>
-        <label>Key<textarea value={form.key} onChange={set('key')} required placeholder="one key per line creates one channel per key" /></label>
+        <label>Base URL<input value={form.base_url} onChange={set('base_url')} placeholder={chosen?.default_base_url || 'required for this type'} /></label>
+        <label>Key<textarea value={form.key} onChange={set('key')} required placeholder={`${chosen?.key_format ?? 'API key'}; one per line creates one channel per key`} /></label>
         <label>Models<input value={form.models} onChange={set('models')} placeholder="comma-separated" required /></label>
         <label>Groups<input value={form.group} onChange={set('group')} placeholder="comma-separated" /></label>
         <button type="submit" className="primary">Create channel</button>

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using OneApi.Relay.Abstractions;
+using OneApi.Relay.Catalog;
 using OneApi.Relay.OpenAI;
 
 namespace OneApi.Relay.Adaptors.OpenAI;
@@ -20,7 +21,7 @@ public sealed record OpenAIRequestOptions
 internal static class OpenAIRequestShapers
 {
     /// <summary>The body to send when a quirk applies, or null when the client's body goes as it is.</summary>
-    public static JsonObject? Shape(RelayRequest request, int channelType, OpenAIRequestOptions options)
+    public static JsonObject? Shape(RelayRequest request, ChannelQuirks quirks, OpenAIRequestOptions options)
     {
         if (request.Mode != RelayMode.ChatCompletions)
         {
@@ -30,7 +31,7 @@ internal static class OpenAIRequestShapers
         JsonObject? body = null;
         JsonObject Edit() => body ??= (JsonObject)request.Body.DeepClone();
 
-        if (channelType == ChannelTypes.OpenRouter)
+        if (quirks.HasFlag(ChannelQuirks.OpenRouter))
         {
             // OpenRouter returns reasoning only when asked (https://openrouter.ai/docs/use-cases/reasoning-tokens);
             // one-api always asks, which also gives deepseek-r1 its thinking by default.
@@ -45,7 +46,7 @@ internal static class OpenAIRequestShapers
                 body!["provider"] = provider;
             }
         }
-        if (channelType == ChannelTypes.DeepSeek && HasReasoningInMessages(request.Body))
+        if (quirks.HasFlag(ChannelQuirks.NoReasoningInHistory) && HasReasoningInMessages(request.Body))
         {
             // deepseek-reasoner answers 400 when reasoning_content comes back in the input
             // (https://api-docs.deepseek.com/guides/reasoning_model).

@@ -53,9 +53,6 @@ public sealed class AnthropicClientApi(IReadOnlyList<string>? betas = null) : IC
     /// <summary>A Claude channel: the client's Messages body goes upstream, the upstream's events come back as they are.</summary>
     private sealed class PassThrough(IChannelAdaptor inner, IAnthropicMessagesAdaptor native, IReadOnlyList<string> betas) : DelegatingAdaptor(inner)
     {
-        public override HttpRequestMessage BuildRequest(RelayRequest request, UpstreamChannel channel) =>
-            throw new NotSupportedException("Messages pass-through may need I/O (images, tokens); use BuildRequestAsync");
-
         public override ValueTask<HttpRequestMessage> BuildRequestAsync(RelayRequest request, UpstreamChannel channel, CancellationToken cancellationToken)
         {
             var body = (JsonObject)request.ClientBody!.DeepClone();

@@ -8,7 +8,7 @@ namespace OneApi.Relay.Tests.Adaptors.Anthropic;
 /// <summary>Claude's documented message bodies read as OpenAI chat completions.</summary>
 public sealed class AnthropicAnswerTests
 {
-    private readonly AnthropicAdaptor _adaptor = new();
+    private readonly IChannelAdaptor _adaptor = TestAdaptors.Anthropic();
 
     private async Task<(UpstreamAnswer Answer, JsonObject Json)> ReadAsync(string fixture, string query = "")
     {

@@ -9,17 +9,17 @@ namespace OneApi.Relay.Tests.Adaptors.Anthropic;
 /// <summary>OpenAI chat requests as Claude's Messages API documents them (https://docs.anthropic.com/en/api/messages).</summary>
 public sealed class AnthropicRequestTests
 {
-    private readonly AnthropicAdaptor _adaptor = new();
+    private readonly IChannelAdaptor _adaptor = TestAdaptors.Anthropic();
 
     private static UpstreamChannel Channel(string baseUrl = "") => new(3, ChannelTypes.Anthropic, "sk-ant-test", baseUrl, ChannelConfig.Empty);
 
     private JsonObject Convert(string json, string query = "") =>
-        Fixture.BodyOf(_adaptor.BuildRequest(Fixture.Request(json, query: query), Channel()));
+        Fixture.BodyOf(_adaptor.Build(Fixture.Request(json, query: query), Channel()));
 
     [Fact]
     public void Headers_AreApiKeyAndVersion_AndUrlIsMessages()
     {
-        using var message = _adaptor.BuildRequest(Fixture.Request("""{"model":"claude-3-5-haiku-20241022","messages":[{"role":"user","content":"Hi"}]}"""), Channel());
+        using var message = _adaptor.Build(Fixture.Request("""{"model":"claude-3-5-haiku-20241022","messages":[{"role":"user","content":"Hi"}]}"""), Channel());
 
         Assert.Equal("https://api.anthropic.com/v1/messages", message.RequestUri!.AbsoluteUri);
         Assert.Equal("sk-ant-test", message.Headers.GetValues("x-api-key").Single());
@@ -34,7 +34,7 @@ public sealed class AnthropicRequestTests
     [InlineData("https://proxy.example.com/v1", "https://proxy.example.com/v1/messages")]
     public void CustomBaseUrl_GetsMessagesPathOnce(string baseUrl, string expected)
     {
-        using var message = _adaptor.BuildRequest(Fixture.Request("""{"model":"claude-3-5-haiku-20241022","messages":[]}"""), Channel(baseUrl));
+        using var message = _adaptor.Build(Fixture.Request("""{"model":"claude-3-5-haiku-20241022","messages":[]}"""), Channel(baseUrl));
 
         Assert.Equal(expected, message.RequestUri!.AbsoluteUri);
     }
@@ -110,7 +110,7 @@ public sealed class AnthropicRequestTests
             }
             return new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(png) };
         });
-        var adaptor = new AnthropicAdaptor(new UserImageFetcher(new HttpClient(handler), new OutboundAddressPolicy([], SystemHostResolver.Instance),
+        var adaptor = TestAdaptors.Anthropic(new UserImageFetcher(new HttpClient(handler), new OutboundAddressPolicy([], SystemHostResolver.Instance),
             new UserContentLimits { Timeout = TimeSpan.FromMilliseconds(200) }));
         var request = Fixture.Request("""
             {"model":"claude-3-5-sonnet-20241022","messages":[{"role":"user","content":[
@@ -216,7 +216,7 @@ public sealed class AnthropicRequestTests
     [InlineData("""{"model":"claude-3-7-sonnet-20250219","max_tokens":500,"thinking":{"type":"enabled","budget_tokens":1024},"messages":[]}""", "")]
     public void Thinking_WithMaxTokensUpTo1024_IsRefusedWith400(string json, string query)
     {
-        var error = Assert.Throws<RelayErrorException>(() => _adaptor.BuildRequest(Fixture.Request(json, query: query), Channel())).Error;
+        var error = Assert.Throws<RelayErrorException>(() => _adaptor.Build(Fixture.Request(json, query: query), Channel())).Error;
 
         Assert.Equal(400, error.StatusCode);
         Assert.Contains("max_tokens", error.Message, StringComparison.Ordinal);
@@ -225,7 +225,7 @@ public sealed class AnthropicRequestTests
     [Fact]
     public void LargeOutputOnClaude37_SendsTheOutput128kBeta()
     {
-        using var message = _adaptor.BuildRequest(Fixture.Request("""{"model":"claude-3-7-sonnet-20250219","max_tokens":100000,"messages":[]}"""), Channel());
+        using var message = _adaptor.Build(Fixture.Request("""{"model":"claude-3-7-sonnet-20250219","max_tokens":100000,"messages":[]}"""), Channel());
 
         Assert.Equal("output-128k-2025-02-19", message.Headers.GetValues("anthropic-beta").Single());
     }
@@ -233,7 +233,7 @@ public sealed class AnthropicRequestTests
     [Fact]
     public void StreamRequest_AcceptsEventStream()
     {
-        using var message = _adaptor.BuildRequest(Fixture.Request("""{"model":"claude-3-5-haiku-20241022","stream":true,"messages":[]}"""), Channel());
+        using var message = _adaptor.Build(Fixture.Request("""{"model":"claude-3-5-haiku-20241022","stream":true,"messages":[]}"""), Channel());
 
         Assert.Equal("text/event-stream", message.Headers.Accept.Single().MediaType);
     }

@@ -8,7 +8,7 @@ namespace OneApi.Relay.Tests.Adaptors.Anthropic;
 /// <summary>Claude's documented stream transcripts read as OpenAI chunks.</summary>
 public sealed class AnthropicStreamTests
 {
-    private readonly AnthropicAdaptor _adaptor = new();
+    private readonly IChannelAdaptor _adaptor = TestAdaptors.Anthropic();
 
     private async Task<List<StreamFrame>> ReadAllAsync(string fixture, string query = "")
     {

@@ -10,7 +10,7 @@ namespace OneApi.Relay.Tests.Adaptors.AwsBedrock;
 public sealed class AwsBedrockAdaptorTests
 {
     private static readonly DateTimeOffset Now = new(2025, 3, 1, 10, 0, 0, TimeSpan.Zero);
-    private readonly AwsBedrockAdaptor _adaptor = new(null, new FixedTime(Now));
+    private readonly IChannelAdaptor _adaptor = TestAdaptors.For(ChannelTypes.AwsClaude, "claude-3-7-sonnet-20250219", time: new FixedTime(Now));
 
     private static UpstreamChannel Channel(string region = "us-west-2", string baseUrl = "") =>
         new(9, ChannelTypes.AwsClaude, "", baseUrl, new ChannelConfig { Ak = "AKIDEXAMPLE", Sk = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", Region = region });
@@ -33,7 +33,7 @@ public sealed class AwsBedrockAdaptorTests
     {
         var request = Fixture.Request("""{"model":"claude-3-7-sonnet-20250219","max_tokens":500,"messages":[{"role":"user","content":"Hi"}]}""");
 
-        using var message = _adaptor.BuildRequest(request, Channel());
+        using var message = _adaptor.Build(request, Channel());
 
         Assert.Equal("https://bedrock-runtime.us-west-2.amazonaws.com/model/us.anthropic.claude-3-7-sonnet-20250219-v1%3A0/invoke", message.RequestUri!.AbsoluteUri);
         var body = Fixture.BodyOf(message);
@@ -52,7 +52,7 @@ public sealed class AwsBedrockAdaptorTests
         var request = Fixture.Request("""{"model":"claude-3-haiku-20240307","stream":true,"messages":[]}""");
         var channel = new UpstreamChannel(9, ChannelTypes.AwsClaude, "AK|SK|eu-west-3", "", ChannelConfig.Empty);
 
-        using var message = _adaptor.BuildRequest(request, channel);
+        using var message = _adaptor.Build(request, channel);
 
         Assert.Equal("https://bedrock-runtime.eu-west-3.amazonaws.com/model/eu.anthropic.claude-3-haiku-20240307-v1%3A0/invoke-with-response-stream", message.RequestUri!.AbsoluteUri);
         Assert.Contains("Credential=AK/20250301/eu-west-3/bedrock/", message.Headers.GetValues("Authorization").Single(), StringComparison.Ordinal);
@@ -157,7 +157,7 @@ public sealed class AwsBedrockStreamTests
     {
         var frames = new List<StreamFrame>();
         var request = Fixture.Request("""{"model":"claude-3-haiku-20240307","stream":true,"messages":[]}""");
-        await foreach (var frame in new AwsBedrockAdaptor().ReadStreamAsync(stream, request, CancellationToken.None))
+        await foreach (var frame in TestAdaptors.For(ChannelTypes.AwsClaude, "claude-3-7-sonnet-20250219").ReadStreamAsync(stream, request, CancellationToken.None))
         {
             frames.Add(frame);
         }

@@ -6,7 +6,7 @@ namespace OneApi.Relay.Tests.Adaptors.Azure;
 /// <summary>Azure OpenAI's deployment URLs and api-key auth (https://learn.microsoft.com/azure/ai-services/openai/reference).</summary>
 public sealed class AzureAdaptorTests
 {
-    private readonly AzureAdaptor _adaptor = new();
+    private readonly IChannelAdaptor _adaptor = TestAdaptors.Azure();
 
     private static UpstreamChannel Channel(string apiVersion) =>
         new(5, ChannelTypes.Azure, "azure-key", "https://myres.openai.azure.com/", new ChannelConfig { ApiVersion = apiVersion });
@@ -14,7 +14,7 @@ public sealed class AzureAdaptorTests
     [Fact]
     public void Chat_PostsToTheModelsDeployment_WithConfiguredApiVersionAndApiKey()
     {
-        using var message = _adaptor.BuildRequest(Fixture.Request("""{"model":"gpt-4o","messages":[]}"""), Channel("2024-10-21"));
+        using var message = _adaptor.Build(Fixture.Request("""{"model":"gpt-4o","messages":[]}"""), Channel("2024-10-21"));
 
         Assert.Equal("https://myres.openai.azure.com/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21", message.RequestUri!.AbsoluteUri);
         Assert.Equal("azure-key", message.Headers.GetValues("api-key").Single());
@@ -24,7 +24,7 @@ public sealed class AzureAdaptorTests
     [Fact]
     public void DottedModel_DeploymentHasNoDots_AndVersionDefaults()
     {
-        using var message = _adaptor.BuildRequest(Fixture.Request("""{"model":"gpt-3.5-turbo","input":"x"}""", RelayMode.Embeddings), Channel(""));
+        using var message = _adaptor.Build(Fixture.Request("""{"model":"gpt-3.5-turbo","input":"x"}""", RelayMode.Embeddings), Channel(""));
 
         Assert.Equal("https://myres.openai.azure.com/openai/deployments/gpt-35-turbo/embeddings?api-version=2024-03-01-preview", message.RequestUri!.AbsoluteUri);
     }
@@ -32,7 +32,7 @@ public sealed class AzureAdaptorTests
     [Fact]
     public void OSeriesQuirks_ApplyOnAzureToo()
     {
-        using var message = _adaptor.BuildRequest(Fixture.Request("""{"model":"o3-mini","max_tokens":9,"messages":[]}"""), Channel("2025-01-01-preview"));
+        using var message = _adaptor.Build(Fixture.Request("""{"model":"o3-mini","max_tokens":9,"messages":[]}"""), Channel("2025-01-01-preview"));
 
         Assert.Equal(9, (int)Fixture.BodyOf(message)["max_completion_tokens"]!);
     }

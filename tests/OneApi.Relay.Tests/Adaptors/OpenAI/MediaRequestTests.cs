@@ -1,6 +1,5 @@
 using OneApi.Relay.Abstractions;
 using OneApi.Relay.Adaptors.Azure;
-using OneApi.Relay.Adaptors.OpenAI;
 
 namespace OneApi.Relay.Tests.Adaptors.OpenAI;
 
@@ -12,11 +11,11 @@ public sealed class MediaRequestTests
     [InlineData(RelayMode.AudioSpeech, "https://api.openai.com/v1/audio/speech")]
     [InlineData(RelayMode.AudioTranscription, "https://api.openai.com/v1/audio/transcriptions")]
     [InlineData(RelayMode.AudioTranslation, "https://api.openai.com/v1/audio/translations")]
-    public void OpenAI_PostsToTheModesPath_WithBearerKey(RelayMode mode, string url)
+    public async Task OpenAI_PostsToTheModesPath_WithBearerKey(RelayMode mode, string url)
     {
         using var body = new StringContent("{}");
-        using var message = ((IMediaAdaptor)new OpenAIAdaptor()).BuildMediaRequest(mode, "whisper-1", body,
-            new UpstreamChannel(1, ChannelTypes.OpenAI, "sk-up", "", ChannelConfig.Empty));
+        using var message = await ((IMediaAdaptor)TestAdaptors.OpenAI()).BuildMediaRequestAsync(mode, "whisper-1", body,
+            new UpstreamChannel(1, ChannelTypes.OpenAI, "sk-up", "", ChannelConfig.Empty), CancellationToken.None);
 
         Assert.Equal(url, message.RequestUri!.AbsoluteUri);
         Assert.Equal("Bearer sk-up", message.Headers.Authorization!.ToString());
@@ -24,13 +23,13 @@ public sealed class MediaRequestTests
     }
 
     [Fact]
-    public void Azure_PostsToTheDeployment_WithApiKeyHeader()
+    public async Task Azure_PostsToTheDeployment_WithApiKeyHeader()
     {
         using var body = new StringContent("{}");
-        using var message = ((IMediaAdaptor)new AzureAdaptor()).BuildMediaRequest(RelayMode.AudioTranscription, "whisper-1", body,
-            new UpstreamChannel(1, ChannelTypes.Azure, "az-key", "https://res.openai.azure.com/", ChannelConfig.Empty));
+        using var message = await ((IMediaAdaptor)TestAdaptors.Azure()).BuildMediaRequestAsync(RelayMode.AudioTranscription, "whisper-1", body,
+            new UpstreamChannel(1, ChannelTypes.Azure, "az-key", "https://res.openai.azure.com/", ChannelConfig.Empty), CancellationToken.None);
 
-        Assert.Equal($"https://res.openai.azure.com/openai/deployments/whisper-1/audio/transcriptions?api-version={AzureAdaptor.DefaultApiVersion}",
+        Assert.Equal($"https://res.openai.azure.com/openai/deployments/whisper-1/audio/transcriptions?api-version={AzureHost.DefaultApiVersion}",
             message.RequestUri!.AbsoluteUri);
         Assert.Equal("az-key", message.Headers.GetValues("api-key").Single());
     }

@@ -7,7 +7,7 @@ namespace OneApi.Relay.Tests.Adaptors.OpenAI;
 
 public sealed class OpenAIAdaptorAnswerTests
 {
-    private readonly OpenAIAdaptor _adaptor = new();
+    private readonly IChannelAdaptor _adaptor = TestAdaptors.OpenAI();
 
     private static HttpResponseMessage Ok(byte[] body) => new(HttpStatusCode.OK)
     {

@@ -5,7 +5,7 @@ namespace OneApi.Relay.Tests.Adaptors.OpenAI;
 
 public sealed class OpenAIAdaptorErrorTests
 {
-    private readonly OpenAIAdaptor _adaptor = new();
+    private readonly IChannelAdaptor _adaptor = TestAdaptors.OpenAI();
 
     [Fact]
     public void InvalidApiKey401_KeepsOpenAIMessageTypeAndCode()

@@ -8,7 +8,7 @@ public sealed class OpenAIAdaptorRequestTests
 {
     private const string ChatBody = """{"model":"gpt-4o","messages":[{"role":"user","content":"Hello"}]}""";
 
-    private readonly OpenAIAdaptor _adaptor = new();
+    private readonly IChannelAdaptor _adaptor = TestAdaptors.OpenAI();
 
     private static UpstreamChannel Channel(int type, string baseUrl = "", string key = "sk-upstream") =>
         new(7, type, key, baseUrl, ChannelConfig.Empty);
@@ -16,7 +16,7 @@ public sealed class OpenAIAdaptorRequestTests
     [Fact]
     public void OpenAIType_DefaultBaseUrl_PostsToApiOpenAIChatCompletions()
     {
-        using var message = _adaptor.BuildRequest(Fixture.Request(ChatBody), Channel(ChannelTypes.OpenAI));
+        using var message = _adaptor.Build(Fixture.Request(ChatBody), Channel(ChannelTypes.OpenAI));
 
         Assert.Equal(HttpMethod.Post, message.Method);
         Assert.Equal("https://api.openai.com/v1/chat/completions", message.RequestUri!.AbsoluteUri);
@@ -27,7 +27,7 @@ public sealed class OpenAIAdaptorRequestTests
     [InlineData("https://proxy.example.com/")]
     public void OpenAIType_CustomBaseUrl_AppendsVersionedPathOnce(string baseUrl)
     {
-        using var message = _adaptor.BuildRequest(Fixture.Request(ChatBody), Channel(ChannelTypes.OpenAI, baseUrl));
+        using var message = _adaptor.Build(Fixture.Request(ChatBody), Channel(ChannelTypes.OpenAI, baseUrl));
 
         Assert.Equal("https://proxy.example.com/v1/chat/completions", message.RequestUri!.AbsoluteUri);
     }
@@ -37,7 +37,7 @@ public sealed class OpenAIAdaptorRequestTests
     [InlineData("https://x/v1/")]
     public void OpenAICompatibleType_BaseWithV1_DoesNotDoubleV1(string baseUrl)
     {
-        using var message = _adaptor.BuildRequest(Fixture.Request(ChatBody), Channel(ChannelTypes.OpenAICompatible, baseUrl));
+        using var message = _adaptor.Build(Fixture.Request(ChatBody), Channel(ChannelTypes.OpenAICompatible, baseUrl));
 
         Assert.Equal("https://x/v1/chat/completions", message.RequestUri!.AbsoluteUri);
     }
@@ -47,7 +47,7 @@ public sealed class OpenAIAdaptorRequestTests
     {
         var request = Fixture.Request("""{"model":"text-embedding-3-small","input":"hi"}""", RelayMode.Embeddings);
 
-        using var message = _adaptor.BuildRequest(request, Channel(ChannelTypes.OpenAI, "https://proxy.example.com"));
+        using var message = _adaptor.Build(request, Channel(ChannelTypes.OpenAI, "https://proxy.example.com"));
 
         Assert.Equal("https://proxy.example.com/v1/embeddings", message.RequestUri!.AbsoluteUri);
     }
@@ -56,7 +56,7 @@ public sealed class OpenAIAdaptorRequestTests
     public void GroqType_DefaultBaseUrl_KeepsOpenAIV1Path()
     {
         // Groq's OpenAI endpoint is https://api.groq.com/openai/v1/chat/completions (one-api's default base is ".../openai").
-        using var message = _adaptor.BuildRequest(Fixture.Request(ChatBody), Channel(29));
+        using var message = _adaptor.Build(Fixture.Request(ChatBody), Channel(29));
 
         Assert.Equal("https://api.groq.com/openai/v1/chat/completions", message.RequestUri!.AbsoluteUri);
     }
@@ -64,7 +64,7 @@ public sealed class OpenAIAdaptorRequestTests
     [Fact]
     public void GeminiOpenAICompatibleType_DefaultBaseUrl_PostsUnderV1BetaOpenAI()
     {
-        using var message = _adaptor.BuildRequest(Fixture.Request(ChatBody), Channel(51));
+        using var message = _adaptor.Build(Fixture.Request(ChatBody), Channel(51));
 
         Assert.Equal("https://generativelanguage.googleapis.com/v1beta/openai/chat/completions", message.RequestUri!.AbsoluteUri);
     }
@@ -73,7 +73,7 @@ public sealed class OpenAIAdaptorRequestTests
     public void CloudflareGatewayBaseUrl_OpenAIType_DropsV1FromPath()
     {
         // one-api's GetFullRequestURL: a gateway.ai.cloudflare.com base already ends in the provider segment.
-        using var message = _adaptor.BuildRequest(Fixture.Request(ChatBody),
+        using var message = _adaptor.Build(Fixture.Request(ChatBody),
             Channel(ChannelTypes.OpenAI, "https://gateway.ai.cloudflare.com/v1/acct/gw/openai"));
 
         Assert.Equal("https://gateway.ai.cloudflare.com/v1/acct/gw/openai/chat/completions", message.RequestUri!.AbsoluteUri);
@@ -82,7 +82,7 @@ public sealed class OpenAIAdaptorRequestTests
     [Fact]
     public void AnyRequest_SendsChannelKeyAsBearer()
     {
-        using var message = _adaptor.BuildRequest(Fixture.Request(ChatBody), Channel(ChannelTypes.OpenAI, key: "sk-channel-key"));
+        using var message = _adaptor.Build(Fixture.Request(ChatBody), Channel(ChannelTypes.OpenAI, key: "sk-channel-key"));
 
         Assert.Equal("Bearer", message.Headers.Authorization!.Scheme);
         Assert.Equal("sk-channel-key", message.Headers.Authorization.Parameter);
@@ -92,7 +92,7 @@ public sealed class OpenAIAdaptorRequestTests
     [Fact]
     public void StreamRequest_AcceptsEventStream()
     {
-        using var message = _adaptor.BuildRequest(
+        using var message = _adaptor.Build(
             Fixture.Request("""{"model":"gpt-4o","stream":true,"messages":[]}"""), Channel(ChannelTypes.OpenAI));
 
         Assert.Contains(message.Headers.Accept, accept => accept.MediaType == "text/event-stream");
@@ -105,7 +105,7 @@ public sealed class OpenAIAdaptorRequestTests
         const string raw = "{ \"model\" :\"gpt-4o\",\n\t\"messages\":[ {\"role\":\"user\",\"content\":\"caf\\u00e9 \u4f60\u597d \\ud83d\\ude00\"} ],\r\n \"temperature\": 1.0e0 , \"x_unknown\":{} }";
         var request = Fixture.Request(raw);
 
-        using var message = _adaptor.BuildRequest(request, Channel(ChannelTypes.OpenAI));
+        using var message = _adaptor.Build(request, Channel(ChannelTypes.OpenAI));
         var sent = await message.Content!.ReadAsByteArrayAsync();
 
         Assert.False(request.BodyChanged);
@@ -118,7 +118,7 @@ public sealed class OpenAIAdaptorRequestTests
         var request = Fixture.Request("""{ "model": "gpt-4o", "messages": [{"role":"user","content":"caf\u00e9"}], "temperature": 0.5, "x_unknown": {"a": [1, 2]} }""");
         request.MapModel("gpt-4o-2024-08-06");
 
-        using var message = _adaptor.BuildRequest(request, Channel(ChannelTypes.OpenAI));
+        using var message = _adaptor.Build(request, Channel(ChannelTypes.OpenAI));
         var sent = JsonNode.Parse(await message.Content!.ReadAsByteArrayAsync())!.AsObject();
 
         Assert.Equal("gpt-4o-2024-08-06", (string?)sent["model"]);
@@ -134,7 +134,7 @@ public sealed class OpenAIAdaptorRequestTests
         var request = Fixture.Request("""{"model":"gpt-4o","messages":[{"role":"user","content":"caf\u00e9 你好 \"q\" \\ \n"}]}""");
         request.MapModel("gpt-4o-mini");
 
-        using var message = _adaptor.BuildRequest(request, Channel(ChannelTypes.OpenAI));
+        using var message = _adaptor.Build(request, Channel(ChannelTypes.OpenAI));
         var sent = System.Text.Encoding.UTF8.GetString(await message.Content!.ReadAsByteArrayAsync());
 
         Assert.Contains("""café 你好 \"q\" \\ \n""", sent, StringComparison.Ordinal);
@@ -147,7 +147,7 @@ public sealed class OpenAIAdaptorRequestTests
         var request = Fixture.Request("""{"model":"gpt-4o","stream":true,"messages":[]}""");
         request.Edit(body => body["stream_options"] = new JsonObject { ["include_usage"] = true });
 
-        using var message = _adaptor.BuildRequest(request, Channel(ChannelTypes.OpenAI));
+        using var message = _adaptor.Build(request, Channel(ChannelTypes.OpenAI));
         var sent = JsonNode.Parse(await message.Content!.ReadAsByteArrayAsync())!.AsObject();
 
         Assert.True(JsonNode.DeepEquals(

@@ -7,7 +7,7 @@ namespace OneApi.Relay.Tests.Adaptors.OpenAI;
 
 public sealed class OpenAIAdaptorStreamTests
 {
-    private readonly OpenAIAdaptor _adaptor = new();
+    private readonly IChannelAdaptor _adaptor = TestAdaptors.OpenAI();
 
     private async Task<List<StreamFrame>> ReadAllAsync(Stream upstream, RelayMode mode = RelayMode.ChatCompletions)
     {

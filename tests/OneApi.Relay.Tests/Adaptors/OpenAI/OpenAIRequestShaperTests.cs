@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using OneApi.Relay.Abstractions;
+using OneApi.Relay.Adaptors;
 using OneApi.Relay.Adaptors.OpenAI;
 
 namespace OneApi.Relay.Tests.Adaptors.OpenAI;
@@ -8,11 +9,13 @@ namespace OneApi.Relay.Tests.Adaptors.OpenAI;
 /// <summary>one-api's per-provider and per-model request quirks (contract §5.2), applied to a copy of the request.</summary>
 public sealed class OpenAIRequestShaperTests
 {
-    private static readonly OpenAIAdaptor Adaptor = new(new OpenAIRequestOptions { OpenRouterProviderSort = "throughput" });
+    private static readonly WireFormatSettings Settings = WireFormatSettings.Default with { OpenAI = new OpenAIRequestOptions { OpenRouterProviderSort = "throughput" } };
+
+    private static IChannelAdaptor Adaptor(int type) => TestAdaptors.For(type, "m", Settings);
 
     private static (HttpRequestMessage Message, JsonObject Body) Build(string json, int type)
     {
-        var message = Adaptor.BuildRequest(Fixture.Request(json), new UpstreamChannel(1, type, "sk-up", "https://up.example.com", ChannelConfig.Empty));
+        var message = Adaptor(type).Build(Fixture.Request(json), new UpstreamChannel(1, type, "sk-up", "https://up.example.com", ChannelConfig.Empty));
         return (message, Fixture.BodyOf(message));
     }
 
@@ -90,7 +93,7 @@ public sealed class OpenAIRequestShaperTests
     {
         var request = Fixture.Request("""{"model":"o1","temperature":0.2,"messages":[]}""");
 
-        Adaptor.BuildRequest(request, new UpstreamChannel(1, ChannelTypes.OpenRouter, "k", "", ChannelConfig.Empty)).Dispose();
+        Adaptor(ChannelTypes.OpenRouter).Build(request, new UpstreamChannel(1, ChannelTypes.OpenRouter, "k", "", ChannelConfig.Empty)).Dispose();
 
         Assert.False(request.BodyChanged);
         Assert.Equal(0.2, (double)request.Body["temperature"]!);

@@ -6,7 +6,7 @@ namespace OneApi.Relay.Tests.Adaptors.VertexAI;
 /// <summary>Claude on Vertex AI: model ids with '@', rawPredict URLs, Vertex's anthropic_version and a Bearer token.</summary>
 public sealed class VertexAIClaudeAdaptorTests
 {
-    private readonly VertexAIClaudeAdaptor _adaptor = new(new StubTokens());
+    private readonly IChannelAdaptor _adaptor = TestAdaptors.For(ChannelTypes.VertexAI, "claude-3-7-sonnet-20250219", tokens: new StubTokens());
 
     private static UpstreamChannel Channel(string region = "us-east5") =>
         new(4, ChannelTypes.VertexAI, "", "", new ChannelConfig { Region = region, VertexAiProjectId = "my-project", VertexAiAdc = "{key}" });
@@ -17,7 +17,7 @@ public sealed class VertexAIClaudeAdaptorTests
     [InlineData("claude-sonnet-4-20250514", "claude-sonnet-4@20250514")]
     [InlineData("claude-future-20991231", "claude-future@20991231")]
     [InlineData("claude-3-haiku@20240307", "claude-3-haiku@20240307")]
-    public void ModelIds_UseVertexVersionSyntax(string model, string expected) => Assert.Equal(expected, VertexAIClaudeAdaptor.ModelId(model));
+    public void ModelIds_UseVertexVersionSyntax(string model, string expected) => Assert.Equal(expected, VertexHost.ClaudeId(model));
 
     [Fact]
     public async Task Request_RawPredictInTheRegion_WithVertexEnvelopeAndToken()
@@ -50,21 +50,12 @@ public sealed class VertexAIClaudeAdaptorTests
     [Fact]
     public async Task TokenFailure_IsA401RelayError()
     {
-        var adaptor = new VertexAIClaudeAdaptor(new StubTokens(fail: true));
+        var adaptor = TestAdaptors.For(ChannelTypes.VertexAI, "claude-3-7-sonnet-20250219", tokens: new StubTokens(fail: true));
 
         var error = await Assert.ThrowsAsync<RelayErrorException>(async () =>
             await adaptor.BuildRequestAsync(Fixture.Request("""{"model":"claude-3-7-sonnet-20250219","messages":[]}"""), Channel(), CancellationToken.None));
 
         Assert.Equal(401, error.Error.StatusCode);
-    }
-
-    [Fact]
-    public async Task GeminiModel_Is501NotAClaudeCall()
-    {
-        var error = await Assert.ThrowsAsync<RelayErrorException>(async () =>
-            await _adaptor.BuildRequestAsync(Fixture.Request("""{"model":"gemini-2.0-flash","messages":[]}"""), Channel(), CancellationToken.None));
-
-        Assert.Equal(501, error.Error.StatusCode);
     }
 
     [Fact]
@@ -88,7 +79,7 @@ public sealed class VertexAIClaudeStreamTests
     [Fact]
     public async Task StreamWithUsage_AndErrorEvent_ReadAsAnthropics()
     {
-        var adaptor = new VertexAIClaudeAdaptor(new NoTokens());
+        var adaptor = TestAdaptors.For(ChannelTypes.VertexAI, "claude-3-7-sonnet-20250219", tokens: new NoTokens());
         var request = Fixture.Request("""{"model":"claude-3-7-sonnet-20250219","stream":true,"messages":[]}""");
 
         var frames = new List<StreamFrame>();

@@ -53,7 +53,7 @@ public sealed class AnthropicInboundTests
     public async Task Answer_ToolCallsAndReasoning_BecomeClaudeBlocks()
     {
         var request = Read("""{"model":"gpt-4o","max_tokens":100,"messages":[{"role":"user","content":"x"}]}""");
-        var adaptor = AnthropicClientApi.Instance.Adapt(new OpenAIAdaptor(), request);
+        var adaptor = AnthropicClientApi.Instance.Adapt(TestAdaptors.OpenAI(), request);
         using var response = new HttpResponseMessage(System.Net.HttpStatusCode.OK)
         {
             Content = new StringContent("""
@@ -78,7 +78,7 @@ public sealed class AnthropicInboundTests
     public async Task Stream_OpenAIChunks_BecomeClaudesEventSequence()
     {
         var request = Read("""{"model":"gpt-4o","max_tokens":100,"stream":true,"messages":[{"role":"user","content":"x"}]}""");
-        var adaptor = AnthropicClientApi.Instance.Adapt(new OpenAIAdaptor(), request);
+        var adaptor = AnthropicClientApi.Instance.Adapt(TestAdaptors.OpenAI(), request);
         string Chunk(string delta, string finish = "null") => $$"""data: {"id":"c1","model":"gpt-4o","choices":[{"index":0,"delta":{{{delta}}},"finish_reason":{{finish}}}]}""" + "\n\n";
         var sse = Chunk("\"role\":\"assistant\",\"reasoning_content\":\"think\"") + Chunk("\"content\":\"Hi\"")
             + Chunk("\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"\"}}]")
@@ -137,7 +137,7 @@ public sealed class AnthropicPassThroughTests
         request.MapModel("claude-3-7-sonnet-20250219");
         request.Edit(b => b["messages"]![0]!["content"] = "channel prompt");
         var adaptor = new AnthropicClientApi(["prompt-caching-2024-07-31", "output-128k-2025-02-19"])
-            .Adapt(new OneApi.Relay.Adaptors.Anthropic.AnthropicAdaptor(), request);
+            .Adapt(TestAdaptors.Anthropic(), request);
 
         using var message = await adaptor.BuildRequestAsync(request, Claude, CancellationToken.None);
 
@@ -154,7 +154,7 @@ public sealed class AnthropicPassThroughTests
     {
         var request = Read("""{"model":"claude-3-7-sonnet-20250219","max_tokens":64,"messages":[{"role":"user","content":"hi"}]}""");
         var channel = new UpstreamChannel(2, ChannelTypes.AwsClaude, "AK|SK|us-east-1", "", ChannelConfig.Empty);
-        var adaptor = new AnthropicClientApi(["token-efficient-tools-2025-02-19"]).Adapt(new OneApi.Relay.Adaptors.AwsBedrock.AwsBedrockAdaptor(), request);
+        var adaptor = new AnthropicClientApi(["token-efficient-tools-2025-02-19"]).Adapt(TestAdaptors.For(ChannelTypes.AwsClaude, "claude-3-7-sonnet-20250219"), request);
 
         using var message = await adaptor.BuildRequestAsync(request, channel, CancellationToken.None);
 

@@ -3,75 +3,47 @@ using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using OneApi.Relay.Abstractions;
 using OneApi.Relay.Adaptors.Anthropic;
-using OneApi.Relay.Images;
 using OneApi.Relay.OpenAI;
 
 namespace OneApi.Relay.Adaptors.AwsBedrock;
 
 /// <summary>
-/// Claude on AWS Bedrock (channel type 33): the Anthropic converters with Bedrock's envelope
-/// (https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-anthropic-claude-messages.html): the model
-/// in the URL, <c>anthropic_version: bedrock-2023-05-31</c> in the body, SigV4-signed with the channel's ak/sk/region,
-/// and streams in AWS's binary event stream, each event carrying one Messages event as base64.
+/// Claude on AWS Bedrock (channel type 33), https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-anthropic-claude-messages.html:
+/// the model in the URL, <c>anthropic_version: bedrock-2023-05-31</c> and the betas in the body, SigV4-signed with
+/// the channel's ak/sk/region, and streams in AWS's binary event stream, each event carrying one Messages event as base64.
 /// </summary>
-public sealed class AwsBedrockAdaptor(UserImageFetcher? images = null, TimeProvider? time = null) : IChannelAdaptor, IAnthropicMessagesAdaptor
+public sealed class BedrockHost(TimeProvider? time = null) : IUpstreamHost
 {
     public const string AnthropicVersion = "bedrock-2023-05-31";
     public const string Service = "bedrock";
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
-    public AwsBedrockAdaptor() : this(null, null)
-    {
-    }
+    public HostKind Kind => HostKind.AwsBedrock;
 
-    public IReadOnlyCollection<int> ChannelTypes { get; } = [Abstractions.ChannelTypes.AwsClaude];
-
-    public IReadOnlyList<string> KnownModels { get; } = [.. BedrockModelIds.ModelNames];
-
-    public bool Supports(RelayMode mode) => mode == RelayMode.ChatCompletions;
-
-    /// <summary>Without I/O; Bedrock takes no image URLs, so the pipeline uses <see cref="BuildRequestAsync"/>, which inlines them.</summary>
-    public HttpRequestMessage BuildRequest(RelayRequest request, UpstreamChannel channel) =>
-        Build(ToAnthropicRequest.Convert(request), request.IsStream, channel);
-
-    public async ValueTask<HttpRequestMessage> BuildRequestAsync(RelayRequest request, UpstreamChannel channel, CancellationToken cancellationToken) =>
-        Build(await ToAnthropicRequest.ConvertAsync(request, images, cancellationToken).ConfigureAwait(false), request.IsStream, channel);
-
-    public async ValueTask<HttpRequestMessage> BuildMessagesRequestAsync(JsonObject messagesBody, bool stream, IReadOnlyList<string> betas, UpstreamChannel channel,
-        CancellationToken cancellationToken)
-    {
-        var body = (JsonObject)messagesBody.DeepClone();
-        if (images is not null)
-        {
-            await ToAnthropicRequest.InlineImagesAsync(body, images, cancellationToken).ConfigureAwait(false);
-        }
-        return Build(body, stream, channel, betas);
-    }
-
-    private HttpRequestMessage Build(JsonObject messagesBody, bool stream, UpstreamChannel channel, IReadOnlyList<string>? clientBetas = null)
+    public ValueTask<HttpRequestMessage> BuildAsync(UpstreamPayload payload, UpstreamChannel channel, CancellationToken cancellationToken)
     {
         var (credentials, region) = CredentialsOf(channel);
-        var modelId = BedrockModelIds.For(JsonWire.String(messagesBody["model"]) ?? "", region);
-        var betas = ToAnthropicRequest.BetaHeaders(messagesBody, clientBetas);
-        messagesBody.Remove("model");
-        messagesBody.Remove("stream");
-        messagesBody["anthropic_version"] = AnthropicVersion;
-        if (betas.Count > 0)
+        var body = payload.Json ?? throw new InvalidOperationException("Bedrock wraps JSON bodies only");
+        var modelId = BedrockModelIds.For(payload.Model, region);
+        body.Remove("model");
+        body.Remove("stream");
+        body["anthropic_version"] = AnthropicVersion;
+        if (payload.Betas.Count > 0)
         {
-            messagesBody["anthropic_beta"] = new JsonArray(betas.Select(b => (JsonNode?)b).ToArray());
+            body["anthropic_beta"] = new JsonArray(payload.Betas.Select(b => (JsonNode?)b).ToArray());
         }
         var baseUrl = string.IsNullOrEmpty(channel.BaseUrl) ? $"https://bedrock-runtime.{region}.amazonaws.com" : channel.BaseUrl.TrimEnd('/');
         // The id's ':' is escaped on the wire, as AWS's SDKs send it; the signature encodes the escaped path again.
-        var url = $"{baseUrl}/model/{Uri.EscapeDataString(modelId)}/{(stream ? "invoke-with-response-stream" : "invoke")}";
-        var bytes = JsonWire.Serialize(messagesBody);
+        var url = $"{baseUrl}/model/{Uri.EscapeDataString(modelId)}/{(payload.Stream ? "invoke-with-response-stream" : "invoke")}";
+        var bytes = JsonWire.Serialize(body);
         var message = new HttpRequestMessage(HttpMethod.Post, url)
         {
             Content = new ByteArrayContent(bytes) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
         };
-        message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(stream ? "application/vnd.amazon.eventstream" : "application/json"));
+        message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(payload.Stream ? "application/vnd.amazon.eventstream" : "application/json"));
         SigV4Signer.Sign(message, bytes, credentials, region, Service, _time.GetUtcNow());
-        return message;
+        return ValueTask.FromResult(message);
     }
 
     /// <summary>ak, sk and region from the channel's config; older one-api channels kept them in the key as <c>ak|sk|region</c>.</summary>
@@ -88,20 +60,11 @@ public sealed class AwsBedrockAdaptor(UserImageFetcher? images = null, TimeProvi
             : throw new RelayErrorException(new RelayError(RelayErrorKind.UpstreamStatus, 500, "the AWS channel has no ak/sk in its config", RelayError.OneApiType, "channel_misconfigured"));
     }
 
-    public async Task<UpstreamAnswer> ReadAnswerAsync(HttpResponseMessage response, RelayRequest request, CancellationToken cancellationToken)
-    {
-        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        return FromAnthropicAnswer.Convert(body, request, _time.GetUtcNow().ToUnixTimeSeconds());
-    }
-
-    public IAsyncEnumerable<StreamFrame> ReadStreamAsync(Stream upstream, RelayRequest request, CancellationToken cancellationToken) =>
-        FromAnthropicStream.ReadAsync(ReadMessagesEventsAsync(upstream, cancellationToken), request, _time.GetUtcNow().ToUnixTimeSeconds(), cancellationToken);
-
     /// <summary>
     /// The Messages events inside the event stream. Bedrock's exceptions, and broken framing (a bad CRC), come out as
     /// Messages <c>error</c> events, so every reader ends the stream the same way.
     /// </summary>
-    public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadMessagesEventsAsync(Stream upstream, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadEventsAsync(Stream upstream, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var messages = AwsEventStream.ReadAsync(upstream, cancellationToken).GetAsyncEnumerator(cancellationToken);
         try
@@ -155,7 +118,7 @@ public sealed class AwsBedrockAdaptor(UserImageFetcher? images = null, TimeProvi
     }
 
     /// <summary>Bedrock errors are <c>{"message":"…"}</c>, with the exception name in <c>x-amzn-ErrorType</c>.</summary>
-    public RelayError ReadError(int statusCode, ReadOnlySpan<byte> body)
+    public RelayError? ReadError(int statusCode, ReadOnlySpan<byte> body)
     {
         var parsed = JsonWire.Parse(body);
         var message = JsonWire.String(parsed?["message"]) ?? JsonWire.String(parsed?["Message"]);

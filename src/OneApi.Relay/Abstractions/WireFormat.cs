@@ -1,0 +1,102 @@
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using OneApi.Relay.OpenAI;
+
+namespace OneApi.Relay.Abstractions;
+
+/// <summary>The request and answer format an upstream speaks, whoever hosts it.</summary>
+public enum WireFormatKind
+{
+    OpenAI,
+    ClaudeMessages,
+    Gemini,
+    Imagen,
+}
+
+/// <summary>Who serves a wire format: where requests go, how they are authenticated and wrapped, how streams are framed.</summary>
+public enum HostKind
+{
+    /// <summary>The channel's base URL with OpenAI's paths and a Bearer key.</summary>
+    Bearer,
+    Azure,
+    /// <summary>Anthropic's API: <c>x-api-key</c> and <c>anthropic-version</c>.</summary>
+    Anthropic,
+    AwsBedrock,
+    /// <summary>Google AI Studio (generativelanguage.googleapis.com): <c>x-goog-api-key</c>.</summary>
+    GoogleAI,
+    /// <summary>Google Vertex AI: a service-account OAuth token, the model under its publisher.</summary>
+    VertexAI,
+}
+
+/// <summary>
+/// A wire format: converts OpenAI requests into the provider's body and the provider's answers, stream events and
+/// errors back. It knows nothing of URLs or credentials; an <see cref="IUpstreamHost"/> adds those.
+/// </summary>
+public interface IWireFormat
+{
+    WireFormatKind Kind { get; }
+
+    /// <summary>
+    /// Whether this format owns a model on a channel type that speaks several (Vertex AI); the type's first format
+    /// takes every model no other one claims.
+    /// </summary>
+    bool Claims(string model);
+
+    bool Supports(RelayMode mode);
+
+    /// <summary>The upstream body for a client request; may fetch user images to inline them.</summary>
+    ValueTask<UpstreamPayload> ToUpstreamAsync(RelayRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Translates a whole (non-stream) success answer into OpenAI's format.</summary>
+    Task<UpstreamAnswer> ReadAnswerAsync(HttpResponseMessage response, RelayRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Translates the stream's event payloads (already unframed by the host) into OpenAI chunks.</summary>
+    IAsyncEnumerable<StreamFrame> ReadStreamAsync(IAsyncEnumerable<ReadOnlyMemory<byte>> events, RelayRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Translates an upstream error answer (status ≥ 400) into the error the client gets.</summary>
+    RelayError ReadError(int statusCode, ReadOnlySpan<byte> body);
+}
+
+/// <summary>
+/// A host: turns a wire format's payload into an HTTP request to one channel (URL, auth, body wrapper), and
+/// unframes its streams into event payloads.
+/// </summary>
+public interface IUpstreamHost
+{
+    HostKind Kind { get; }
+
+    /// <summary>Whether this host serves the format's mode (Vertex serves no Gemini embeddings, for instance).</summary>
+    bool Serves(WireFormatKind format, RelayMode mode) => true;
+
+    ValueTask<HttpRequestMessage> BuildAsync(UpstreamPayload payload, UpstreamChannel channel, CancellationToken cancellationToken);
+
+    /// <summary>The stream's event payloads; SSE <c>data:</c> unless the host frames streams its own way.</summary>
+    IAsyncEnumerable<ReadOnlyMemory<byte>> ReadEventsAsync(Stream upstream, CancellationToken cancellationToken) =>
+        Streaming.SseReader.DataAsync(upstream, cancellationToken);
+
+    /// <summary>Whether the upstream fetches image URLs itself (Anthropic's API), so native requests keep them.</summary>
+    bool FetchesImageUrls => false;
+
+    /// <summary>The host's own error shape when it has one (Bedrock's), else null for the format to read.</summary>
+    RelayError? ReadError(int statusCode, ReadOnlySpan<byte> body) => null;
+}
+
+/// <summary>
+/// What a wire format sends: the body (JSON a host may wrap, or ready content such as the client's own bytes or a
+/// form) and what a host needs to address it.
+/// </summary>
+public sealed record UpstreamPayload(WireFormatKind Format, RelayMode Mode, string Model, bool Stream)
+{
+    public JsonObject? Json { get; init; }
+
+    /// <summary>Content sent as it is (pass-through bytes, multipart forms); hosts that wrap bodies need <see cref="Json"/>.</summary>
+    public HttpContent? Content { get; init; }
+
+    /// <summary>Claude's <c>anthropic-beta</c> values: a header for Anthropic and Vertex AI, a body field for Bedrock.</summary>
+    public IReadOnlyList<string> Betas { get; init; } = [];
+
+    public HttpContent ToContent() => Content ?? JsonContent(Json ?? throw new InvalidOperationException("the payload has no body"));
+
+    public static ByteArrayContent JsonContent(JsonNode json) =>
+        new(JsonWire.Serialize(json)) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
+}

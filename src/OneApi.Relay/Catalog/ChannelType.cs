@@ -1,0 +1,53 @@
+using OneApi.Relay.Abstractions;
+
+namespace OneApi.Relay.Catalog;
+
+/// <summary>
+/// One channel type (one-api's <c>channels.type</c>): how the console names and fills it, and how the relay reaches
+/// it. A type with no wire format is known (its channels can be stored) but not relayed.
+/// </summary>
+/// <param name="WireFormats">The formats its upstream speaks; the first serves every model the others do not claim.</param>
+/// <param name="KeyFormat">What the channel's key holds, for the console's placeholder.</param>
+public sealed record ChannelType(
+    int Id,
+    string Name,
+    string DefaultBaseUrl,
+    IReadOnlyList<WireFormatKind> WireFormats,
+    HostKind Host,
+    string KeyFormat,
+    IReadOnlyList<string> DefaultModels,
+    BalanceApi Balance = BalanceApi.None,
+    ChannelQuirks Quirks = ChannelQuirks.None)
+{
+    public bool IsRelayed => WireFormats.Count > 0;
+}
+
+/// <summary>Which vendor billing endpoint tells a channel's remaining credit (one-api's <c>update_balance</c>).</summary>
+public enum BalanceApi
+{
+    None,
+    /// <summary>OpenAI's legacy <c>/v1/dashboard/billing/subscription</c> and <c>usage</c>.</summary>
+    OpenAIBilling,
+    /// <summary><c>/dashboard/billing/credit_grants</c>, <c>total_available</c>.</summary>
+    CreditGrants,
+    /// <summary><c>/dashboard/billing/credit_grants</c>, <c>total_remaining</c> (API2GPT).</summary>
+    CreditGrantsRemaining,
+    OpenAISB,
+    AIProxy,
+    SiliconFlow,
+    DeepSeek,
+    OpenRouter,
+}
+
+/// <summary>Provider habits the OpenAI wire format adjusts to.</summary>
+[Flags]
+public enum ChannelQuirks
+{
+    None = 0,
+    /// <summary>The base URL already ends in a version path, so OpenAI's paths go without <c>/v1</c>.</summary>
+    BaseUrlHasVersion = 1,
+    /// <summary>OpenRouter: reasoning only when asked for, provider sort from <c>OPENROUTER_PROVIDER_SORT</c>.</summary>
+    OpenRouter = 2,
+    /// <summary>DeepSeek refuses earlier turns' reasoning in the input.</summary>
+    NoReasoningInHistory = 4,
+}

@@ -1,0 +1,110 @@
+using System.Collections.Frozen;
+using OneApi.Relay.Abstractions;
+using OneApi.Relay.Adaptors.Anthropic;
+using OneApi.Relay.Adaptors.AwsBedrock;
+using OneApi.Relay.Adaptors.Gemini;
+using OneApi.Relay.Adaptors.OpenAI;
+using OneApi.Relay.Adaptors.VertexAI;
+
+namespace OneApi.Relay.Catalog;
+
+/// <summary>
+/// The catalogue of channel types, one-api's ids (relay/channeltype) with what this gateway knows of each: the only
+/// place that knows what a type number means. Adding an OpenAI-compatible provider is one row here.
+/// </summary>
+public static class ChannelTypes
+{
+    public const int OpenAI = 1;
+    public const int Azure = 3;
+    public const int Custom = 8;
+    public const int Anthropic = 14;
+    public const int OpenRouter = 20;
+    public const int Gemini = 24;
+    public const int AwsClaude = 33;
+    public const int DeepSeek = 36;
+    public const int VertexAI = 42;
+    public const int OpenAICompatible = 50;
+    public const int GeminiOpenAICompatible = 51;
+
+    private const string ApiKey = "API key";
+    private static readonly WireFormatKind[] OpenAIFormat = [WireFormatKind.OpenAI];
+    private static readonly WireFormatKind[] NotRelayed = [];
+
+    public static readonly IReadOnlyList<ChannelType> All =
+    [
+        OpenAILike(1, "OpenAI", "https://api.openai.com", OpenAIModels.All, BalanceApi.OpenAIBilling),
+        OpenAILike(2, "API2D", "https://oa.api2d.net", OpenAIModels.All),
+        new(3, "Azure", "", OpenAIFormat, HostKind.Azure, ApiKey, OpenAIModels.All),
+        OpenAILike(4, "CloseAI", "https://api.closeai-proxy.xyz", OpenAIModels.All, BalanceApi.CreditGrants),
+        OpenAILike(5, "OpenAISB", "https://api.openai-sb.com", OpenAIModels.All, BalanceApi.OpenAISB),
+        OpenAILike(6, "OpenAIMax", "https://api.openaimax.com", OpenAIModels.All),
+        OpenAILike(7, "OhMyGPT", "https://api.ohmygpt.com", OpenAIModels.All),
+        OpenAILike(8, "Custom", "", OpenAIModels.All, BalanceApi.OpenAIBilling),
+        OpenAILike(9, "Ails", "https://api.caipacity.com", OpenAIModels.All),
+        OpenAILike(10, "AIProxy", "https://api.aiproxy.io", OpenAIModels.All, BalanceApi.AIProxy),
+        Unrelayed(11, "PaLM", "https://generativelanguage.googleapis.com"),
+        OpenAILike(12, "API2GPT", "https://api.api2gpt.com", OpenAIModels.All, BalanceApi.CreditGrantsRemaining),
+        OpenAILike(13, "AIGC2D", "https://api.aigc2d.com", OpenAIModels.All, BalanceApi.CreditGrants),
+        new(14, "Anthropic", "https://api.anthropic.com", [WireFormatKind.ClaudeMessages], HostKind.Anthropic, ApiKey, AnthropicModels.All),
+        Unrelayed(15, "Baidu", "https://aip.baidubce.com"),
+        Unrelayed(16, "Zhipu", "https://open.bigmodel.cn"),
+        Unrelayed(17, "Ali", "https://dashscope.aliyuncs.com"),
+        Unrelayed(18, "Xunfei", ""),
+        OpenAILike(19, "AI360", "https://ai.360.cn", []),
+        OpenAILike(20, "OpenRouter", "https://openrouter.ai/api", [], BalanceApi.OpenRouter, ChannelQuirks.OpenRouter),
+        Unrelayed(21, "AIProxyLibrary", "https://api.aiproxy.io"),
+        OpenAILike(22, "FastGPT", "https://fastgpt.run/api/openapi", []),
+        Unrelayed(23, "Tencent", "https://hunyuan.tencentcloudapi.com"),
+        new(24, "Gemini", "https://generativelanguage.googleapis.com", [WireFormatKind.Gemini], HostKind.GoogleAI, ApiKey, GeminiModels.All),
+        OpenAILike(25, "Moonshot", "https://api.moonshot.cn", ["moonshot-v1-8k", "moonshot-v1-32k", "moonshot-v1-128k"]),
+        OpenAILike(26, "Baichuan", "https://api.baichuan-ai.com", []),
+        OpenAILike(27, "Minimax", "https://api.minimax.chat", []),
+        OpenAILike(28, "Mistral", "https://api.mistral.ai",
+            ["open-mistral-7b", "open-mixtral-8x7b", "mistral-small-latest", "mistral-medium-latest", "mistral-large-latest", "mistral-embed"]),
+        OpenAILike(29, "Groq", "https://api.groq.com/openai", ["llama-3.3-70b-versatile", "llama-3.1-8b-instant", "gemma2-9b-it", "whisper-large-v3"]),
+        Unrelayed(30, "Ollama", "http://localhost:11434"),
+        OpenAILike(31, "LingYiWanWu", "https://api.lingyiwanwu.com", []),
+        OpenAILike(32, "StepFun", "https://api.stepfun.com", []),
+        new(33, "AwsClaude", "", [WireFormatKind.ClaudeMessages], HostKind.AwsBedrock, "ak|sk|region (or ak, sk and region in the config)",
+            [.. BedrockModelIds.ModelNames]),
+        Unrelayed(34, "Coze", "https://api.coze.com"),
+        Unrelayed(35, "Cohere", "https://api.cohere.ai"),
+        OpenAILike(36, "DeepSeek", "https://api.deepseek.com", ["deepseek-chat", "deepseek-reasoner"], BalanceApi.DeepSeek, ChannelQuirks.NoReasoningInHistory),
+        Unrelayed(37, "Cloudflare", "https://api.cloudflare.com"),
+        Unrelayed(38, "DeepL", "https://api-free.deepl.com"),
+        OpenAILike(39, "TogetherAI", "https://api.together.xyz", []),
+        OpenAILike(40, "Doubao", "https://ark.cn-beijing.volces.com", []),
+        OpenAILike(41, "Novita", "https://api.novita.ai/v3/openai", [], quirks: ChannelQuirks.BaseUrlHasVersion),
+        new(42, "VertextAI", "", [WireFormatKind.Gemini, WireFormatKind.ClaudeMessages, WireFormatKind.Imagen], HostKind.VertexAI,
+            "region|project id|service-account JSON (or region, vertex_ai_project_id and vertex_ai_adc in the config)", VertexModels.All),
+        Unrelayed(43, "Proxy", ""),
+        OpenAILike(44, "SiliconFlow", "https://api.siliconflow.cn", [], BalanceApi.SiliconFlow),
+        OpenAILike(45, "XAI", "https://api.x.ai", ["grok-2", "grok-2-vision", "grok-2-latest", "grok-beta"]),
+        Unrelayed(46, "Replicate", "https://api.replicate.com/v1/models/"),
+        OpenAILike(47, "BaiduV2", "https://qianfan.baidubce.com", []),
+        OpenAILike(48, "XunfeiV2", "https://spark-api-open.xf-yun.com", []),
+        OpenAILike(49, "AliBailian", "https://dashscope.aliyuncs.com", []),
+        OpenAILike(50, "OpenAICompatible", "", [], quirks: ChannelQuirks.BaseUrlHasVersion),
+        OpenAILike(51, "GeminiOpenAICompatible", "https://generativelanguage.googleapis.com/v1beta/openai/", GeminiModels.Chat,
+            quirks: ChannelQuirks.BaseUrlHasVersion),
+    ];
+
+    private static readonly FrozenDictionary<int, ChannelType> ById = All.ToFrozenDictionary(t => t.Id);
+
+    public static ChannelType? Find(int type) => ById.GetValueOrDefault(type);
+
+    public static bool IsKnown(int type) => ById.ContainsKey(type);
+
+    public static string NameOf(int type) => Find(type)?.Name ?? "Unknown";
+
+    /// <summary>The channel's own base URL when it has one, else its type's default ("" when the operator must give one).</summary>
+    public static string BaseUrlOf(UpstreamChannel channel) =>
+        channel.BaseUrl.Length > 0 ? channel.BaseUrl : Find(channel.Type)?.DefaultBaseUrl ?? "";
+
+    private static ChannelType OpenAILike(int id, string name, string baseUrl, IReadOnlyList<string> models, BalanceApi balance = BalanceApi.None,
+        ChannelQuirks quirks = ChannelQuirks.None) =>
+        new(id, name, baseUrl, OpenAIFormat, HostKind.Bearer, ApiKey, models, balance, quirks);
+
+    private static ChannelType Unrelayed(int id, string name, string baseUrl) =>
+        new(id, name, baseUrl, NotRelayed, HostKind.Bearer, ApiKey, []);
+}

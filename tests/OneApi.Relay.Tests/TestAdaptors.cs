@@ -1,0 +1,50 @@
+global using OneApi.Relay.Catalog;
+using OneApi.Relay.Abstractions;
+using OneApi.Relay.Adaptors;
+using OneApi.Relay.Adaptors.Anthropic;
+using OneApi.Relay.Adaptors.AwsBedrock;
+using OneApi.Relay.Adaptors.Azure;
+using OneApi.Relay.Adaptors.Gemini;
+using OneApi.Relay.Adaptors.OpenAI;
+using OneApi.Relay.Adaptors.VertexAI;
+using OneApi.Relay.Images;
+
+namespace OneApi.Relay.Tests;
+
+/// <summary>Adaptors as the gateway pairs them: from the catalogue, with one instance of each host.</summary>
+internal static class TestAdaptors
+{
+    public static IChannelAdaptor For(int channelType, string model, WireFormatSettings? settings = null, IGoogleAccessTokens? tokens = null,
+        TimeProvider? time = null) =>
+        new ChannelAdaptors(settings ?? WireFormatSettings.Default with { Time = time }, Hosts(tokens, time, settings?.Gemini)).For(channelType, model)
+        ?? throw new InvalidOperationException($"type {channelType} is not relayed");
+
+    public static IUpstreamHost[] Hosts(IGoogleAccessTokens? tokens = null, TimeProvider? time = null, GeminiOptions? gemini = null) =>
+    [
+        new BearerHost(), new AzureHost(), new AnthropicHost(), new BedrockHost(time), new GoogleAIHost(gemini ?? GeminiOptions.Default),
+        new VertexHost(tokens ?? new StubGoogleTokens()),
+    ];
+
+    public static IChannelAdaptor OpenAI() => For(ChannelTypes.OpenAI, "gpt-4o-mini");
+
+    public static IChannelAdaptor Azure() => For(ChannelTypes.Azure, "gpt-4o-mini");
+
+    public static IChannelAdaptor Anthropic(UserImageFetcher? images = null) =>
+        HostedAdaptor.Create(new ClaudeMessagesFormat(images), new AnthropicHost());
+
+    /// <summary>Builds synchronously, for tests of request shapes (no I/O happens in them).</summary>
+    public static HttpRequestMessage Build(this IChannelAdaptor adaptor, RelayRequest request, UpstreamChannel channel) =>
+        adaptor.BuildRequestAsync(request, channel, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+}
+
+/// <summary>Hands out "token-for-{key}" without calling Google, or fails as an unusable key does.</summary>
+internal sealed class StubGoogleTokens(bool fail = false) : IGoogleAccessTokens
+{
+    public int Calls { get; private set; }
+
+    public Task<string> GetAsync(string serviceAccountJson, CancellationToken cancellationToken)
+    {
+        Calls++;
+        return fail ? Task.FromException<string>(new InvalidOperationException("invalid_grant")) : Task.FromResult("token-for-" + serviceAccountJson);
+    }
+}
