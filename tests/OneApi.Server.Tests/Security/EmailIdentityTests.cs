@@ -24,9 +24,7 @@ public sealed partial class EmailIdentityTests(PlaintextSmtpPool pool) : IClassF
     private async Task<TestGateway> GatewayWithSmtpAsync()
     {
         var gateway = await pool.GetAsync("sqlite");
-        await gateway.SetOptionAsync("SMTPServer", "127.0.0.1");
-        await gateway.SetOptionAsync("SMTPPort", _smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await gateway.SetOptionAsync("SMTPFrom", "noreply@oneapi.test");
+        await gateway.MailThroughAsync(_smtp.Port);
         return gateway;
     }
 
