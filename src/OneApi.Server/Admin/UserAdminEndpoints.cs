@@ -129,6 +129,11 @@ public static class UserAdminEndpoints
         {
             return ApiResponse.Failure("no permission to change a user of the same or a higher role");
         }
+        if (password is not null && user.Id == caller.Id)
+        {
+            // Only root gets here (the others cannot manage themselves); its own password needs the current one.
+            return ApiResponse.Failure("change your own password with PUT /api/user/self and your current password");
+        }
         if (input.Role is { } newRole && newRole != user.Role && !UserRules.CanGrant(caller.Role, newRole))
         {
             return ApiResponse.Failure("no permission to raise a user to your own role or above");
