@@ -87,7 +87,8 @@ public sealed class LegacyDatabaseTests
         Assert.Equal(columnsBefore.Keys, file.Tables());
         foreach (var (table, columns) in columnsBefore)
         {
-            Assert.Equal(columns.Keys, file.Columns(table).Keys);
+            // users.session_version is this project's only addition to one-api's tables.
+            Assert.Equal(table == "users" ? [.. columns.Keys, "session_version"] : columns.Keys, file.Columns(table).Keys);
         }
         Assert.Equal(GormIndexes, AllIndexes(file));
         Assert.Equal("ok", file.Scalar("PRAGMA integrity_check"));
@@ -235,7 +236,8 @@ public sealed class LegacyDatabaseTests
         }
 
         Assert.Contains(commands, c => c.Contains("UPDATE \"logs\" SET", StringComparison.Ordinal));
-        Assert.DoesNotContain(commands, c => c.Contains("CREATE", StringComparison.Ordinal) || c.Contains("ALTER", StringComparison.Ordinal));
+        Assert.DoesNotContain(commands, c => c.Contains("CREATE", StringComparison.Ordinal));
+        Assert.Contains("session_version", Assert.Single(commands, c => c.Contains("ALTER", StringComparison.Ordinal)), StringComparison.Ordinal);
         // What GORM reads from these NULLs is the zero value; the file now holds it.
         Assert.Equal(0L, file.Scalar("SELECT COUNT(*) FROM users WHERE display_name IS NULL OR lark_id IS NULL OR inviter_id IS NULL"));
         Assert.Equal(2L, file.Scalar("SELECT COUNT(*) FROM logs WHERE channel_id = 0"));
@@ -248,6 +250,19 @@ public sealed class LegacyDatabaseTests
         // Values that were there are untouched.
         Assert.Equal(12.5, file.Scalar("SELECT balance FROM channels WHERE id = 1"));
         Assert.Equal(1L, file.Scalar("SELECT unlimited_quota FROM tokens WHERE id = 1"));
+    }
+
+    [Fact]
+    public async Task CurrentOneApiFile_EnsureSchema_AddsSessionVersionThatOneApisInsertsLeaveAtZero()
+    {
+        using var file = LegacyFile(GormSqliteSchema.Current, CurrentRows);
+        await EnsureSchemaAsync(file);
+
+        // one-api names its columns on insert and knows nothing of session_version.
+        file.Execute("INSERT INTO `users` (`id`,`username`,`password`,`role`,`status`) VALUES (4,'carol','x',1,1)");
+
+        await using var db = file.CreateContext();
+        Assert.Equal([0, 0, 0, 0], await db.Users.OrderBy(u => u.Id).Select(u => u.SessionVersion).ToListAsync());
     }
 
     [Fact]

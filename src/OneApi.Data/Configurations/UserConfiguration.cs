@@ -31,5 +31,7 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         user.Property(u => u.AffCode).HasMaxLength(32);
         user.HasIndex(u => u.AffCode).IsUnique();
         user.HasIndex(u => u.InviterId);
+        // A default, so rows that one-api inserts (it does not know the column) start at version 0.
+        user.Property(u => u.SessionVersion).HasDefaultValue(0);
     }
 }

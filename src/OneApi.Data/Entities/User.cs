@@ -23,6 +23,11 @@ public sealed class User
     /// <summary>Invite code; null until generated (unique index).</summary>
     public string? AffCode { get; set; }
     public int InviterId { get; set; }
+    /// <summary>
+    /// Not in one-api: raised to end every login session of the user (logout, password change, disable, delete).
+    /// A session cookie carries the version it was issued under and is refused once it differs.
+    /// </summary>
+    public int SessionVersion { get; set; }
 }
 
 public static class UserRole

@@ -66,6 +66,9 @@ public sealed record RelayError(RelayErrorKind Kind, int StatusCode, string Mess
     public static RelayError GatewayUnavailable() =>
         new(RelayErrorKind.GatewayUnavailable, 503, "the gateway's database is unavailable, please try again", OneApiType, "gateway_unavailable");
 
+    public static RelayError Overloaded() =>
+        new(RelayErrorKind.GatewayUnavailable, 503, "the gateway is at capacity, please retry shortly", OneApiType, "gateway_overloaded");
+
     public static RelayError NotImplemented() =>
         new(RelayErrorKind.NotImplemented, 501, "API not implemented", OneApiType, "api_not_implemented");
 }

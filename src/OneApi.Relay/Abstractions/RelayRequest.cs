@@ -13,6 +13,7 @@ public sealed class RelayRequest
         Mode = mode;
         Body = body;
         RawBody = rawBody;
+        _clientRaw = rawBody;
         OriginModel = model;
         Model = model;
         ClientWantsStreamUsage = body["stream_options"] is JsonObject options && options["include_usage"] is JsonValue include &&
@@ -23,7 +24,8 @@ public sealed class RelayRequest
 
     public JsonObject Body { get; }
 
-    public ReadOnlyMemory<byte> RawBody { get; }
+    /// <summary>The bytes sent upstream while <see cref="BodyChanged"/> is false: the client's, or a splice of them.</summary>
+    public ReadOnlyMemory<byte> RawBody { get; private set; }
 
     public bool BodyChanged { get; private set; }
 
@@ -50,8 +52,8 @@ public sealed class RelayRequest
     /// <summary>The request as the client sent it, before any channel rewrote it: for trying another channel.</summary>
     public RelayRequest Fresh()
     {
-        var body = JsonNode.Parse(RawBody.Span) as JsonObject ?? [];
-        var fresh = new RelayRequest(Mode, body, RawBody, OriginModel) { Query = Query, ClientBody = ClientBody };
+        var body = JsonNode.Parse(_clientRaw.Span) as JsonObject ?? [];
+        var fresh = new RelayRequest(Mode, body, _clientRaw, OriginModel) { Query = Query, ClientBody = ClientBody };
         if (!(body["model"] is JsonValue model && model.TryGetValue(out string? named) && named == OriginModel))
         {
             fresh.Edit(b => b["model"] = OriginModel);
@@ -71,6 +73,35 @@ public sealed class RelayRequest
         edit(Body);
         BodyChanged = true;
     }
+
+    /// <summary>
+    /// Asks the upstream for a usage chunk at the end of the stream (<c>stream_options.include_usage</c>). A body with
+    /// no <c>stream_options</c> gets the field spliced in front of its bytes, so a large prompt is not re-serialized;
+    /// the parsed body is given the same field, so a later edit keeps it.
+    /// </summary>
+    public void AskForStreamUsage()
+    {
+        if (Body["stream_options"] is JsonObject options)
+        {
+            Edit(_ => options["include_usage"] = true);
+            return;
+        }
+        // The body names a model, so the object is never empty and the spliced field takes a comma.
+        if (Body.ContainsKey("stream_options") || BodyChanged || RawBody.Span.TrimStart(" \t\r\n"u8) is not [(byte)'{', ..] rest)
+        {
+            Edit(body => body["stream_options"] = new JsonObject { ["include_usage"] = true });
+            return;
+        }
+        var spliced = new byte[StreamUsageField.Length + rest.Length - 1];
+        StreamUsageField.CopyTo(spliced);
+        rest[1..].CopyTo(spliced.AsSpan(StreamUsageField.Length));
+        RawBody = spliced;
+        Body["stream_options"] = new JsonObject { ["include_usage"] = true };
+    }
+
+    private static ReadOnlySpan<byte> StreamUsageField => "{\"stream_options\":{\"include_usage\":true},"u8;
+
+    private readonly ReadOnlyMemory<byte> _clientRaw;
 
     public void MapModel(string model)
     {

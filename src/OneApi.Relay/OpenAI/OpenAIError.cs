@@ -52,11 +52,14 @@ public static class OpenAIError
                 return fallback;
             }
             var message = ReadString(error, "message");
+            // Google's APIs say {"error":{"code":403,"status":"PERMISSION_DENIED","details":[{"reason":"API_KEY_INVALID"}]}}
+            // (https://cloud.google.com/apis/design/errors): the status stands for the type, the reason for the code.
+            var type = ReadString(error, "type") ?? ReadString(error, "status");
             return fallback with
             {
                 Message = string.IsNullOrEmpty(message) ? fallback.Message : message,
-                Type = ReadString(error, "type") is { Length: > 0 } type ? type : fallback.Type,
-                Code = ReadString(error, "code") ?? fallback.Code,
+                Type = type is { Length: > 0 } ? type : fallback.Type,
+                Code = GoogleReason(error) ?? ReadString(error, "code") ?? fallback.Code,
                 Param = ReadString(error, "param"),
             };
         }
@@ -65,6 +68,11 @@ public static class OpenAIError
             return fallback;
         }
     }
+
+    private static string? GoogleReason(JsonElement error) =>
+        error.TryGetProperty("details", out var details) && details.ValueKind == JsonValueKind.Array
+            ? details.EnumerateArray().Where(d => d.ValueKind == JsonValueKind.Object).Select(d => ReadString(d, "reason")).FirstOrDefault(r => r is not null)
+            : null;
 
     internal static string? ReadString(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) ? value.ValueKind switch

@@ -5,8 +5,8 @@ using Microsoft.ML.Tokenizers;
 namespace OneApi.Relay.Tokens;
 
 /// <summary>
-/// Counts tokens the way one-api does with tiktoken: prompt tokens before a request (to reserve quota) and
-/// completion tokens of a stream that reported no usage.
+/// Counts tokens with the model's BPE vocabulary (o200k or cl100k), for answers whose upstream reported no usage:
+/// after the answer, never before it (the reservation uses <see cref="PromptEstimate"/>). Vocabularies load on first use.
 /// </summary>
 public sealed class TokenCounter
 {
@@ -24,13 +24,6 @@ public sealed class TokenCounter
     private const int SliceLookBack = 256;
 
     public int CountText(string text, string model) => Count(TokenizerFor(model), text);
-
-    /// <summary>Loads both vocabularies, so that no request pays for it.</summary>
-    public void WarmUp()
-    {
-        CountText("warm up", "gpt-4o");
-        CountText("warm up", "gpt-3.5-turbo");
-    }
 
     /// <summary>
     /// Prompt tokens of a chat request, counted when the upstream reported none: per message its role, text, name,

@@ -6,7 +6,11 @@ using OneApi.Server.Channels;
 
 namespace OneApi.Server.Admin;
 
-/// <summary>Channels (provider accounts) for admins. Every change rebuilds the channel's abilities and the routing snapshot.</summary>
+/// <summary>
+/// Channels (provider accounts) for admins. Every change rebuilds the channel's abilities and the routing snapshot.
+/// Only root sets a channel's key or base URL: an admin who could point a channel holding root's key at a server
+/// of their own would read the key, and every user's prompts with it.
+/// </summary>
 public static class ChannelEndpoints
 {
     public static void MapChannelEndpoints(this IEndpointRouteBuilder app)
@@ -55,8 +59,8 @@ public static class ChannelEndpoints
     }
 
     /// <summary>Creates one channel per line of <c>key</c>, as one-api's batch add does.</summary>
-    private static async Task<IResult> Create(ChannelInput? input, IDbContextFactory<OneApiDbContext> databases, RoutingTableStore routing,
-        TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> Create(ChannelInput? input, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
+        RoutingTableStore routing, TimeProvider time, CancellationToken cancellationToken)
     {
         if (input is null || string.IsNullOrWhiteSpace(input.Key))
         {
@@ -65,6 +69,10 @@ public static class ChannelEndpoints
         if (Validate(input) is { } problem)
         {
             return ApiResponse.Failure(problem);
+        }
+        if (context.Caller().Role != UserRole.Root && ChangesKeyOrBaseUrl(input, new Channel { BaseUrl = "" }))
+        {
+            return ApiResponse.Failure(RootOnly);
         }
         var keys = input.Key.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
@@ -85,8 +93,8 @@ public static class ChannelEndpoints
         return ApiResponse.Done();
     }
 
-    private static async Task<IResult> Update(ChannelInput? input, IDbContextFactory<OneApiDbContext> databases, RoutingTableStore routing,
-        CancellationToken cancellationToken)
+    private static async Task<IResult> Update(ChannelInput? input, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
+        RoutingTableStore routing, CancellationToken cancellationToken)
     {
         if (input?.Id is not { } id)
         {
@@ -101,6 +109,10 @@ public static class ChannelEndpoints
         if (channel is null)
         {
             return ApiResponse.Failure("channel not found");
+        }
+        if (context.Caller().Role != UserRole.Root && ChangesKeyOrBaseUrl(input, channel))
+        {
+            return ApiResponse.Failure(RootOnly);
         }
         Apply(input, channel);
         await db.SaveChangesAsync(cancellationToken);
@@ -206,6 +218,13 @@ public static class ChannelEndpoints
         await routing.ChangedAsync(cancellationToken);
         return ApiResponse.Done(deleted);
     }
+
+    private const string RootOnly = "only root can set or change a channel's key or base_url";
+
+    /// <summary>Whether <see cref="Apply"/> would give the channel another key or base URL (sending the same ones back is fine).</summary>
+    private static bool ChangesKeyOrBaseUrl(ChannelInput input, Channel channel) =>
+        (!string.IsNullOrEmpty(input.Key) && input.Key.Trim() != channel.Key) ||
+        (input.BaseUrl is { } baseUrl && baseUrl.Trim() != (channel.BaseUrl ?? ""));
 
     private static string? Validate(ChannelInput input)
     {

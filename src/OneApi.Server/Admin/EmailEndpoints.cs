@@ -97,7 +97,7 @@ public static class EmailEndpoints
         var hash = PasswordHash.Create(password);
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var updated = await db.Users.Where(u => u.Email == input.Email && u.Status != UserStatus.Deleted)
-            .ExecuteUpdateAsync(s => s.SetProperty(u => u.Password, hash), cancellationToken);
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.Password, hash).SetProperty(u => u.SessionVersion, u => u.SessionVersion + 1), cancellationToken);
         return updated == 0 ? ApiResponse.Failure("no account is registered with this email address") : ApiResponse.Done(password);
     }
 

@@ -55,7 +55,12 @@ public static class OAuthEndpoints
                 return Results.Json(ApiResponse.Fail("state is empty or does not match"), statusCode: StatusCodes.Status403Forbidden);
             }
             SessionCookie.ClearValue(context, StateCookie);
-            return await SignInOrLinkAsync(context, provider, code, sessions.Read(context));
+            int? signedIn;
+            await using (var db = await databases.CreateDbContextAsync(context.RequestAborted))
+            {
+                signedIn = (await ApiAuth.SessionUserAsync(context, db))?.Id;
+            }
+            return await SignInOrLinkAsync(context, provider, code, signedIn);
         }
 
         /// <summary>Links the provider's account to user <paramref name="linkTo"/>, or, when null, signs in with it.</summary>

@@ -66,13 +66,14 @@ public sealed class UserAccounts(IDbContextFactory<OneApiDbContext> databases, O
         return user;
     }
 
-    /// <summary>one-api's soft delete: status deleted and the username freed by renaming it.</summary>
+    /// <summary>one-api's soft delete: status deleted and the username freed by renaming it; the user's sessions end.</summary>
     public static Task<int> SoftDeleteAsync(OneApiDbContext db, int userId, CancellationToken cancellationToken)
     {
         var freedName = "deleted_" + Keys.Uuid();
         return db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s
             .SetProperty(u => u.Status, UserStatus.Deleted)
-            .SetProperty(u => u.Username, freedName), cancellationToken);
+            .SetProperty(u => u.Username, freedName)
+            .SetProperty(u => u.SessionVersion, u => u.SessionVersion + 1), cancellationToken);
     }
 
     /// <summary>A 4-character invite code no other user has.</summary>

@@ -152,6 +152,7 @@ public static class UserAdminEndpoints
         if (input.Quota is { } quota) user.Quota = quota;
         if (input.Role is { } grantedRole) user.Role = grantedRole;
         if (input.Status is { } status) user.Status = status;
+        if (password is not null || input.Status == UserStatus.Disabled) user.RevokeSessions();
         if (user.Quota != oldQuota)
         {
             var o = options.Current;
@@ -201,7 +202,11 @@ public static class UserAdminEndpoints
         var refusal = input.Action switch
         {
             "disable" when user.Role == UserRole.Root => "the root user cannot be disabled",
-            "disable" => Set(() => user.Status = UserStatus.Disabled),
+            "disable" => Set(() =>
+            {
+                user.Status = UserStatus.Disabled;
+                user.RevokeSessions();
+            }),
             "enable" => Set(() => user.Status = UserStatus.Enabled),
             "delete" when user.Role == UserRole.Root => "the root user cannot be deleted",
             "delete" => null,

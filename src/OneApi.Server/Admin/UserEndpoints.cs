@@ -31,7 +31,8 @@ public static class UserEndpoints
     public sealed record RegisterRequest(string? Username, string? Password, string? DisplayName, string? Email,
         string? VerificationCode, string? AffCode);
 
-    public sealed record SelfUpdate(string? Username, string? Password, string? DisplayName);
+    /// <summary>The caller's own fields; a new <c>password</c> needs the current one in <c>original_password</c>.</summary>
+    public sealed record SelfUpdate(string? Username, string? Password, string? DisplayName, string? OriginalPassword);
 
     /// <summary>One row of the 7-day dashboard; one-api sends these without JSON tags, so the names are Go's.</summary>
     public sealed record DashboardRow(
@@ -115,12 +116,20 @@ public static class UserEndpoints
     /// <summary>Writes the session and answers as one-api's login does; OAuth logins end here too.</summary>
     public static IResult SignIn(HttpContext context, SessionCookie sessions, User user)
     {
-        sessions.Issue(context, user.Id);
+        sessions.Issue(context, user);
         return ApiResponse.Done(new { id = user.Id, username = user.Username, display_name = user.DisplayName, role = user.Role, status = user.Status });
     }
 
-    private static IResult Logout(HttpContext context)
+    /// <summary>Ends the session for good: the cookie, even if kept, is refused from now on (on every node).</summary>
+    private static async Task<IResult> Logout(HttpContext context, SessionCookie sessions, IDbContextFactory<OneApiDbContext> databases,
+        CancellationToken cancellationToken)
     {
+        if (sessions.Read(context) is { } session)
+        {
+            await using var db = await databases.CreateDbContextAsync(cancellationToken);
+            // Only a live cookie ends the sessions: an old one, already refused, must not log the user out elsewhere.
+            await db.Users.Where(u => u.Id == session.UserId && u.SessionVersion == session.Version).RevokeSessionsAsync(cancellationToken);
+        }
         SessionCookie.Clear(context);
         return ApiResponse.Done();
     }
@@ -132,9 +141,12 @@ public static class UserEndpoints
         return ApiResponse.Done(UserView.Of(user));
     }
 
-    /// <summary>Username, display name and password; an empty password leaves it as it is.</summary>
+    /// <summary>
+    /// Username, display name and password; an empty password leaves it as it is. A new password needs the current
+    /// one and ends every other session; the caller's own browser gets a fresh cookie.
+    /// </summary>
     private static async Task<IResult> UpdateSelf(SelfUpdate? update, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
-        UserAccounts accounts, CancellationToken cancellationToken)
+        UserAccounts accounts, SessionCookie sessions, CancellationToken cancellationToken)
     {
         if (update is null)
         {
@@ -147,6 +159,11 @@ public static class UserEndpoints
         }
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var user = await db.Users.AsTracking().FirstAsync(u => u.Id == context.Caller().Id, cancellationToken);
+        // Whoever holds a session or an access token must not be able to lock the owner out with it.
+        if (password is not null && !PasswordHash.Verify(update.OriginalPassword ?? "", user.Password))
+        {
+            return ApiResponse.Failure("the current password is missing or wrong");
+        }
         if (!string.IsNullOrEmpty(update.Username) && update.Username != user.Username)
         {
             if (await accounts.UsernameTakenAsync(db, update.Username, cancellationToken))
@@ -162,8 +179,13 @@ public static class UserEndpoints
         if (password is not null)
         {
             user.Password = PasswordHash.Create(password);
+            user.RevokeSessions();
         }
         await db.SaveChangesAsync(cancellationToken);
+        if (password is not null && sessions.Read(context) is not null)
+        {
+            sessions.Issue(context, user);
+        }
         return ApiResponse.Done();
     }
 

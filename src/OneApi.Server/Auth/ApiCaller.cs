@@ -26,25 +26,30 @@ public static class ApiAuth
             var context = invocation.HttpContext;
             var sessions = context.RequestServices.GetRequiredService<SessionCookie>();
             var databases = context.RequestServices.GetRequiredService<IDbContextFactory<OneApiDbContext>>();
-            var sessionUserId = sessions.Read(context);
             var accessToken = context.Request.Headers.Authorization.ToString();
             if (accessToken.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             {
                 accessToken = accessToken[7..];
             }
             accessToken = accessToken.Trim();
-            if (sessionUserId is null && accessToken.Length == 0)
+            var session = sessions.Read(context);
+            if (session is null && accessToken.Length == 0)
             {
                 return Results.Json(ApiResponse.Fail("not logged in and no access token provided"), statusCode: 401);
             }
 
             await using var db = await databases.CreateDbContextAsync(context.RequestAborted);
-            var user = sessionUserId is { } id
-                ? await db.Users.FirstOrDefaultAsync(u => u.Id == id, context.RequestAborted)
+            var user = session is not null
+                ? await SessionUserAsync(context, db)
                 : await db.Users.FirstOrDefaultAsync(u => u.AccessToken == accessToken, context.RequestAborted);
             if (user is null)
             {
-                return ApiResponse.Failure(sessionUserId is null ? "invalid access token" : "not logged in");
+                if (session is null)
+                {
+                    return ApiResponse.Failure("invalid access token");
+                }
+                SessionCookie.Clear(context); // ended by logout, a password change or an admin
+                return ApiResponse.Failure("not logged in");
             }
             if (user.Status != UserStatus.Enabled)
             {
@@ -58,4 +63,15 @@ public static class ApiAuth
             context.Items[CallerKey] = new ApiCaller(user.Id, user.Username, user.Role);
             return await next(invocation);
         });
+
+    /// <summary>The user of the request's session cookie, when the cookie is valid and of the user's current session version.</summary>
+    public static async Task<User?> SessionUserAsync(HttpContext context, OneApiDbContext db)
+    {
+        if (context.RequestServices.GetRequiredService<SessionCookie>().Read(context) is not { } session)
+        {
+            return null;
+        }
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == session.UserId, context.RequestAborted);
+        return user?.SessionVersion == session.Version ? user : null;
+    }
 }

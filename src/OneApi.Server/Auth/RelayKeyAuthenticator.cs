@@ -10,7 +10,8 @@ namespace OneApi.Server.Auth;
 /// one-api's <c>TokenAuth</c>: reads the relay key from <c>Authorization</c> (<c>Bearer</c>, <c>sk-</c> and
 /// <c>laisky-</c> prefixes), checks the token and its user, and the admin-only channel pin <c>sk-KEY-&lt;channelId&gt;</c>.
 /// </summary>
-public sealed class RelayKeyAuthenticator(IDbContextFactory<OneApiDbContext> databases, AccountCache cache, TimeProvider time)
+public sealed class RelayKeyAuthenticator(IDbContextFactory<OneApiDbContext> databases, AccountCache cache, RelayRateLimiter rateLimiter,
+    TimeProvider time)
 {
     public async Task<(RelayCaller? Caller, RelayError? Error)> AuthenticateAsync(HttpContext context, CancellationToken cancellationToken)
     {
@@ -46,6 +47,15 @@ public sealed class RelayKeyAuthenticator(IDbContextFactory<OneApiDbContext> dat
         if (user.Status != UserStatus.Enabled)
         {
             return (null, RelayError.Forbidden("user has been banned"));
+        }
+
+        if (context.Request.Path.StartsWithSegments("/v1") && await rateLimiter.RefuseAsync(token.Id, cancellationToken) is { } refused)
+        {
+            using (refused)
+            {
+                Hosting.RateLimits.SetRetryAfter(context.Response, refused);
+            }
+            return (null, Hosting.RateLimits.TooManyRequests);
         }
 
         int? pinnedChannel = null;

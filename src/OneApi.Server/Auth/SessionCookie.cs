@@ -1,21 +1,27 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using OneApi.Data.Entities;
 using OneApi.Server.Configuration;
 
 namespace OneApi.Server.Auth;
 
 /// <summary>
-/// The console's login session: cookie <c>session</c> holding the user id and an expiry, signed with HMAC-SHA256
-/// under <c>SESSION_SECRET</c>, so every node that shares the secret accepts it. HttpOnly, SameSite=Strict.
+/// The console's login session: cookie <c>session</c> holding the user id, the user's session version and an expiry,
+/// signed with HMAC-SHA256 under <c>SESSION_SECRET</c>, so every node that shares the secret accepts it.
+/// HttpOnly, SameSite=Strict, and Secure on HTTPS requests or with <c>SESSION_COOKIE_SECURE</c>. A cookie is only good while its version is the user's <c>session_version</c>, which
+/// logout, a password change and an admin's disable, delete or password reset raise (<see cref="SessionRevocation"/>).
 /// </summary>
 public sealed class SessionCookie(GatewaySettings settings, TimeProvider time)
 {
     public const string Name = "session";
     private static readonly TimeSpan Lifetime = TimeSpan.FromDays(30);
 
-    public void Issue(HttpContext context, int userId) =>
-        Write(context, Name, string.Create(CultureInfo.InvariantCulture, $"{userId}"), Lifetime);
+    /// <summary>What a valid session cookie says: whose it is, and which of the user's session versions it belongs to.</summary>
+    public readonly record struct Session(int UserId, int Version);
+
+    public void Issue(HttpContext context, User user) =>
+        Write(context, Name, string.Create(CultureInfo.InvariantCulture, $"{user.Id}:{user.SessionVersion}"), Lifetime);
 
     /// <summary>
     /// A short-lived signed cookie beside the session: one-api keeps the OAuth <c>state</c> in its session; ours
@@ -36,7 +42,7 @@ public sealed class SessionCookie(GatewaySettings settings, TimeProvider time)
             HttpOnly = true,
             // Lax, not Strict: the OAuth provider's redirect back to the console is a cross-site navigation.
             SameSite = name == Name ? SameSiteMode.Strict : SameSiteMode.Lax,
-            Secure = context.Request.IsHttps,
+            Secure = settings.SessionCookieSecure || context.Request.IsHttps,
             Path = "/",
             Expires = expires,
         });
@@ -44,9 +50,21 @@ public sealed class SessionCookie(GatewaySettings settings, TimeProvider time)
 
     public static void Clear(HttpContext context) => context.Response.Cookies.Delete(Name, new CookieOptions { Path = "/" });
 
-    /// <summary>The user id of a valid, unexpired session cookie.</summary>
-    public int? Read(HttpContext context) =>
-        ReadSigned(context, Name) is { } id && int.TryParse(id, CultureInfo.InvariantCulture, out var userId) ? userId : null;
+    /// <summary>
+    /// The signed, unexpired session cookie; whether it is still live is for the caller to check against the user's
+    /// <c>session_version</c>. A cookie from before versions existed (the id alone) counts as version 0.
+    /// </summary>
+    public Session? Read(HttpContext context)
+    {
+        if (ReadSigned(context, Name) is not { } value)
+        {
+            return null;
+        }
+        var (id, version) = value.Split(':') is [var idPart, var versionPart] ? (idPart, versionPart) : (value, "0");
+        return int.TryParse(id, CultureInfo.InvariantCulture, out var userId) && int.TryParse(version, CultureInfo.InvariantCulture, out var sessionVersion)
+            ? new Session(userId, sessionVersion)
+            : null;
+    }
 
     private string? ReadSigned(HttpContext context, string name)
     {

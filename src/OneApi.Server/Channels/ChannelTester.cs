@@ -37,6 +37,8 @@ public sealed class ChannelTester(
         model = !string.IsNullOrWhiteSpace(model) ? model : ChannelLists.Split(channel.Models).FirstOrDefault() ?? "gpt-3.5-turbo";
         var started = time.GetTimestamp();
         var (error, usage, reply) = await CallAsync(channel, model, cancellationToken);
+        // The answer, the test log and root's notice are read by admins, who must not learn the channel's key.
+        error = error is null ? null : UpstreamCall.WithoutSecret(error, channel.Key);
         var elapsed = (long)time.GetElapsedTime(started).TotalMilliseconds;
         var result = new ChannelTestResult(error is null, error?.Message ?? reply, elapsed, model, error);
         await RecordAsync(channel, result, usage, testerId);

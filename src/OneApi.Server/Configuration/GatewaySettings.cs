@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using OneApi.Data;
+using OneApi.Relay.Images;
 using StackExchange.Redis;
 
 namespace OneApi.Server.Configuration;
@@ -13,6 +14,15 @@ public sealed class GatewaySettings
     public required DatabaseSettings Database { get; init; }
     /// <summary>Key for signing session cookies; random per start when <c>SESSION_SECRET</c> is unset (sessions then end on restart).</summary>
     public required byte[] SessionSecret { get; init; }
+    /// <summary><c>SESSION_COOKIE_SECURE</c>: mark cookies Secure even on plain-HTTP requests (TLS ends at a proxy in front).</summary>
+    public bool SessionCookieSecure { get; init; }
+    /// <summary>
+    /// <c>SMTP_ALLOW_INSECURE</c>: one-api's mail behaviour, plaintext when the server offers no STARTTLS and any
+    /// certificate accepted (unless <c>FORCE_EMAIL_TLS_VERIFY</c>). Off by default: TLS is required and verified.
+    /// </summary>
+    public bool SmtpAllowInsecure { get; init; }
+    /// <summary>Whether the SMTP server's certificate is checked: unless <c>SMTP_ALLOW_INSECURE</c>, or with <c>FORCE_EMAIL_TLS_VERIFY</c>.</summary>
+    public bool SmtpVerifyCertificates { get; init; } = true;
     public string? InitialRootToken { get; init; }
     public string? InitialRootAccessToken { get; init; }
     /// <summary>Upstream timeout; null means none (<c>RELAY_TIMEOUT</c>=0).</summary>
@@ -20,8 +30,12 @@ public sealed class GatewaySettings
     public bool EnforceIncludeUsage { get; init; } = true;
     /// <summary><c>OPENROUTER_PROVIDER_SORT</c>: OpenRouter's <c>provider.sort</c> for requests that set none.</summary>
     public string OpenRouterProviderSort { get; init; } = "";
-    /// <summary><c>USER_CONTENT_REQUEST_TIMEOUT</c>: how long fetching an image a client names by URL may take.</summary>
-    public TimeSpan UserContentRequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>What fetching images a client names by URL may cost (<c>USER_CONTENT_*</c>).</summary>
+    public UserContentLimits UserContentLimits { get; init; } = new();
+    /// <summary><c>USER_CONTENT_REQUEST_PROXY</c>: the operator's proxy for those fetches; null fetches directly.</summary>
+    public Uri? UserContentProxy { get; init; }
+    /// <summary><c>USER_CONTENT_ALLOWED_HOSTS</c>: destinations that are not public but may be fetched from all the same.</summary>
+    public IReadOnlyList<AllowedDestination> UserContentAllowedHosts { get; init; } = [];
     /// <summary><c>GEMINI_SAFETY_SETTING</c>: the threshold sent to Gemini for every harm category.</summary>
     public string GeminiSafetySetting { get; init; } = "BLOCK_NONE";
     /// <summary><c>GEMINI_VERSION</c>: the API version of Google AI Studio's URLs when a channel's config names none.</summary>
@@ -69,12 +83,25 @@ public sealed class GatewaySettings
             Database = DatabaseSettings.Choose(reader.String("SQL_DSN"), sqlitePath, busyTimeout)
                 with { MaxOpenConnections = reader.Int("SQL_MAX_OPEN_CONNS", 100, min: 1, max: 10_000) },
             SessionSecret = SessionSecretFrom(reader.String("SESSION_SECRET")),
+            SessionCookieSecure = reader.Bool("SESSION_COOKIE_SECURE", false),
+            SmtpAllowInsecure = reader.Bool("SMTP_ALLOW_INSECURE", false),
+            SmtpVerifyCertificates = !reader.Bool("SMTP_ALLOW_INSECURE", false) || reader.Bool("FORCE_EMAIL_TLS_VERIFY", false),
             InitialRootToken = reader.Key("INITIAL_ROOT_TOKEN", 48),
             InitialRootAccessToken = reader.Key("INITIAL_ROOT_ACCESS_TOKEN", 32),
             RelayTimeout = reader.Int("RELAY_TIMEOUT", 0, min: 0) is var seconds and > 0 ? TimeSpan.FromSeconds(seconds) : null,
             EnforceIncludeUsage = reader.Bool("ENFORCE_INCLUDE_USAGE", true),
             OpenRouterProviderSort = reader.String("OPENROUTER_PROVIDER_SORT") ?? "",
-            UserContentRequestTimeout = TimeSpan.FromSeconds(reader.Int("USER_CONTENT_REQUEST_TIMEOUT", 30, min: 1)),
+            UserContentLimits = new UserContentLimits
+            {
+                Timeout = TimeSpan.FromSeconds(reader.Int("USER_CONTENT_REQUEST_TIMEOUT", 30, min: 1)),
+                MaxImages = reader.Int("USER_CONTENT_MAX_IMAGES", 20, min: 0),
+                MaxImageBytes = reader.Int("USER_CONTENT_MAX_IMAGE_MB", 5, min: 1, max: 1024) * 1024L * 1024L,
+                MaxRequestBytes = reader.Int("USER_CONTENT_MAX_REQUEST_MB", 20, min: 1, max: 2048) * 1024L * 1024L,
+                FetchesPerRequest = reader.Int("USER_CONTENT_FETCHES_PER_REQUEST", 4, min: 1, max: 256),
+                FetchesAtOnce = reader.Int("USER_CONTENT_MAX_CONCURRENT_FETCHES", 32, min: 1, max: 10_000),
+            },
+            UserContentProxy = reader.Url("USER_CONTENT_REQUEST_PROXY"),
+            UserContentAllowedHosts = reader.Destinations("USER_CONTENT_ALLOWED_HOSTS"),
             GeminiSafetySetting = reader.String("GEMINI_SAFETY_SETTING") ?? "BLOCK_NONE",
             GeminiVersion = reader.String("GEMINI_VERSION") ?? "v1beta",
             MaxRequestBodyBytes = reader.Int("MAX_REQUEST_BODY_MB", 32, min: 1, max: 2048) * 1024L * 1024L,
@@ -163,6 +190,31 @@ public sealed class GatewaySettings
                 "false" or "0" or "no" or "off" => false,
                 _ => throw new InvalidSettingException(name, raw, "expected true or false"),
             };
+        }
+
+        public Uri? Url(string name)
+        {
+            var raw = String(name);
+            if (raw is null)
+            {
+                return null;
+            }
+            return Uri.TryCreate(raw, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" or "socks4" or "socks4a" or "socks5" && uri.Host.Length > 0
+                ? uri
+                : throw new InvalidSettingException(name, raw, "expected a proxy URL such as http://127.0.0.1:8080 or socks5://host:1080");
+        }
+
+        public IReadOnlyList<AllowedDestination> Destinations(string name)
+        {
+            var raw = String(name);
+            try
+            {
+                return raw?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(AllowedDestination.Parse).ToList() ?? [];
+            }
+            catch (FormatException e)
+            {
+                throw new InvalidSettingException(name, raw!, $"expected host[:port] entries separated by commas ({e.Message})");
+            }
         }
 
         /// <summary>A credential that fits its column, accepted with or without one-api's <c>sk-</c> display prefix.</summary>

@@ -17,9 +17,10 @@ using OneApi.Server.Web;
 namespace OneApi.Server.Hosting;
 
 /// <summary>Builds the gateway: services, middleware, routes. Tests build it the same way, with their own settings.</summary>
-public static class GatewayApp
+public static partial class GatewayApp
 {
-    public static WebApplication Build(string[] args, IDictionary<string, string?>? overrides = null)
+    /// <param name="replaceServices">Runs after every registration: tests put their stand-ins (a DNS resolver) in place.</param>
+    public static WebApplication Build(string[] args, IDictionary<string, string?>? overrides = null, Action<IServiceCollection>? replaceServices = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--port"] = "PORT" });
@@ -28,10 +29,18 @@ public static class GatewayApp
             builder.Configuration.AddInMemoryCollection(overrides);
         }
         var settings = GatewaySettings.From(builder.Configuration);
+        var openFiles = OpenFileLimit.RaiseToHard();
+        var capacity = new RelayCapacity(openFiles?.After);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(IPAddress.Any, settings.Port);
+            kestrel.Listen(IPAddress.Any, settings.Port, listen => listen.Use(next => async connection =>
+            {
+                using (capacity.Connection())
+                {
+                    await next(connection);
+                }
+            }));
             kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes + 1;
         });
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true)
@@ -46,6 +55,7 @@ public static class GatewayApp
             json.SerializerOptions.TypeInfoResolverChain.Add(new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver());
         });
         services.AddSingleton(settings);
+        services.AddSingleton(capacity);
         services.AddCluster(settings);
         services.AddOneApiRateLimits(settings);
         services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.ShutdownTimeout);
@@ -61,6 +71,7 @@ public static class GatewayApp
         services.AddSingleton(sp => new ChannelSelector(Random.Shared, sp.GetRequiredService<ChannelSuspensions>()));
         services.AddSingleton<SessionCookie>();
         services.AddSingleton<AccountCache>();
+        services.AddSingleton<RelayRateLimiter>();
         services.AddSingleton<RelayKeyAuthenticator>();
         services.AddManagementApi(builder.Configuration);
         services.AddApiDocument();
@@ -84,8 +95,13 @@ public static class GatewayApp
             })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers(); // per-request logging scopes cost more than the relay's own work
+        replaceServices?.Invoke(services);
 
         var app = builder.Build();
+        if (openFiles is { } files)
+        {
+            LogOpenFiles(app.Logger, files.After, files.Before, capacity.Ceiling);
+        }
         app.UseRequestIds();
         app.UseRateLimiter();
         app.UseAccountCacheReset();
@@ -103,7 +119,9 @@ public static class GatewayApp
         await DatabaseBootstrap.RunAsync(app.Services, cancellationToken);
         await app.Services.GetRequiredService<OptionStore>().ReloadAsync(cancellationToken);
         await app.Services.GetRequiredService<RoutingTableStore>().ReloadAsync(cancellationToken);
-        // Loading a tokenizer's vocabulary takes a second or more: do it now, not in the first request.
-        _ = Task.Run(() => app.Services.GetRequiredService<TokenCounter>().WarmUp(), CancellationToken.None);
     }
+
+    [LoggerMessage(EventId = 9001, Level = LogLevel.Information,
+        Message = "open-file limit {Limit} (was {Before}): room for about {Streams} concurrent streams, each holding two sockets")]
+    private static partial void LogOpenFiles(ILogger logger, long limit, long before, long streams);
 }

@@ -14,14 +14,13 @@ namespace OneApi.Server.Hosting;
 /// <summary>Registers one instance of each host and the wire-format settings; the catalogue pairs them per channel type.</summary>
 public static class ProviderAdaptors
 {
-    public const string UserContentClient = "user-content";
-
     public static IServiceCollection AddProviderAdaptors(this IServiceCollection services, GatewaySettings settings)
     {
         var gemini = new GeminiOptions { SafetySetting = settings.GeminiSafetySetting, Version = settings.GeminiVersion };
-        services.AddHttpClient(UserContentClient, client => client.Timeout = Timeout.InfiniteTimeSpan);
-        services.AddSingleton(sp => new UserImageFetcher(
-            sp.GetRequiredService<IHttpClientFactory>().CreateClient(UserContentClient), settings.UserContentRequestTimeout));
+        services.AddSingleton<IHostResolver>(SystemHostResolver.Instance);
+        services.AddSingleton(sp => UserImageFetcher.Create(
+            new OutboundAddressPolicy(settings.UserContentAllowedHosts, sp.GetRequiredService<IHostResolver>()),
+            settings.UserContentLimits, settings.UserContentProxy));
         services.AddSingleton<IGoogleAccessTokens, GoogleServiceAccountTokens>();
 
         services.AddSingleton<IUpstreamHost, BearerHost>();

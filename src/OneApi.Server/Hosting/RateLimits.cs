@@ -11,13 +11,17 @@ namespace OneApi.Server.Hosting;
 
 /// <summary>
 /// one-api's limits: <c>/api</c> and the console per client IP over 180 s, login/registration/reset per IP over
-/// 20 minutes, and optionally relay calls per key. A refused request gets 429 and <c>Retry-After</c>.
+/// 20 minutes, and optionally relay calls per token (<see cref="Auth.RelayRateLimiter"/>, once the key is authenticated). A refused request gets 429 and <c>Retry-After</c>.
 /// Counted in Redis when it is configured (so the limits hold across nodes), else per node in memory: see <see cref="IWindowLimiters"/>.
 /// </summary>
 public static class RateLimits
 {
     public const string Critical = "critical";
-    private static readonly TimeSpan Window = TimeSpan.FromSeconds(180);
+    internal static readonly TimeSpan Window = TimeSpan.FromSeconds(180);
+
+    /// <summary>What a client over a limit is told (with <c>Retry-After</c>).</summary>
+    internal static readonly RelayError TooManyRequests =
+        new(RelayErrorKind.InvalidRequest, 429, "too many requests, please slow down", "rate_limit_error", "rate_limit_exceeded");
     private static readonly TimeSpan CriticalWindow = TimeSpan.FromMinutes(20);
 
     public static IServiceCollection AddOneApiRateLimits(this IServiceCollection services, GatewaySettings settings)
@@ -37,10 +41,8 @@ public static class RateLimits
         var path = context.Request.Path;
         if (path.StartsWithSegments("/v1"))
         {
-            var key = context.Request.Headers.Authorization.ToString();
-            return settings.RelayRateLimit <= 0 || key.Length == 0
-                ? RateLimitPartition.GetNoLimiter("relay")
-                : FixedWindow(windows, "relay:" + key, settings.RelayRateLimit, Window);
+            // Counted per token once the key is authenticated (RelayRateLimiter): a header is not an identity.
+            return RateLimitPartition.GetNoLimiter("relay");
         }
         return path.StartsWithSegments("/api") || path.StartsWithSegments("/dashboard")
             ? FixedWindow(windows, "api:" + ClientIp(context), settings.ApiRateLimit, Window)
@@ -56,10 +58,14 @@ public static class RateLimits
     {
         var response = rejected.HttpContext.Response;
         response.StatusCode = StatusCodes.Status429TooManyRequests;
-        var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : Window;
-        response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        SetRetryAfter(response, rejected.Lease);
         response.ContentType = "application/json";
-        var error = new RelayError(RelayErrorKind.InvalidRequest, 429, "too many requests, please slow down", "rate_limit_error", "rate_limit_exceeded");
-        await response.Body.WriteAsync(OpenAIError.Serialize(error, rejected.HttpContext.RequestId()), cancellationToken);
+        await response.Body.WriteAsync(OpenAIError.Serialize(TooManyRequests, rejected.HttpContext.RequestId()), cancellationToken);
+    }
+
+    internal static void SetRetryAfter(HttpResponse response, RateLimitLease refused)
+    {
+        var retryAfter = refused.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : Window;
+        response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
     }
 }

@@ -2,16 +2,18 @@ using System.Globalization;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
+using OneApi.Server.Configuration;
 using OneApi.Server.Options;
 
 namespace OneApi.Server.Mail;
 
 /// <summary>
 /// Sends one-api's emails (verification codes, reset links, notices to root) over SMTP with the <c>SMTP*</c> options
-/// as they are at the time of sending. Port 465 is implicit TLS; other ports use STARTTLS when the server offers it,
-/// as one-api does. As in one-api, the server's certificate is only checked when <c>FORCE_EMAIL_TLS_VERIFY</c> is true.
+/// as they are at the time of sending. Port 465 is implicit TLS; other ports must offer STARTTLS, and the server's
+/// certificate is verified: codes and reset links never cross the network in the clear. <c>SMTP_ALLOW_INSECURE</c>
+/// restores one-api's ways (STARTTLS when offered, certificates checked only with <c>FORCE_EMAIL_TLS_VERIFY</c>).
 /// </summary>
-public sealed partial class MailSender(OptionStore options, IConfiguration configuration, ILogger<MailSender> logger)
+public sealed partial class MailSender(OptionStore options, GatewaySettings settings, ILogger<MailSender> logger)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
@@ -36,13 +38,13 @@ public sealed partial class MailSender(OptionStore options, IConfiguration confi
         message.Body = new TextPart("html") { Text = html };
 
         using var client = new SmtpClient { Timeout = (int)Timeout.TotalMilliseconds };
-        if (!VerifyCertificates)
+        if (!settings.SmtpVerifyCertificates)
         {
             client.ServerCertificateValidationCallback = (_, _, _, _) => true;
         }
         try
         {
-            await client.ConnectAsync(server, port, port == 465 ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTlsWhenAvailable, cancellationToken);
+            await client.ConnectAsync(server, port, SecurityFor(port), cancellationToken);
             if (account != "" && client.Capabilities.HasFlag(SmtpCapabilities.Authentication))
             {
                 await client.AuthenticateAsync(account, o.Get("SMTPToken"), cancellationToken);
@@ -52,14 +54,17 @@ public sealed partial class MailSender(OptionStore options, IConfiguration confi
             return null;
         }
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or SmtpCommandException or SmtpProtocolException
-                                       or AuthenticationException or SslHandshakeException or OperationCanceledException)
+                                       or AuthenticationException or SslHandshakeException or OperationCanceledException
+                                       or NotSupportedException) // MailKit's answer to a server without STARTTLS when TLS is required
         {
             LogFailed(logger, server, port, e.GetType().Name, e.Message);
             return "the email could not be sent";
         }
     }
 
-    private bool VerifyCertificates => string.Equals(configuration["FORCE_EMAIL_TLS_VERIFY"], "true", StringComparison.OrdinalIgnoreCase);
+    private SecureSocketOptions SecurityFor(int port) => port == 465 ? SecureSocketOptions.SslOnConnect
+        : settings.SmtpAllowInsecure ? SecureSocketOptions.StartTlsWhenAvailable
+        : SecureSocketOptions.StartTls;
 
     [LoggerMessage(EventId = 400, Level = LogLevel.Warning, Message = "sending mail through {Server}:{Port} failed: {Kind} {Reason}")]
     private static partial void LogFailed(ILogger logger, string server, int port, string kind, string reason);

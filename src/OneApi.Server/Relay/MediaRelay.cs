@@ -26,6 +26,7 @@ public sealed partial class MediaRelay(
     TokenCounter tokenCounter,
     BillingLedger ledger,
     UpstreamCall upstream,
+    RelayCapacity capacity,
     GatewaySettings settings,
     TimeProvider time,
     ILogger<MediaRelay> logger)
@@ -34,6 +35,12 @@ public sealed partial class MediaRelay(
     {
         var started = time.GetTimestamp();
         var aborted = context.RequestAborted;
+        using var slot = capacity.TryAdmit();
+        if (slot is null)
+        {
+            await RelayPipeline.WriteErrorAsync(context, RelayError.Overloaded());
+            return;
+        }
         var (caller, body, admissionError) = await pipeline.AdmitAsync(context);
         if (caller is null || body is null)
         {

@@ -31,6 +31,7 @@ public sealed partial class RelayPipeline(
     QuotaReservations reservations,
     BillingLedger ledger,
     UpstreamCall upstream,
+    RelayCapacity capacity,
     GatewaySettings settings,
     TimeProvider time,
     ILogger<RelayPipeline> logger)
@@ -39,6 +40,12 @@ public sealed partial class RelayPipeline(
     {
         var started = time.GetTimestamp();
         var aborted = context.RequestAborted;
+        using var slot = capacity.TryAdmit();
+        if (slot is null)
+        {
+            await WriteErrorAsync(context, RelayError.Overloaded());
+            return;
+        }
 
         var (caller, body, admissionError) = await AdmitAsync(context);
         if (caller is null || body is null)
@@ -246,14 +253,7 @@ public sealed partial class RelayPipeline(
         if (request.IsStream && settings.EnforceIncludeUsage && !request.ClientWantsStreamUsage &&
             request.Mode is RelayMode.ChatCompletions or RelayMode.Completions)
         {
-            request.Edit(body =>
-            {
-                if (body["stream_options"] is not JsonObject streamOptions)
-                {
-                    body["stream_options"] = streamOptions = [];
-                }
-                streamOptions["include_usage"] = true;
-            });
+            request.AskForStreamUsage();
         }
         if (channel.SystemPrompt is not { } systemPrompt || request.Mode != RelayMode.ChatCompletions ||
             request.Body["messages"] is not JsonArray messages)

@@ -47,8 +47,10 @@ public static class RequestBodyReader
         }
         try
         {
-            return JsonNode.Parse(body, documentOptions: ParseOptions) is JsonObject json
-                ? (json, null)
+            // Over the body as it is, not a copy (JsonNode.Parse copies): the nodes read it lazily for the request's life.
+            var root = JsonDocument.Parse(body, ParseOptions).RootElement;
+            return root.ValueKind == JsonValueKind.Object
+                ? (JsonObject.Create(root), null)
                 : (null, RelayError.InvalidRequest("request body must be a JSON object", "invalid_json"));
         }
         catch (JsonException e)

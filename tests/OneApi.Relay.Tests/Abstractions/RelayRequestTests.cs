@@ -125,4 +125,45 @@ public sealed class RelayRequestTests
     {
         Assert.Equal(path, mode.Path());
     }
+
+    [Theory]
+    [InlineData("""{"model":"m","stream":true,"messages":[]}""")]
+    [InlineData("""  {"model":"m"}""")]
+    [InlineData("""{ "model" : "m" }""")]
+    public void AskForStreamUsage_WithoutStreamOptions_SplicesTheFieldIntoTheClientsBytes(string json)
+    {
+        var request = Fixture.Request(json);
+
+        request.AskForStreamUsage();
+
+        Assert.False(request.BodyChanged); // the bytes go upstream as they are, not re-serialized
+        var sent = JsonNode.Parse(request.RawBody.Span)!.AsObject();
+        Assert.True((bool)sent["stream_options"]!["include_usage"]!);
+        Assert.Equal(JsonNode.Parse(json)!.AsObject().Count + 1, sent.Count);
+        Assert.True((bool)request.Body["stream_options"]!["include_usage"]!);
+        Assert.Equal(json, System.Text.Encoding.UTF8.GetString(request.Fresh().RawBody.Span));
+    }
+
+    [Fact]
+    public void AskForStreamUsage_WithStreamOptions_EditsThemAndKeepsTheRest()
+    {
+        var request = Fixture.Request("""{"model":"m","stream_options":{"include_usage":false,"x":1}}""");
+
+        request.AskForStreamUsage();
+
+        Assert.True(request.BodyChanged);
+        Assert.Equal("""{"include_usage":true,"x":1}""", request.Body["stream_options"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void AskForStreamUsage_ThenAnotherEdit_KeepsTheUsageField()
+    {
+        var request = Fixture.Request("""{"model":"m"}""");
+
+        request.AskForStreamUsage();
+        request.MapModel("other");
+
+        Assert.True(request.BodyChanged);
+        Assert.True((bool)request.Body["stream_options"]!["include_usage"]!);
+    }
 }

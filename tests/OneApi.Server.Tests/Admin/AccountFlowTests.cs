@@ -8,7 +8,7 @@ namespace OneApi.Server.Tests.Admin;
 /// A new user's whole path through the console and the relay: register with a mailed code, sign in, make a key,
 /// relay a call, find it in the logs and the cost lookup, report outside spend, redeem a code; every balance to the unit.
 /// </summary>
-public sealed class AccountFlowTests(GatewayPool pool) : IClassFixture<GatewayPool>, IAsyncLifetime
+public sealed class AccountFlowTests(PlaintextSmtpPool pool) : IClassFixture<PlaintextSmtpPool>, IAsyncLifetime
 {
     private const long Gift = 1_000_000;
     private const long TokenQuota = 500_000;

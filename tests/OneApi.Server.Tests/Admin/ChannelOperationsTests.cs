@@ -11,7 +11,7 @@ using OneApi.Server.Tests.Infrastructure;
 namespace OneApi.Server.Tests.Admin;
 
 /// <summary>Channel tests (one and all, with the health rules), balances, deleting disabled channels, and the cost purge.</summary>
-public sealed class ChannelOperationsTests(GatewayPool pool) : IClassFixture<GatewayPool>
+public sealed class ChannelOperationsTests(PlaintextSmtpPool pool) : IClassFixture<PlaintextSmtpPool>
 {
     [Theory]
     [MemberData(nameof(TestGateway.Databases), MemberType = typeof(TestGateway))]

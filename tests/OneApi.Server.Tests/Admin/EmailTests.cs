@@ -6,7 +6,7 @@ using OneApi.Server.Tests.Infrastructure;
 namespace OneApi.Server.Tests.Admin;
 
 /// <summary>Verification codes and password reset links sent over SMTP (MailKit) to a fake server on loopback.</summary>
-public sealed partial class EmailTests(GatewayPool pool) : IClassFixture<GatewayPool>, IAsyncLifetime
+public sealed partial class EmailTests(PlaintextSmtpPool pool) : IClassFixture<PlaintextSmtpPool>, IAsyncLifetime
 {
     private readonly FakeSmtpServer _smtp = new();
 

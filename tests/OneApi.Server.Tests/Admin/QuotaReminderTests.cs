@@ -6,7 +6,7 @@ using OneApi.Server.Tests.Infrastructure;
 namespace OneApi.Server.Tests.Admin;
 
 /// <summary>Users are mailed when a charge takes their quota below <c>QuotaRemindThreshold</c> or to nothing, once per crossing.</summary>
-public sealed class QuotaReminderTests(GatewayPool pool) : IClassFixture<GatewayPool>, IAsyncLifetime
+public sealed class QuotaReminderTests(PlaintextSmtpPool pool) : IClassFixture<PlaintextSmtpPool>, IAsyncLifetime
 {
     private readonly FakeSmtpServer _smtp = new();
 

@@ -62,7 +62,7 @@ public sealed class SelfServiceTests(GatewayPool pool) : IClassFixture<GatewayPo
         Assert.Equal("password must be 8 to 20 characters", (await user.Client.PutJsonAsync("/api/user/self", new { password = "short" })).Failure());
         using var browser = Browser(gateway);
         (await browser.PostJsonAsync("/api/user/login", new { username = newName, password = ApiClient.Password })).Data();
-        (await user.Client.PutJsonAsync("/api/user/self", new { password = "brand-new-pass" })).Data();
+        (await user.Client.PutJsonAsync("/api/user/self", new { password = "brand-new-pass", original_password = ApiClient.Password })).Data();
         (await browser.PostJsonAsync("/api/user/login", new { username = newName, password = "brand-new-pass" })).Data();
         Assert.Equal("New Me", (await user.Client.GetJsonAsync("/api/user/self")).Data().GetProperty("display_name").GetString());
     }

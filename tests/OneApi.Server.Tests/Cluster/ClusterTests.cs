@@ -166,6 +166,37 @@ public sealed class ClusterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RelayLimit_CountsOneTokenAcrossNodes_WhicheverHeaderCarriesTheKey()
+    {
+        if (await StartPairAsync("sqlite", new Dictionary<string, string?> { ["GLOBAL_RELAY_RATE_LIMIT"] = "2" }) is not var (a, b))
+        {
+            return;
+        }
+        await using var _ = a;
+        await using var __ = b;
+        var account = await a.CreateAccountAsync();
+        await a.CreateChannelAsync(account.Group, "gpt-4o-mini", _upstream.BaseUrl(account.Group, "ok"));
+        await b.Services.GetRequiredService<OneApi.Server.Channels.RoutingTableStore>().ReloadAsync(CancellationToken.None);
+
+        var statuses = new List<HttpStatusCode>();
+        foreach (var (i, row) in Hardening.RateLimitTests.KeyHeaders(account.Key).Index())
+        {
+            var node = i % 2 == 0 ? a : b;
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = JsonContent.Create(new
+            {
+                model = "gpt-4o-mini", messages = new[] { new { role = "user", content = "hi" } },
+            }) };
+            request.Headers.TryAddWithoutValidation((string)row[0], (string)row[1]);
+            using var response = await node.Http.SendAsync(request);
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK], statuses.Take(2));
+        Assert.All(statuses.Skip(2), status => Assert.Equal(HttpStatusCode.TooManyRequests, status));
+        Assert.Equal(2, _upstream.Requests(account.Group).Count);
+    }
+
+    [Fact]
     public async Task RedisDown_RelayAndAdminKeepWorking_LimitsFailOpen()
     {
         await using var gateway = await TestGateway.StartAsync("sqlite", new Dictionary<string, string?>

@@ -56,4 +56,40 @@ public sealed class RateLimitTests(RateLimitTests.Pool pool) : IClassFixture<Rat
         Assert.NotEqual(HttpStatusCode.TooManyRequests, await CallAsync(second));
         Assert.Equal(2, pool.Upstream.Requests(first.Group).Count);
     }
+
+    /// <summary>Every way a client may send the same key, Anthropic's <c>x-api-key</c> included.</summary>
+    public static TheoryData<string, string> KeyHeaders(string key) => new()
+    {
+        { "Authorization", "Bearer " + key },
+        { "Authorization", "bearer " + key },
+        { "Authorization", key },
+        { "Authorization", key["sk-".Length..] },
+        { "Authorization", "Bearer " + key["sk-".Length..] + " " },
+        { "x-api-key", key },
+        { "x-api-key", key["sk-".Length..] },
+    };
+
+    [Fact]
+    public async Task RelayLimit_IsPerToken_WhicheverHeaderCarriesTheKey()
+    {
+        var gateway = await pool.GetAsync("sqlite");
+        var account = await gateway.CreateAccountAsync();
+        await gateway.CreateChannelAsync(account.Group, "gpt-4o-mini", pool.Upstream.BaseUrl(account.Group, "ok"));
+
+        var statuses = new List<HttpStatusCode>();
+        foreach (var (header, value) in KeyHeaders(account.Key).Select(row => ((string)row[0], (string)row[1])))
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+            {
+                Content = new StringContent(TestGateway.ChatRequest(), Encoding.UTF8, "application/json"),
+            };
+            request.Headers.TryAddWithoutValidation(header, value);
+            using var response = await gateway.Http.SendAsync(request);
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK], statuses.Take(2));
+        Assert.All(statuses.Skip(2), status => Assert.Equal(HttpStatusCode.TooManyRequests, status));
+        Assert.Equal(2, pool.Upstream.Requests(account.Group).Count);
+    }
 }

@@ -126,6 +126,15 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
                 var sentKey = context.Request.Headers.Authorization.ToString()["Bearer ".Length..];
                 await WriteJsonAsync(response, 401, $$$"""{"error":{"message":"Incorrect API key provided: {{{sentKey}}}.","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}""");
                 break;
+            case "error400-echo":
+                // As OpenAI's validation errors do, the answer quotes the client's own bad value.
+                var user = System.Text.Json.Nodes.JsonNode.Parse(buffer.ToArray())?["user"]?.GetValue<string>() ?? "";
+                var quoted = System.Text.Json.JsonSerializer.Serialize($"Invalid 'user': expected an identifier, got '{user}'.");
+                await WriteJsonAsync(response, 400, $$$"""{"error":{"message":{{{quoted}}},"type":"invalid_request_error","param":"user","code":"invalid_value"}}""");
+                break;
+            case "error429-quota":
+                await WriteJsonAsync(response, 429, """{"error":{"message":"You exceeded your current quota, please check your plan and billing details.","type":"insufficient_quota","param":null,"code":"insufficient_quota"}}""");
+                break;
             case "hang":
                 await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted).ContinueWith(_ => { });
                 break;

@@ -63,7 +63,9 @@ public sealed class TestGateway : IAsyncDisposable
         return data;
     }
 
-    public static async Task<TestGateway> StartAsync(string database, IDictionary<string, string?>? settings = null)
+    /// <param name="replaceServices">Stand-ins for the gateway's services (a DNS resolver), registered after its own.</param>
+    public static async Task<TestGateway> StartAsync(string database, IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? replaceServices = null)
     {
         var overrides = new Dictionary<string, string?>
         {
@@ -102,7 +104,7 @@ public sealed class TestGateway : IAsyncDisposable
             overrides[key] = value;
         }
 
-        return await LaunchAsync(overrides, drop);
+        return await LaunchAsync(overrides, drop, replaceServices);
     }
 
     /// <summary>A second node on this gateway's database, with the same settings plus <paramref name="settings"/>.</summary>
@@ -116,9 +118,10 @@ public sealed class TestGateway : IAsyncDisposable
         return await LaunchAsync(overrides, () => Task.CompletedTask);
     }
 
-    private static async Task<TestGateway> LaunchAsync(Dictionary<string, string?> overrides, Func<Task> drop)
+    private static async Task<TestGateway> LaunchAsync(Dictionary<string, string?> overrides, Func<Task> drop,
+        Action<IServiceCollection>? replaceServices = null)
     {
-        var app = GatewayApp.Build([], overrides);
+        var app = GatewayApp.Build([], overrides, replaceServices);
         await GatewayApp.InitializeAsync(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -16,6 +16,7 @@ public sealed class FailoverTests(FailoverTests.Pool pool) : IClassFixture<Failo
             ["RELAY_TIMEOUT"] = "1",
             ["IDLE_TIMEOUT"] = "1",
             ["CHANNEL_SUSPEND_SECONDS_FOR_5XX"] = "600",
+            ["SMTP_ALLOW_INSECURE"] = "true", // root's notice goes to the plaintext FakeSmtpServer
         };
     }
 

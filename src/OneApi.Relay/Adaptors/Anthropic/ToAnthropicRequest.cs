@@ -78,8 +78,9 @@ public static class ToAnthropicRequest
     }
 
     /// <summary>
-    /// Replaces <c>{"type":"url"}</c> image sources with the fetched bytes. An image that cannot be fetched keeps its
-    /// URL, so Anthropic may still fetch it (another host answers with its own error).
+    /// Replaces <c>{"type":"url"}</c> image sources with the fetched bytes, within the fetcher's limits (inline images
+    /// count too). An image that cannot be fetched keeps its URL, so Anthropic may still fetch it (another host answers
+    /// with its own error); a refused address or a passed limit throws <see cref="RelayErrorException"/>.
     /// </summary>
     public static async Task InlineImagesAsync(JsonObject messagesBody, UserImageFetcher images, CancellationToken cancellationToken)
     {
@@ -87,13 +88,15 @@ public static class ToAnthropicRequest
         {
             return;
         }
-        var sources = messages.OfType<JsonObject>()
+        var imageSources = messages.OfType<JsonObject>()
             .SelectMany(m => m["content"] as JsonArray ?? [])
             .OfType<JsonObject>()
-            .Where(b => JsonWire.String(b["type"]) == "image" && b["source"] is JsonObject s && JsonWire.String(s["type"]) == "url")
+            .Where(b => JsonWire.String(b["type"]) == "image" && b["source"] is JsonObject)
             .Select(b => (JsonObject)b["source"]!)
             .ToList();
-        var fetched = await Task.WhenAll(sources.Select(s => images.FetchAsync(JsonWire.String(s["url"]) ?? "", cancellationToken))).ConfigureAwait(false);
+        var sources = imageSources.Where(s => JsonWire.String(s["type"]) == "url").ToList();
+        var inline = imageSources.Where(s => JsonWire.String(s["type"]) == "base64").Select(s => JsonWire.String(s["data"]) ?? "").ToList();
+        var fetched = await images.FetchAllAsync(sources.Select(s => JsonWire.String(s["url"]) ?? "").ToList(), inline, cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < sources.Count; i++)
         {
             if (fetched[i] is { } image)

@@ -37,7 +37,11 @@ public static class ToGeminiRequest
     {
         var source = request.Body;
         var body = new JsonObject();
-        var (system, contents) = await ConvertMessagesAsync(source["messages"] as JsonArray ?? [], images, cancellationToken).ConfigureAwait(false);
+        var (system, contents) = ConvertMessages(source["messages"] as JsonArray ?? []);
+        if (images is not null)
+        {
+            await InlineImagesAsync(contents, images, cancellationToken).ConfigureAwait(false);
+        }
         if (system.Count > 0)
         {
             body["system_instruction"] = new JsonObject { ["parts"] = system };
@@ -85,8 +89,7 @@ public static class ToGeminiRequest
         return new JsonObject { ["requests"] = new JsonArray(requests.ToArray()) };
     }
 
-    private static async Task<(JsonArray System, JsonArray Contents)> ConvertMessagesAsync(JsonArray messages, UserImageFetcher? images,
-        CancellationToken cancellationToken)
+    private static (JsonArray System, JsonArray Contents) ConvertMessages(JsonArray messages)
     {
         var system = new JsonArray();
         var contents = new JsonArray();
@@ -107,7 +110,7 @@ public static class ToGeminiRequest
                 continue;
             }
             pendingResults = null;
-            var parts = await PartsAsync(message["content"], images, cancellationToken).ConfigureAwait(false);
+            var parts = Parts(message["content"]);
             switch (role)
             {
                 case "system" or "developer":
@@ -133,7 +136,8 @@ public static class ToGeminiRequest
 
     private static JsonArray NonEmpty(JsonArray parts) => parts.Count > 0 ? parts : [new JsonObject { ["text"] = "" }];
 
-    private static async Task<JsonArray> PartsAsync(JsonNode? content, UserImageFetcher? images, CancellationToken cancellationToken)
+    /// <summary>The parts of one message; an image URL goes as <c>fileData</c> until <see cref="InlineImagesAsync"/> fetches it.</summary>
+    private static JsonArray Parts(JsonNode? content)
     {
         var parts = new JsonArray();
         if (JsonWire.String(content) is { Length: > 0 } text)
@@ -150,7 +154,9 @@ public static class ToGeminiRequest
                     break;
                 case "image_url":
                     var url = JsonWire.String((item["image_url"] as JsonObject)?["url"]) ?? JsonWire.String(item["image_url"]) ?? "";
-                    parts.Add(await ImagePartAsync(url, images, cancellationToken).ConfigureAwait(false));
+                    parts.Add(UserImageFetcher.TryParseDataUrl(url, out var inline)
+                        ? InlineData(inline.MediaType, inline.Base64Data)
+                        : new JsonObject { ["fileData"] = new JsonObject { ["fileUri"] = url } });
                     break;
                 case "input_audio" when item["input_audio"] is JsonObject audio:
                     parts.Add(InlineData("audio/" + (JsonWire.String(audio["format"]) ?? "wav"), JsonWire.String(audio["data"]) ?? ""));
@@ -164,14 +170,27 @@ public static class ToGeminiRequest
         return parts;
     }
 
-    private static async Task<JsonObject> ImagePartAsync(string url, UserImageFetcher? images, CancellationToken cancellationToken)
+    /// <summary>
+    /// Replaces image URLs with their bytes, all of a request's images within the fetcher's limits (inline ones count
+    /// too). A URL that cannot be fetched stays <c>fileData</c>; a refused address or a passed limit throws.
+    /// </summary>
+    private static async Task InlineImagesAsync(JsonArray contents, UserImageFetcher images, CancellationToken cancellationToken)
     {
-        var image = UserImageFetcher.TryParseDataUrl(url, out var inline) ? inline
-            : images is null ? null
-            : await images.FetchAsync(url, cancellationToken).ConfigureAwait(false);
-        return image is null
-            ? new JsonObject { ["fileData"] = new JsonObject { ["fileUri"] = url } }
-            : InlineData(image.MediaType, image.Base64Data);
+        var parts = contents.OfType<JsonObject>().SelectMany(c => c["parts"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        var byUrl = parts.Where(p => p["fileData"] is JsonObject).ToList();
+        var inline = parts.Select(p => p["inlineData"] as JsonObject)
+            .Where(d => JsonWire.String(d?["mimeType"])?.StartsWith("image/", StringComparison.Ordinal) == true)
+            .Select(d => JsonWire.String(d!["data"]) ?? "").ToList();
+        var urls = byUrl.Select(p => JsonWire.String(p["fileData"]!["fileUri"]) ?? "").ToList();
+        var fetched = await images.FetchAllAsync(urls, inline, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < byUrl.Count; i++)
+        {
+            if (fetched[i] is { } image)
+            {
+                byUrl[i].Remove("fileData");
+                byUrl[i]["inlineData"] = new JsonObject { ["mimeType"] = image.MediaType, ["data"] = image.Base64Data };
+            }
+        }
     }
 
     private static JsonObject InlineData(string mimeType, string data) =>

@@ -110,7 +110,8 @@ public sealed class AnthropicRequestTests
             }
             return new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(png) };
         });
-        var adaptor = TestAdaptors.Anthropic(new UserImageFetcher(new HttpClient(handler), TimeSpan.FromMilliseconds(200)));
+        var adaptor = TestAdaptors.Anthropic(new UserImageFetcher(new HttpClient(handler), new OutboundAddressPolicy([], SystemHostResolver.Instance),
+            new UserContentLimits { Timeout = TimeSpan.FromMilliseconds(200) }));
         var request = Fixture.Request("""
             {"model":"claude-3-5-sonnet-20241022","messages":[{"role":"user","content":[
               {"type":"image_url","image_url":{"url":"https://img.example.com/cat.png"}},

@@ -137,7 +137,8 @@ public sealed class GeminiRequestTests
         var handler = new StubHandler(request => request.RequestUri!.Host == "img.example.com"
             ? new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent([0x89, (byte)'P', (byte)'N', (byte)'G', 1, 2]) }
             : new HttpResponseMessage(HttpStatusCode.NotFound));
-        var adaptor = Adaptor(images: new UserImageFetcher(new HttpClient(handler), TimeSpan.FromSeconds(2)));
+        var adaptor = Adaptor(images: new UserImageFetcher(new HttpClient(handler), new OutboundAddressPolicy([], SystemHostResolver.Instance),
+            new UserContentLimits { Timeout = TimeSpan.FromSeconds(2) }));
         var request = Fixture.Request("""
             {"model":"gemini-2.0-flash","messages":[{"role":"user","content":[
               {"type":"text","text":"Compare"},

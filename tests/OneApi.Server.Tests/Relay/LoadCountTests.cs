@@ -1,0 +1,125 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using OneApi.Data.Entities;
+using OneApi.Server.Tests.Infrastructure;
+
+namespace OneApi.Server.Tests.Relay;
+
+/// <summary>
+/// What the benchmark measures, checked by counts rather than time: many streams at once arrive whole, and a prompt of
+/// a megabyte is relayed byte for byte and billed exactly, with or without the upstream's usage.
+/// </summary>
+public sealed class LoadCountTests(LoadCountTests.Fixture fixture) : IClassFixture<LoadCountTests.Fixture>
+{
+    public sealed class Fixture : IAsyncLifetime
+    {
+        public TestGateway Gateway { get; private set; } = null!;
+        public ScriptedUpstream Upstream { get; private set; } = null!;
+
+        public async Task InitializeAsync()
+        {
+            Upstream = await ScriptedUpstream.StartAsync();
+            Gateway = await TestGateway.StartAsync("sqlite");
+        }
+
+        public async Task DisposeAsync()
+        {
+            await Gateway.DisposeAsync();
+            await Upstream.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task TwoThousandConcurrentStreams_AllArriveIntactAndAreBilled()
+    {
+        const int streams = 2_000;
+        var account = await fixture.Gateway.CreateAccountAsync();
+        await fixture.Gateway.CreateChannelAsync(account.Group, "gpt-4o-mini", fixture.Upstream.BaseUrl(account.Group, "slow-stream-usage-5-40"));
+        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue })
+        {
+            BaseAddress = new Uri(fixture.Gateway.BaseUrl), Timeout = TimeSpan.FromMinutes(3),
+        };
+        var body = """{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"count"}]}""";
+
+        var results = await Task.WhenAll(Enumerable.Range(0, streams).Select(async _ =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", account.Key);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            var text = await response.Content.ReadAsStringAsync();
+            return (response.StatusCode, Chunks: text.Split("\n\n").Count(e => e.StartsWith("data: {", StringComparison.Ordinal)), Done: text.EndsWith("data: [DONE]\n\n", StringComparison.Ordinal));
+        }));
+
+        var intact = results.Count(r => r is { StatusCode: HttpStatusCode.OK, Chunks: 40, Done: true });
+        Assert.True(intact == streams, $"{intact} of {streams} intact; statuses: " +
+            string.Join(", ", results.GroupBy(r => (r.StatusCode, r.Chunks, r.Done)).Select(g => $"{g.Key}×{g.Count()}")));
+        await using var db = await fixture.Gateway.DbAsync();
+        var logs = await db.Logs.Where(l => l.UserId == account.UserId && l.Type == LogType.Consume).ToListAsync();
+        Assert.Equal(streams, logs.Count);
+        Assert.All(logs, log => Assert.Equal((5, 40), (log.PromptTokens, log.CompletionTokens)));
+    }
+
+    [Fact]
+    public async Task OneMegabytePrompt_IsRelayedByteForByte_AndBilledAsTheUpstreamReports()
+    {
+        var account = await fixture.Gateway.CreateAccountAsync();
+        await fixture.Gateway.CreateChannelAsync(account.Group, "gpt-4o-mini", fixture.Upstream.BaseUrl(account.Group, "usage-250000-10"));
+        var body = LargeChat(1024 * 1024, stream: false);
+
+        using var response = await SendAsync(account, body);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(body, fixture.Upstream.Calls(account.Group).Single());
+        var log = await SingleLogAsync(account);
+        // ceil((250,000 + 10 × 4) × 0.075)
+        Assert.Equal((250_000, 10, 18_753), (log.PromptTokens, log.CompletionTokens, log.Quota));
+        Assert.DoesNotContain("counted by the gateway", log.Content, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OneMegabytePromptStreamed_WithoutUpstreamUsage_IsCountedByTheGateway()
+    {
+        var account = await fixture.Gateway.CreateAccountAsync();
+        await fixture.Gateway.CreateChannelAsync(account.Group, "gpt-4o-mini", fixture.Upstream.BaseUrl(account.Group, "stream-no-usage"));
+        var body = LargeChat(1024 * 1024, stream: true);
+
+        using var response = await SendAsync(account, body);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var sent = fixture.Upstream.Calls(account.Group).Single();
+        Assert.Contains("\"include_usage\":true", sent, StringComparison.Ordinal);
+        Assert.Equal(body.Length + "\"stream_options\":{\"include_usage\":true},".Length, sent.Length); // spliced, not rewritten
+        var log = await SingleLogAsync(account);
+        Assert.Contains("counted by the gateway", log.Content, StringComparison.Ordinal);
+        Assert.InRange(log.PromptTokens, 100_000, 1_100_000); // ~1 MB of words
+        Assert.True(log.CompletionTokens > 0);
+    }
+
+    private static string LargeChat(int bytes, bool stream)
+    {
+        var words = new StringBuilder(bytes);
+        for (var i = 0; words.Length < bytes; i++)
+        {
+            words.Append("lorem ipsum dolor ").Append(i).Append(' ');
+        }
+        return $$"""{"model":"gpt-4o-mini","stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":{{JsonSerializer.Serialize(words.ToString())}}}]}""";
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(TestAccount account, string body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", account.Key);
+        var response = await fixture.Gateway.Http.SendAsync(request);
+        await response.Content.LoadIntoBufferAsync();
+        return response;
+    }
+
+    private async Task<Log> SingleLogAsync(TestAccount account)
+    {
+        await using var db = await fixture.Gateway.DbAsync();
+        return await db.Logs.SingleAsync(l => l.UserId == account.UserId && l.Type == LogType.Consume);
+    }
+}
