@@ -20,7 +20,6 @@ namespace OneApi.Server.Relay;
 /// </summary>
 public sealed partial class MediaRelay(
     RelayPipeline pipeline,
-    RelayKeyAuthenticator authenticator,
     ChannelAdaptors adaptors,
     OptionStore options,
     QuotaReservations reservations,
@@ -42,16 +41,10 @@ public sealed partial class MediaRelay(
             await RelayPipeline.WriteErrorAsync(context, RelayError.Overloaded());
             return;
         }
-        var (caller, authError) = await authenticator.AuthenticateAsync(context, aborted);
-        if (caller is null)
+        var (caller, body, admissionError) = await pipeline.AdmitAsync(context);
+        if (caller is null || body is null)
         {
-            await RelayPipeline.WriteErrorAsync(context, authError!);
-            return;
-        }
-        var (body, tooLarge) = await RequestBodyReader.ReadAsync(context.Request, settings.MaxRequestBodyBytes, aborted);
-        if (body is null)
-        {
-            await RelayPipeline.WriteErrorAsync(context, tooLarge!);
+            await RelayPipeline.WriteErrorAsync(context, admissionError!);
             return;
         }
         var (request, invalid) = await MediaRequest.ReadAsync(mode, body, context.Request.ContentType);
@@ -60,9 +53,9 @@ public sealed partial class MediaRelay(
             await RelayPipeline.WriteErrorAsync(context, invalid!);
             return;
         }
-        if (caller.AllowedModels is { } allowed && !allowed.Contains(request.Model))
+        if (RelayPipeline.Forbids(caller, request.Model) is { } forbidden)
         {
-            await RelayPipeline.WriteErrorAsync(context, RelayError.Forbidden($"this token has no permission to use model: {request.Model}"));
+            await RelayPipeline.WriteErrorAsync(context, forbidden);
             return;
         }
         var (channel, channelError) = pipeline.PickChannel(caller, request.Model);

@@ -47,14 +47,14 @@ public sealed partial class RelayPipeline(
             return;
         }
 
-        var (caller, authError) = await authenticator.AuthenticateAsync(context, aborted);
-        if (caller is null)
+        var (caller, body, admissionError) = await AdmitAsync(context);
+        if (caller is null || body is null)
         {
-            await WriteErrorAsync(context, authError!);
+            await WriteErrorAsync(context, admissionError!);
             return;
         }
 
-        var (request, requestError) = await ReadRequestAsync(context, mode, modelFromPath, caller);
+        var (request, requestError) = ReadRequest(context, mode, modelFromPath, caller, body);
         if (request is null)
         {
             await WriteErrorAsync(context, requestError!);
@@ -180,13 +180,26 @@ public sealed partial class RelayPipeline(
         }
     }
 
-    private async Task<(RelayRequest? Request, RelayError? Error)> ReadRequestAsync(HttpContext context, RelayMode mode, string? modelFromPath, RelayCaller caller)
+    /// <summary>What every relay (chat, media, <c>/v1/messages</c>) admits first: a valid key, then a body within <c>MAX_REQUEST_BODY_MB</c>.</summary>
+    internal async Task<(RelayCaller? Caller, byte[]? Body, RelayError? Error)> AdmitAsync(HttpContext context)
     {
-        var (body, tooLarge) = await RequestBodyReader.ReadAsync(context.Request, settings.MaxRequestBodyBytes, context.RequestAborted);
-        if (body is null)
+        var (caller, authError) = await authenticator.AuthenticateAsync(context, context.RequestAborted);
+        if (caller is null)
         {
-            return (null, tooLarge);
+            return (null, null, authError);
         }
+        var (body, tooLarge) = await RequestBodyReader.ReadAsync(context.Request, settings.MaxRequestBodyBytes, context.RequestAborted);
+        return body is null ? (null, null, tooLarge) : (caller, body, null);
+    }
+
+    /// <summary>The 403 for a model the token is not allowed (its <c>models</c> list), else null.</summary>
+    internal static RelayError? Forbids(RelayCaller caller, string model) =>
+        caller.AllowedModels is { } allowed && !allowed.Contains(model)
+            ? RelayError.Forbidden($"this token has no permission to use model: {model}")
+            : null;
+
+    private static (RelayRequest? Request, RelayError? Error) ReadRequest(HttpContext context, RelayMode mode, string? modelFromPath, RelayCaller caller, byte[] body)
+    {
         var (json, invalid) = RequestBodyReader.ParseObject(body);
         if (json is null)
         {
@@ -197,9 +210,9 @@ public sealed partial class RelayPipeline(
         {
             return (null, RelayError.InvalidRequest("model is required", "missing_model"));
         }
-        if (caller.AllowedModels is { } allowed && !allowed.Contains(model))
+        if (Forbids(caller, model) is { } forbidden)
         {
-            return (null, RelayError.Forbidden($"this token has no permission to use model: {model}"));
+            return (null, forbidden);
         }
         var query = context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         var (request, clientError) = ClientApis.Of(context).ReadRequest(mode, json, body, model, query);

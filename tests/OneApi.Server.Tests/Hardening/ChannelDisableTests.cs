@@ -5,6 +5,7 @@ using OneApi.Data.Entities;
 using OneApi.Relay.Abstractions;
 using OneApi.Relay.Adaptors.Anthropic;
 using OneApi.Relay.Adaptors.AwsBedrock;
+using OneApi.Relay.Adaptors.Gemini;
 using OneApi.Relay.OpenAI;
 using OneApi.Server.Channels;
 using OneApi.Server.Tests.Infrastructure;
@@ -84,6 +85,9 @@ public sealed class ChannelDisableTests(ChannelDisableTests.Pool pool) : IClassF
         { "openai", 403, """{"error":{"code":403,"message":"Permission denied on resource project","status":"PERMISSION_DENIED"}}""", true },
         { "openai", 400, """{"error":{"message":"billing_not_active quota credit","type":"invalid_request_error","param":"user","code":"invalid_value"}}""", false },
         { "openai", 429, """{"error":{"message":"Your account is not active, please check your billing details on our website.","type":"billing_not_active","code":"billing_not_active"}}""", true },
+        { "google", 400, """{"error":{"code":400,"message":"API key not valid. Please pass a valid API key.","status":"INVALID_ARGUMENT","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"API_KEY_INVALID","domain":"googleapis.com"}]}}""", true },
+        { "google", 400, """{"error":{"code":400,"message":"Invalid value at 'contents[0]' (credit balance)","status":"INVALID_ARGUMENT"}}""", false },
+        { "google", 429, """{"error":{"code":429,"message":"Resource has been exhausted (e.g. check quota).","status":"RESOURCE_EXHAUSTED"}}""", false },
     };
 
     [Theory]
@@ -94,7 +98,8 @@ public sealed class ChannelDisableTests(ChannelDisableTests.Pool pool) : IClassF
         var error = provider switch
         {
             "anthropic" => AnthropicErrors.Read(status, bytes),
-            "bedrock" => new BedrockHost(TimeProvider.System).ReadError(status, bytes)!,
+            "bedrock" => new BedrockHost().ReadError(status, bytes)!,
+            "google" => GoogleErrors.Read(status, bytes),
             _ => OpenAIError.Parse(status, bytes),
         };
 

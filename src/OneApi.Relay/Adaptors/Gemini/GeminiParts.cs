@@ -92,8 +92,12 @@ public static class GoogleErrors
     {
         var status = JsonWire.Int(error["code"]) is >= 400 and var code ? code : statusCode;
         return new RelayError(RelayErrorKind.UpstreamStatus, status, JsonWire.String(error["message"]) ?? $"bad response status code {status}",
-            TypeOf(status), JsonWire.String(error["status"]));
+            TypeOf(status), Reason(error) ?? JsonWire.String(error["status"]));
     }
+
+    /// <summary>The <c>ErrorInfo</c> reason (API_KEY_INVALID…), which says more than the status (INVALID_ARGUMENT).</summary>
+    private static string? Reason(JsonObject error) =>
+        (error["details"] as JsonArray ?? []).OfType<JsonObject>().Select(d => JsonWire.String(d["reason"])).FirstOrDefault(r => r is not null);
 
     private static string TypeOf(int status) => status switch
     {

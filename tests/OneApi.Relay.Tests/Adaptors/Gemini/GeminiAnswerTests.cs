@@ -74,7 +74,7 @@ public sealed class GeminiAnswerTests
     }
 
     [Theory]
-    [InlineData("gemini/error_400_api_key_invalid.json", 400, "API key not valid. Please pass a valid API key.", "invalid_request_error", "INVALID_ARGUMENT")]
+    [InlineData("gemini/error_400_api_key_invalid.json", 400, "API key not valid. Please pass a valid API key.", "invalid_request_error", "API_KEY_INVALID")]
     [InlineData("gemini/error_429_resource_exhausted.json", 429, "You exceeded your current quota, please check your plan and billing details.", "rate_limit_error", "RESOURCE_EXHAUSTED")]
     public void Errors_ReadGooglesErrorBody(string fixture, int status, string message, string type, string code)
     {
