@@ -46,8 +46,14 @@ public sealed class GatewaySettings
     public MetricSettings? Metric { get; init; }
     /// <summary>How long a stopping server lets requests in flight finish (<c>SHUTDOWN_TIMEOUT</c>).</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>How long a stopping server keeps serving while <c>/readyz</c> says it is not ready (<c>SHUTDOWN_DRAIN_SECONDS</c>).</summary>
+    public TimeSpan DrainDelay { get; init; }
     /// <summary>The Redis shared by all nodes (<c>REDIS_CONN_STRING</c>); null runs the node on its own.</summary>
     public RedisSettings? Redis { get; init; }
+    /// <summary>Where log files go besides the console (<c>--log-dir</c> or <c>LOG_DIR</c>); null writes none.</summary>
+    public string? LogDirectory { get; init; }
+    /// <summary>One JSON object per log line (<c>LOG_FORMAT=json</c>) instead of text.</summary>
+    public bool JsonLogs { get; init; }
 
     public static GatewaySettings From(IConfiguration config)
     {
@@ -73,6 +79,7 @@ public sealed class GatewaySettings
             SuspendFor5xx = TimeSpan.FromSeconds(reader.Int("CHANNEL_SUSPEND_SECONDS_FOR_5XX", 30, min: 0)),
             SuspendForAuth = TimeSpan.FromSeconds(reader.Int("CHANNEL_SUSPEND_SECONDS_FOR_AUTH", 60, min: 0)),
             ShutdownTimeout = TimeSpan.FromSeconds(reader.Int("SHUTDOWN_TIMEOUT", 30, min: 0)),
+            DrainDelay = TimeSpan.FromSeconds(reader.Int("SHUTDOWN_DRAIN_SECONDS", 0, min: 0)),
             BatchUpdateInterval = reader.Bool("BATCH_UPDATE_ENABLED", false)
                 ? TimeSpan.FromSeconds(reader.Int("BATCH_UPDATE_INTERVAL", 5, min: 1))
                 : null,
@@ -84,6 +91,8 @@ public sealed class GatewaySettings
             WebRateLimit = reader.Int("GLOBAL_WEB_RATE_LIMIT", 240, min: 1),
             CriticalRateLimit = reader.Int("CRITICAL_RATE_LIMIT", 20, min: 1),
             RelayRateLimit = reader.Int("GLOBAL_RELAY_RATE_LIMIT", 0, min: 0),
+            LogDirectory = reader.String("LOG_DIR"),
+            JsonLogs = reader.Choice("LOG_FORMAT", "text", "text", "json") == "json",
             Redis = RedisSettings.From(reader.String("REDIS_CONN_STRING"), reader.String("REDIS_PASSWORD"),
                 reader.String("REDIS_MASTER_NAME"), reader.String("REDIS_KEY_PREFIX") ?? "oneapi:"),
         };
@@ -139,6 +148,16 @@ public sealed class GatewaySettings
                 throw new InvalidSettingException(name, raw, $"expected a number from {min} to {max}");
             }
             return value;
+        }
+
+        public string Choice(string name, string fallback, params string[] allowed)
+        {
+            var raw = String(name)?.ToLowerInvariant();
+            if (raw is null)
+            {
+                return fallback;
+            }
+            return allowed.Contains(raw) ? raw : throw new InvalidSettingException(name, raw, $"expected one of {string.Join(", ", allowed)}");
         }
 
         public bool Bool(string name, bool fallback)

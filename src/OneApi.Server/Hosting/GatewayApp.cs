@@ -10,6 +10,7 @@ using OneApi.Server.Billing;
 using OneApi.Server.Channels;
 using OneApi.Server.Cluster;
 using OneApi.Server.Configuration;
+using OneApi.Server.Observability;
 using OneApi.Server.Options;
 using OneApi.Server.Relay;
 using OneApi.Server.Web;
@@ -22,7 +23,7 @@ public static class GatewayApp
     public static WebApplication Build(string[] args, IDictionary<string, string?>? overrides = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--port"] = "PORT" });
+        builder.Configuration.AddCommandLine(args, CommandLine.SettingFlags);
         if (overrides is not null)
         {
             builder.Configuration.AddInMemoryCollection(overrides);
@@ -34,10 +35,7 @@ public static class GatewayApp
             kestrel.Listen(IPAddress.Any, settings.Port);
             kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes + 1;
         });
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true)
-            .AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning)
-            .AddFilter("System.Net.Http.HttpClient", LogLevel.Warning)
-            .AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddGatewayLogging(settings);
 
         var services = builder.Services;
         services.ConfigureHttpJsonOptions(json =>
@@ -48,9 +46,10 @@ public static class GatewayApp
         services.AddSingleton(settings);
         services.AddCluster(settings);
         services.AddOneApiRateLimits(settings);
-        services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.ShutdownTimeout);
+        // the drain comes on top of the time requests in flight get to finish
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.ShutdownTimeout + settings.DrainDelay);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(new StartInfo("v0.1.0-dotnet", DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        services.AddSingleton(new StartInfo(CommandLine.Version, DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
         services.AddOneApiData(settings.Database);
 
         services.AddSingleton<OptionStore>();
@@ -86,10 +85,15 @@ public static class GatewayApp
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers(); // per-request logging scopes cost more than the relay's own work
 
+        services.AddSingleton(sp => new Drain(settings.DrainDelay, sp.GetRequiredService<TimeProvider>()));
+        services.AddHostedService(sp => sp.GetRequiredService<Drain>());
+
         var app = builder.Build();
         app.UseRequestIds();
+        app.UseRequestLogScope();
         app.UseRateLimiter();
         app.UseAccountCacheReset();
+        app.MapHealth();
         app.MapManagementApi();
         app.MapRelayEndpoints();
         app.MapAnthropicMessagesEndpoints();

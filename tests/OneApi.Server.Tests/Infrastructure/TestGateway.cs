@@ -175,6 +175,9 @@ public sealed class TestGateway : IAsyncDisposable
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>Drops the gateway's database under it, as an outage would take it away.</summary>
+    public Task DropDatabaseAsync() => _dropDatabase();
+
     public async Task<OneApiDbContext> DbAsync() =>
         await Services.GetRequiredService<IDbContextFactory<OneApiDbContext>>().CreateDbContextAsync();
 
