@@ -54,6 +54,12 @@ public sealed class GatewaySettings
     public string? LogDirectory { get; init; }
     /// <summary>One JSON object per log line (<c>LOG_FORMAT=json</c>) instead of text.</summary>
     public bool JsonLogs { get; init; }
+    /// <summary>Metrics for Prometheus at <c>/metrics</c> (<c>ENABLE_PROMETHEUS_METRICS</c>).</summary>
+    public bool PrometheusMetrics { get; init; }
+    /// <summary>When set, <c>/metrics</c> wants <c>Authorization: Bearer</c> this (<c>METRICS_TOKEN</c>).</summary>
+    public string? MetricsToken { get; init; }
+    /// <summary>Spans go to an OTLP endpoint: <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> or <c>…_TRACES_ENDPOINT</c> is set, and <c>OTEL_SDK_DISABLED</c> is not.</summary>
+    public bool OtlpTraces { get; init; }
 
     public static GatewaySettings From(IConfiguration config)
     {
@@ -92,6 +98,10 @@ public sealed class GatewaySettings
             CriticalRateLimit = reader.Int("CRITICAL_RATE_LIMIT", 20, min: 1),
             RelayRateLimit = reader.Int("GLOBAL_RELAY_RATE_LIMIT", 0, min: 0),
             LogDirectory = reader.String("LOG_DIR"),
+            PrometheusMetrics = reader.Bool("ENABLE_PROMETHEUS_METRICS", false),
+            MetricsToken = reader.String("METRICS_TOKEN"),
+            OtlpTraces = (reader.String("OTEL_EXPORTER_OTLP_ENDPOINT") ?? reader.String("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")) is not null
+                && !reader.Bool("OTEL_SDK_DISABLED", false),
             JsonLogs = reader.Choice("LOG_FORMAT", "text", "text", "json") == "json",
             Redis = RedisSettings.From(reader.String("REDIS_CONN_STRING"), reader.String("REDIS_PASSWORD"),
                 reader.String("REDIS_MASTER_NAME"), reader.String("REDIS_KEY_PREFIX") ?? "oneapi:"),

@@ -85,12 +85,14 @@ public static class GatewayApp
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers(); // per-request logging scopes cost more than the relay's own work
 
+        services.AddGatewayTelemetry(settings, builder.Configuration);
         services.AddSingleton(sp => new Drain(settings.DrainDelay, sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService(sp => sp.GetRequiredService<Drain>());
 
         var app = builder.Build();
         app.UseRequestIds();
         app.UseRequestLogScope();
+        app.UseGatewayTelemetry(settings);
         app.UseRateLimiter();
         app.UseAccountCacheReset();
         app.MapHealth();

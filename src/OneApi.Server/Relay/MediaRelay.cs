@@ -78,7 +78,7 @@ public sealed partial class MediaRelay(
         }
 
         using var upstreamRequest = media.BuildMediaRequest(mode, model, request.Content(model), channel.Upstream);
-        var (response, sendError) = await upstream.SendAsync(upstreamRequest, settings.RelayTimeout, aborted);
+        var (response, sendError) = await upstream.SendAsync(upstreamRequest, settings.RelayTimeout, aborted, new(channel.Id, model));
         using (response)
         {
             var error = response is null ? sendError!

@@ -123,7 +123,7 @@ public sealed partial class RelayPipeline(
             return buildError;
         }
         using var upstreamRequest = built;
-        var (response, sendError) = await upstream.SendAsync(upstreamRequest, settings.RelayTimeout, aborted);
+        var (response, sendError) = await upstream.SendAsync(upstreamRequest, settings.RelayTimeout, aborted, new(bill.Channel.Id, bill.Request.Model));
         using (response)
         {
             if (response is null)
@@ -314,6 +314,7 @@ public sealed partial class RelayPipeline(
         http.ContentType = "text/event-stream";
         http.Headers.CacheControl = "no-cache";
         http.Headers["X-Accel-Buffering"] = "no";
+        using var activeStream = Observability.GatewayMetrics.StreamOpened();
 
         var delivered = new StringBuilder();
         Usage? reported = null;

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using OneApi.Relay.Abstractions;
+using OneApi.Server.Observability;
 
 namespace OneApi.Server.Relay;
 
@@ -13,7 +15,26 @@ public sealed class UpstreamCall(IHttpClientFactory clients)
     /// Waits for the upstream's response headers. A timeout (<paramref name="timeout"/>) is a 504, a refused or
     /// broken connection a 502; the client hanging up is reported as such, so it is not blamed on the channel.
     /// </summary>
-    public async Task<(HttpResponseMessage? Response, RelayError? Error)> SendAsync(HttpRequestMessage request, TimeSpan? timeout, CancellationToken clientAborted)
+    public async Task<(HttpResponseMessage? Response, RelayError? Error)> SendAsync(
+        HttpRequestMessage request, TimeSpan? timeout, CancellationToken clientAborted, UpstreamTarget? target = null)
+    {
+        if (target is null)
+        {
+            return await SendUninstrumentedAsync(request, timeout, clientAborted);
+        }
+        using var span = GatewayTracing.StartUpstream(target, request);
+        var started = Stopwatch.GetTimestamp();
+        var (response, error) = await SendUninstrumentedAsync(request, timeout, clientAborted);
+        if (error?.Kind != RelayErrorKind.ClientDisconnected)
+        {
+            var failedStatus = error?.StatusCode ?? (response!.IsSuccessStatusCode ? null : (int)response.StatusCode);
+            GatewayMetrics.UpstreamAnswered(target, Stopwatch.GetElapsedTime(started), failedStatus);
+            GatewayTracing.EndUpstream(span, response, error);
+        }
+        return (response, error);
+    }
+
+    private async Task<(HttpResponseMessage? Response, RelayError? Error)> SendUninstrumentedAsync(HttpRequestMessage request, TimeSpan? timeout, CancellationToken clientAborted)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(clientAborted);
         if (timeout is { } limit)
