@@ -33,7 +33,9 @@ public static class GatewayTelemetry
         }
         if (settings.OtlpTraces)
         {
-            telemetry.WithTracing(tracing => tracing.AddSource(GatewayTracing.SourceName).AddOtlpExporter());
+            // ASP.NET Core's request span is the relay span's parent: listening to it makes it sampled (and it carries
+            // a caller's traceparent), else the sampler drops the relay span as the child of an unsampled parent.
+            telemetry.WithTracing(tracing => tracing.AddSource("Microsoft.AspNetCore", GatewayTracing.SourceName).AddOtlpExporter());
         }
         return services;
     }
