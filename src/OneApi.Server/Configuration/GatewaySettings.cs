@@ -54,6 +54,15 @@ public sealed class GatewaySettings
     public string? LogDirectory { get; init; }
     /// <summary>One JSON object per log line (<c>LOG_FORMAT=json</c>) instead of text.</summary>
     public bool JsonLogs { get; init; }
+    /// <summary>
+    /// False for <c>NODE_TYPE=slave</c>: the node neither prepares the schema nor creates the root account, and leaves the
+    /// jobs that must run once per deployment (scheduled channel tests, the request-cost purge) to the master.
+    /// </summary>
+    public bool IsMasterNode { get; init; } = true;
+    /// <summary><c>FRONTEND_BASE_URL</c>: on a slave, console pages are redirected there (Laisky's one-api).</summary>
+    public string? FrontendBaseUrl { get; init; }
+    /// <summary><c>RELAY_PROXY</c>: the HTTP proxy upstream calls go through.</summary>
+    public Uri? RelayProxy { get; init; }
     /// <summary>Metrics for Prometheus at <c>/metrics</c> (<c>ENABLE_PROMETHEUS_METRICS</c>).</summary>
     public bool PrometheusMetrics { get; init; }
     /// <summary>When set, <c>/metrics</c> wants <c>Authorization: Bearer</c> this (<c>METRICS_TOKEN</c>).</summary>
@@ -98,6 +107,9 @@ public sealed class GatewaySettings
             CriticalRateLimit = reader.Int("CRITICAL_RATE_LIMIT", 20, min: 1),
             RelayRateLimit = reader.Int("GLOBAL_RELAY_RATE_LIMIT", 0, min: 0),
             LogDirectory = reader.String("LOG_DIR"),
+            IsMasterNode = reader.Choice("NODE_TYPE", "master", "master", "slave") == "master",
+            FrontendBaseUrl = reader.Url("FRONTEND_BASE_URL")?.ToString().TrimEnd('/'),
+            RelayProxy = reader.Url("RELAY_PROXY"),
             PrometheusMetrics = reader.Bool("ENABLE_PROMETHEUS_METRICS", false),
             MetricsToken = reader.String("METRICS_TOKEN"),
             OtlpTraces = (reader.String("OTEL_EXPORTER_OTLP_ENDPOINT") ?? reader.String("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")) is not null
@@ -158,6 +170,18 @@ public sealed class GatewaySettings
                 throw new InvalidSettingException(name, raw, $"expected a number from {min} to {max}");
             }
             return value;
+        }
+
+        public Uri? Url(string name)
+        {
+            var raw = String(name);
+            if (raw is null)
+            {
+                return null;
+            }
+            return Uri.TryCreate(raw, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" or "socks5"
+                ? url
+                : throw new InvalidSettingException(name, raw, "expected an absolute http://, https:// or socks5:// URL");
         }
 
         public string Choice(string name, string fallback, params string[] allowed)

@@ -67,6 +67,12 @@ public static class GatewayApp
         services.AddSingleton<BillingLedger>();
         services.AddHostedService(sp => sp.GetRequiredService<BillingLedger>());
         services.AddHostedService<SnapshotRefresher>();
+        if (settings.IsMasterNode)
+        {
+            // jobs that must run once per deployment, not once per node
+            services.AddHostedService(sp => sp.GetRequiredService<RequestCostPurge>());
+            services.AddHostedService<ChannelTestSchedule>();
+        }
 
         services.AddSingleton<TokenCounter>();
         services.AddProviderAdaptors(settings);
@@ -81,6 +87,7 @@ public static class GatewayApp
                 AutomaticDecompression = DecompressionMethods.All,
                 ConnectTimeout = TimeSpan.FromSeconds(30),
                 MaxConnectionsPerServer = int.MaxValue,
+                Proxy = settings.RelayProxy is { } proxy ? new WebProxy(proxy) : null,
             })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers(); // per-request logging scopes cost more than the relay's own work
@@ -93,6 +100,10 @@ public static class GatewayApp
         app.UseRequestIds();
         app.UseRequestLogScope();
         app.UseGatewayTelemetry(settings);
+        if (!settings.IsMasterNode && settings.FrontendBaseUrl is { } frontend)
+        {
+            app.UseFrontendRedirect(frontend);
+        }
         app.UseRateLimiter();
         app.UseAccountCacheReset();
         app.MapHealth();

@@ -39,10 +39,16 @@ public sealed class ImageBuildTests
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             })!;
+            // read both pipes, or the server blocks once they fill
+            var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            server.OutputDataReceived += (_, line) => log.Enqueue(line.Data ?? "");
+            server.ErrorDataReceived += (_, line) => log.Enqueue(line.Data ?? "");
+            server.BeginOutputReadLine();
+            server.BeginErrorReadLine();
             try
             {
-                using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-                var ready = await WaitUntilReadyAsync(http, server);
+                using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+                var ready = await WaitUntilReadyAsync(http, server, log);
                 using var status = await http.GetAsync("/api/status");
                 var version = JsonDocument.Parse(await status.Content.ReadAsStringAsync()).RootElement.GetProperty("data").GetProperty("version").GetString();
 
@@ -79,12 +85,12 @@ public sealed class ImageBuildTests
         Assert.Contains("ffmpeg", dockerfile, StringComparison.Ordinal);
     }
 
-    private static async Task<HttpStatusCode> WaitUntilReadyAsync(HttpClient http, Process server)
+    private static async Task<HttpStatusCode> WaitUntilReadyAsync(HttpClient http, Process server, IEnumerable<string> log)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
-            Assert.False(server.HasExited, "the built server exited: " + await server.StandardError.ReadToEndAsync());
+            Assert.False(server.HasExited, "the built server exited: " + string.Join('\n', log));
             try
             {
                 using var response = await http.GetAsync("/readyz");
@@ -93,7 +99,7 @@ public sealed class ImageBuildTests
                     return response.StatusCode;
                 }
             }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && DateTime.UtcNow < deadline)
             {
             }
             await Task.Delay(200);
