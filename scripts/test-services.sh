@@ -7,7 +7,7 @@
 #
 # A variable that is already set is kept and its server is not started. What cannot be provided is
 # appended to SERVICES_MISSING ("no PostgreSQL: not root"), which test.sh prints in its summary line.
-# ONEAPI_TEST_SERVICES=0 starts and installs nothing.
+# ONEAPI_TEST_SERVICES=0 starts and installs nothing; ONEAPI_TEST_INSTALL=0 starts what is installed but installs nothing.
 #
 # Ports and folders (override with the variables): PostgreSQL 127.0.0.1:55432 in /tmp/oneapi-test-pg,
 # MariaDB 127.0.0.1:53306 in /tmp/oneapi-test-mariadb, Redis 127.0.0.1:6379 in /tmp/oneapi-test-redis.
@@ -40,6 +40,9 @@ install_test_packages() {
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
   (( ${#missing[@]} )) || return 0
+  if [[ ${ONEAPI_TEST_INSTALL:-1} == 0 ]]; then
+    _svc_log "not installing ${missing[*]}: ONEAPI_TEST_INSTALL=0"; return 0
+  fi
   if [[ -n $(_no_install_reason) ]]; then
     _svc_log "not installing ${missing[*]}: $(_no_install_reason)"; return 0
   fi
