@@ -31,10 +31,28 @@ newer_than() {
        -o -type f -newer "$stamp" -print 2>/dev/null | head -n 1
 }
 
+# What the build and the server need: the .NET SDK (named, not installed: it is not in Debian's archive),
+# Node.js for the console (vite needs 20.19 or later; Debian 12's nodejs is older, so it is named too),
+# ffprobe for billing transcriptions by duration (installed with apt when running as root).
+check_tools() {
+  command -v dotnet >/dev/null 2>&1 || {
+    log "the .NET 10 SDK is not installed: see https://learn.microsoft.com/dotnet/core/install/linux-debian"; exit 1; }
+  if [[ ! -x /usr/bin/ffprobe ]]; then
+    if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+      log "installing ffmpeg (ffprobe measures uploaded audio)"
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends ffmpeg >/dev/null 2>&1 \
+        || log "apt-get install ffmpeg failed: transcriptions are billed by their text"
+    else
+      log "no /usr/bin/ffprobe: transcriptions are billed by their text (apt-get install ffmpeg)"
+    fi
+  fi
+}
+
 build_web() {
   [[ -f web/package.json ]] || return 0
-  if ! command -v npm >/dev/null 2>&1; then
-    log "web/ exists but npm is not installed; skipping the console build"; return 0
+  if ! command -v npm >/dev/null 2>&1 || ! node -e \
+       'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)'; then
+    log "the console needs Node.js 20.19 or later with npm (https://nodejs.org); serving the API without it"; return 0
   fi
   if [[ ! -d web/node_modules || ! -f $NPM_STAMP || web/package.json -nt $NPM_STAMP ]] \
      || { [[ -f web/package-lock.json ]] && [[ web/package-lock.json -nt $NPM_STAMP ]]; }; then
@@ -69,6 +87,7 @@ build_server() {
 }
 
 mkdir -p "$ROOT/artifacts"
+check_tools
 build_web
 build_server
 

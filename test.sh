@@ -3,9 +3,13 @@
 #
 #   ./test.sh                                   # all .NET tests (Release), then web tests if web/ has any
 #   ./test.sh --filter "FullyQualifiedName~Relay"   # extra arguments go to `dotnet test`
-#   ONEAPI_TEST_PG_DSN=postgres://oneapi:oneapi@127.0.0.1:55432/oneapi_test?sslmode=disable ./test.sh
-#                                               # integration tests also run against PostgreSQL
 #   ONEAPI_SKIP_WEB_TESTS=1 ./test.sh           # .NET tests only
+#   ONEAPI_TEST_SERVICES=0 ./test.sh            # install and start nothing (SQLite only, no browser)
+#
+# First, scripts/test-services.sh installs the Debian packages the tests use (as root, with apt) and
+# starts throwaway PostgreSQL, MariaDB and Redis servers on loopback, stopped again at the end; the
+# integration tests then run on SQLite, PostgreSQL and MariaDB. What it could not provide is named
+# in the summary line: "… 0 skipped (no PostgreSQL: not installed, not root)".
 #
 # Counts come from the TRX files that `dotnet test` writes to TestResults/, plus JUnit XML files
 # that the web tests write under web/test-results/ (if none are written, the web test run counts
@@ -24,14 +28,22 @@ attr() { local v; v=$(sed -n "s/.*[[:space:]]$1=\"\([0-9]*\)\".*/\1/p" <<<"$2");
 
 passed=0 failed=0 skipped=0 status=0
 
+# ---- databases, Redis, Chromium: installed and started here, stopped on exit
+# shellcheck source=scripts/test-services.sh
+source "$ROOT/scripts/test-services.sh"
+trap services_down EXIT
+services_up
+
 # ---- web console: install and build first, so server tests that serve the console can find it
 if [[ -f web/package.json ]] && command -v npm >/dev/null 2>&1; then
   if ! ./run.sh --build-only; then log "console or server build failed"; status=1; fi
+elif [[ -f web/package.json ]]; then
+  SERVICES_MISSING+=("no console build or browser tests: npm not installed")
 fi
 
 # ---- .NET tests
 rm -rf "$RESULTS"; mkdir -p "$RESULTS"
-log "dotnet test OneApi.slnx -c Release${ONEAPI_TEST_PG_DSN:+ (PostgreSQL tests on)}${ONEAPI_TEST_REDIS:+ (Redis tests on)}"
+log "dotnet test OneApi.slnx -c Release${ONEAPI_TEST_PG_DSN:+ (PostgreSQL tests on)}${ONEAPI_TEST_MYSQL_DSN:+ (MariaDB tests on)}${ONEAPI_TEST_REDIS:+ (Redis tests on)}"
 dotnet test OneApi.slnx -c Release --nologo \
   --logger "trx" --logger "console;verbosity=normal" --results-directory "$RESULTS" \
   --blame-hang-timeout "${ONEAPI_TEST_HANG_TIMEOUT:-15m}" --blame-hang-dump-type none "$@" 2>&1 \
@@ -63,7 +75,7 @@ if (( dotnet_rc != 0 )); then
 fi
 
 # ---- web tests (browser/unit tests of the console), if any
-if [[ -f web/package.json && -z ${ONEAPI_SKIP_WEB_TESTS:-} ]] \
+if [[ -f web/package.json && -z ${ONEAPI_SKIP_WEB_TESTS:-} && -n ${ONEAPI_TEST_CHROMIUM:-} ]] && command -v npm >/dev/null 2>&1 \
    && node -e 'process.exit(require("./web/package.json").scripts?.test ? 0 : 1)' 2>/dev/null; then
   rm -rf web/test-results
   log "npm test (web)"
@@ -86,5 +98,7 @@ fi
 
 (( failed > 0 )) && status=1
 echo
-echo "$passed passed, $failed failed, $skipped skipped"
+missing=""
+if (( ${#SERVICES_MISSING[@]} )); then missing=$(printf '%s; ' "${SERVICES_MISSING[@]}"); missing=" (${missing%; })"; fi
+echo "$passed passed, $failed failed, $skipped skipped$missing"
 exit "$status"

@@ -9,8 +9,23 @@ public static class DataServiceCollectionExtensions
     public static IServiceCollection AddOneApiData(this IServiceCollection services, DatabaseSettings settings)
     {
         services.AddSingleton(settings);
+        if (settings.Provider == DatabaseProvider.MySql)
+        {
+            ReserveThreadsForBlockingDriver(settings.MaxOpenConnections);
+        }
         services.AddPooledDbContextFactory<OneApiDbContext>(options => Configure(options, settings));
         return services;
+    }
+
+    /// <summary>
+    /// MySql.Data (under MySql.EntityFrameworkCore) blocks a thread-pool thread for each query and for each wait on its
+    /// connection pool, even through its async methods. Under a burst the pool's slow thread injection then stalls every
+    /// request (200 concurrent relay calls hung for minutes), so enough threads are made available at once.
+    /// </summary>
+    private static void ReserveThreadsForBlockingDriver(int maxOpenConnections)
+    {
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, Math.Max(256, 2 * maxOpenConnections)), io);
     }
 
     public static void Configure(DbContextOptionsBuilder options, DatabaseSettings settings)
@@ -26,6 +41,7 @@ public static class DataServiceCollectionExtensions
                 break;
             case DatabaseProvider.MySql:
                 options.UseMySQL(new MySql.Data.MySqlClient.MySqlConnectionStringBuilder(settings.ConnectionString) { MaximumPoolSize = (uint)settings.MaxOpenConnections }.ConnectionString);
+                options.AddInterceptors(MySqlDeleteAliases.Instance);
                 break;
         }
         options.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
+using MySql.EntityFrameworkCore.Extensions;
 using OneApi.Data.Entities;
 
 namespace OneApi.Data;
@@ -29,6 +30,10 @@ public sealed class OneApiDbContext(DbContextOptions<OneApiDbContext> options) :
                     property.SetColumnName(SnakeCase.From(property.Name));
                 }
             }
+        }
+        if (Database.IsMySql())
+        {
+            MySqlStringSizes.Apply(modelBuilder.Model);
         }
     }
 }

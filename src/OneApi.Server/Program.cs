@@ -1,6 +1,11 @@
 using OneApi.Server.Configuration;
 using OneApi.Server.Hosting;
 
+if (CommandLine.Answer(args) is { } answer)
+{
+    Console.WriteLine(answer);
+    return 0;
+}
 try
 {
     var app = GatewayApp.Build(args);

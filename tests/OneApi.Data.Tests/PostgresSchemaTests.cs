@@ -1,17 +1,13 @@
-using Microsoft.EntityFrameworkCore;
-using OneApi.Data.Entities;
-
 namespace OneApi.Data.Tests;
 
-/// <summary>Run against a real server when <c>ONEAPI_TEST_PG_DSN</c> is set; without it each test returns at once.</summary>
-public sealed class PostgresSchemaTests
+/// <summary>On the PostgreSQL of <c>ONEAPI_TEST_PG_DSN</c>.</summary>
+public sealed class PostgresSchemaTests : ServerSchemaTests
 {
-    private static readonly string[] OneApiTables =
-        ["abilities", "channels", "logs", "options", "redemptions", "tokens", "user_request_costs", "users"];
+    internal override async Task<ServerDatabase?> CreateDatabaseAsync() => await PostgresDatabase.CreateAsync();
 
     // GORM's PostgreSQL types for one-api's models: Go int/int64 → bigint (bigserial for the id), type:int → integer,
     // bool → boolean, float64 → decimal, string → text; every column nullable but password; GORM's index names.
-    private const string GormSchema = """
+    protected override string GormSchema => """
         CREATE TABLE "channels" ("id" bigserial,"type" bigint DEFAULT 0,"key" text,"status" bigint DEFAULT 1,"name" text,"weight" bigint DEFAULT 0,"created_time" bigint,"test_time" bigint,"response_time" bigint,"base_url" text DEFAULT '',"other" text,"balance" decimal,"balance_updated_time" bigint,"models" text,"group" varchar(32) DEFAULT 'default',"used_quota" bigint DEFAULT 0,"model_mapping" varchar(1024) DEFAULT '',"priority" bigint DEFAULT 0,"config" text,PRIMARY KEY ("id"));
         CREATE INDEX IF NOT EXISTS "idx_channels_name" ON "channels" ("name");
         CREATE TABLE "tokens" ("id" bigserial,"user_id" bigint,"key" char(48),"status" bigint DEFAULT 1,"name" text,"created_time" bigint,"accessed_time" bigint,"expired_time" bigint DEFAULT -1,"remain_quota" bigint DEFAULT 0,"unlimited_quota" boolean DEFAULT false,"used_quota" bigint DEFAULT 0,"models" text,"subnet" text DEFAULT '',PRIMARY KEY ("id"));
@@ -32,7 +28,7 @@ public sealed class PostgresSchemaTests
         CREATE INDEX IF NOT EXISTS "idx_logs_channel_id" ON "logs" ("channel_id");
         """;
 
-    private const string GormRows = """
+    protected override string GormRows => """
         INSERT INTO "users" VALUES (1,'root','$2a$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy','Root User',100,1,'','','','','','0123456789abcdef0123456789abcdef',500000000000000,10,2,'default','Ab3x',0);
         INSERT INTO "users" VALUES (2,'alice','$2a$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy',NULL,1,1,NULL,NULL,NULL,NULL,NULL,NULL,1000,0,0,'vip',NULL,NULL);
         SELECT setval('users_id_seq', 2);
@@ -47,83 +43,4 @@ public sealed class PostgresSchemaTests
         INSERT INTO "logs" VALUES (2,2,1600000000,2,'old consume log','alice','k','gpt-3.5-turbo',30,10,5,NULL,'',0,false,false);
         SELECT setval('logs_id_seq', 2);
         """;
-
-    [Fact]
-    public async Task FreshDatabase_EnsureSchemaTwice_CreatesOneApiTablesOnce()
-    {
-        await using var database = await PostgresDatabase.CreateAsync();
-        if (database is null)
-        {
-            return;
-        }
-
-        await using (var db = database.CreateContext())
-        {
-            await SchemaInitializer.EnsureSchemaAsync(db);
-        }
-        var indexes = await database.IndexesAsync();
-        await using (var db = database.CreateContext())
-        {
-            await SchemaInitializer.EnsureSchemaAsync(db);
-        }
-
-        Assert.Equal(OneApiTables, await database.TablesAsync());
-        Assert.Equal(indexes, await database.IndexesAsync());
-        Assert.Contains("remain_quota", await database.ColumnsAsync("tokens"));
-        Assert.Contains("unlimited_quota", await database.ColumnsAsync("tokens"));
-        Assert.Contains("created_at", await database.ColumnsAsync("logs"));
-        Assert.Contains("model_mapping", await database.ColumnsAsync("channels"));
-        Assert.Contains("group", await database.ColumnsAsync("abilities"));
-        await using var write = database.CreateContext();
-        write.Users.Add(new User { Username = "root", Password = "x", Role = UserRole.Root, AccessToken = "0123456789abcdef0123456789abcdef" });
-        write.Abilities.Add(new Ability { Group = "default", Model = "gpt-4o", ChannelId = 1, Enabled = true });
-        await write.SaveChangesAsync();
-        await using var read = database.CreateContext();
-        Assert.Equal("0123456789abcdef0123456789abcdef", (await read.Users.SingleAsync()).AccessToken);
-        Assert.True((await read.Abilities.SingleAsync(a => a.Group == "default")).Enabled);
-    }
-
-    [Fact]
-    public async Task GormDatabase_EnsureSchema_AddsMissingAndReadsEveryRow()
-    {
-        await using var database = await PostgresDatabase.CreateAsync();
-        if (database is null)
-        {
-            return;
-        }
-        await database.ExecuteAsync(GormSchema);
-        await database.ExecuteAsync(GormRows);
-
-        await using (var db = database.CreateContext())
-        {
-            await SchemaInitializer.EnsureSchemaAsync(db);
-        }
-
-        Assert.Equal(OneApiTables, await database.TablesAsync());
-        Assert.Contains("system_prompt", await database.ColumnsAsync("channels"));
-        Assert.Contains("idx_users_access_token", await database.IndexesAsync());
-        await using var read = database.CreateContext();
-        var users = await read.Users.OrderBy(u => u.Id).ToListAsync();
-        Assert.Equal(("root", 500_000_000_000_000L, "0123456789abcdef0123456789abcdef"), (users[0].Username, users[0].Quota, users[0].AccessToken));
-        Assert.Equal(("alice", "", "", 0, "vip"), (users[1].Username, users[1].DisplayName, users[1].LarkId, users[1].InviterId, users[1].Group));
-        var token = await read.Tokens.SingleAsync();
-        Assert.Equal(("Ab12Cd34Ef56Gh78A1B2C3D4E5F6A7B8C9D0E1F2A3B4C5D6", true, -1L), (token.Key, token.UnlimitedQuota, token.ExpiredTime));
-        var channels = await read.Channels.OrderBy(c => c.Id).ToListAsync();
-        Assert.Equal((1, 12.5, 10L, "{}", (string?)null), (channels[0].Type, channels[0].Balance, channels[0].Priority, channels[0].Config, channels[0].SystemPrompt));
-        Assert.Equal((14, 0.0, "", (string?)null), (channels[1].Type, channels[1].Balance, channels[1].Config, channels[1].BaseUrl));
-        Assert.Equal(3, await read.Abilities.CountAsync());
-        Assert.Equal("500000", (await read.Options.SingleAsync()).Value);
-        Assert.Equal(100000L, (await read.Redemptions.SingleAsync()).Quota);
-        var logs = await read.Logs.OrderBy(l => l.Id).ToListAsync();
-        Assert.Equal((1, "req-1", true), (logs[0].ChannelId, logs[0].RequestId, logs[0].IsStream));
-        Assert.Equal(0, logs[1].ChannelId);
-        Assert.Empty(await read.UserRequestCosts.ToListAsync());
-
-        // Writes go through GORM's bigserial sequences and column types.
-        await using var write = database.CreateContext();
-        write.Users.Add(new User { Username = "carol", Password = "x" });
-        write.UserRequestCosts.Add(new UserRequestCost { CreatedTime = 1750000000, UserId = 1, RequestId = "req-1", Quota = 1234 });
-        await write.SaveChangesAsync();
-        Assert.Equal(3L, await database.ScalarAsync("SELECT id FROM users WHERE username = 'carol'"));
-    }
 }

@@ -32,8 +32,6 @@ public static class ManagementApi
         services.AddSingleton<ChannelTestBatch>();
         services.AddSingleton<ChannelBalance>();
         services.AddSingleton<RequestCostPurge>();
-        services.AddHostedService(sp => sp.GetRequiredService<RequestCostPurge>());
-        services.AddHostedService<ChannelTestSchedule>();
         return services;
     }
 

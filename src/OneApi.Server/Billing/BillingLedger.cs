@@ -32,6 +32,7 @@ public sealed partial class BillingLedger(
 
     public Task SettleAsync(Settlement settlement)
     {
+        Observability.GatewayMetrics.Settled(settlement);
         var pending = new PendingSettlement(settlement, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_queue.Writer.TryWrite(pending))
         {

@@ -63,7 +63,7 @@ public sealed class ChannelTester(
         request.MapModel(upstreamModel);
         var timeout = settings.RelayTimeout ?? DefaultTimeout;
         using var exchange = await upstream.ExchangeAsync(adaptor, ct => adaptor.BuildRequestAsync(request, route.Upstream, ct), route.Upstream,
-            timeout, cancellationToken);
+            request.Model, timeout, cancellationToken);
         if (exchange.Response is not { } response)
         {
             return (exchange.Error, null, "");

@@ -71,8 +71,29 @@ public sealed class GatewaySettings
     public MetricSettings? Metric { get; init; }
     /// <summary>How long a stopping server lets requests in flight finish (<c>SHUTDOWN_TIMEOUT</c>).</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>How long a stopping server keeps serving while <c>/readyz</c> says it is not ready (<c>SHUTDOWN_DRAIN_SECONDS</c>).</summary>
+    public TimeSpan DrainDelay { get; init; }
     /// <summary>The Redis shared by all nodes (<c>REDIS_CONN_STRING</c>); null runs the node on its own.</summary>
     public RedisSettings? Redis { get; init; }
+    /// <summary>Where log files go besides the console (<c>--log-dir</c> or <c>LOG_DIR</c>); null writes none.</summary>
+    public string? LogDirectory { get; init; }
+    /// <summary>One JSON object per log line (<c>LOG_FORMAT=json</c>) instead of text.</summary>
+    public bool JsonLogs { get; init; }
+    /// <summary>
+    /// False for <c>NODE_TYPE=slave</c>: the node neither prepares the schema nor creates the root account, and leaves the
+    /// jobs that must run once per deployment (scheduled channel tests, the request-cost purge) to the master.
+    /// </summary>
+    public bool IsMasterNode { get; init; } = true;
+    /// <summary><c>FRONTEND_BASE_URL</c>: on a slave, console pages are redirected there (Laisky's one-api).</summary>
+    public string? FrontendBaseUrl { get; init; }
+    /// <summary><c>RELAY_PROXY</c>: the HTTP proxy upstream calls go through.</summary>
+    public Uri? RelayProxy { get; init; }
+    /// <summary>Metrics for Prometheus at <c>/metrics</c> (<c>ENABLE_PROMETHEUS_METRICS</c>).</summary>
+    public bool PrometheusMetrics { get; init; }
+    /// <summary>When set, <c>/metrics</c> wants <c>Authorization: Bearer</c> this (<c>METRICS_TOKEN</c>).</summary>
+    public string? MetricsToken { get; init; }
+    /// <summary>Spans go to an OTLP endpoint: <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> or <c>…_TRACES_ENDPOINT</c> is set, and <c>OTEL_SDK_DISABLED</c> is not.</summary>
+    public bool OtlpTraces { get; init; }
 
     public static GatewaySettings From(IConfiguration config)
     {
@@ -103,7 +124,7 @@ public sealed class GatewaySettings
                 FetchesPerRequest = reader.Int("USER_CONTENT_FETCHES_PER_REQUEST", 4, min: 1, max: 256),
                 FetchesAtOnce = reader.Int("USER_CONTENT_MAX_CONCURRENT_FETCHES", 32, min: 1, max: 10_000),
             },
-            UserContentProxy = reader.Url("USER_CONTENT_REQUEST_PROXY"),
+            UserContentProxy = reader.ProxyUrl("USER_CONTENT_REQUEST_PROXY"),
             UserContentAllowedHosts = reader.Destinations("USER_CONTENT_ALLOWED_HOSTS"),
             GeminiSafetySetting = reader.String("GEMINI_SAFETY_SETTING") ?? "BLOCK_NONE",
             GeminiVersion = reader.String("GEMINI_VERSION") ?? "v1beta",
@@ -115,6 +136,7 @@ public sealed class GatewaySettings
             SuspendFor5xx = TimeSpan.FromSeconds(reader.Int("CHANNEL_SUSPEND_SECONDS_FOR_5XX", 30, min: 0)),
             SuspendForAuth = TimeSpan.FromSeconds(reader.Int("CHANNEL_SUSPEND_SECONDS_FOR_AUTH", 60, min: 0)),
             ShutdownTimeout = TimeSpan.FromSeconds(reader.Int("SHUTDOWN_TIMEOUT", 30, min: 0)),
+            DrainDelay = TimeSpan.FromSeconds(reader.Int("SHUTDOWN_DRAIN_SECONDS", 0, min: 0)),
             BatchUpdateInterval = reader.Bool("BATCH_UPDATE_ENABLED", false)
                 ? TimeSpan.FromSeconds(reader.Int("BATCH_UPDATE_INTERVAL", 5, min: 1))
                 : null,
@@ -126,6 +148,15 @@ public sealed class GatewaySettings
             WebRateLimit = reader.Int("GLOBAL_WEB_RATE_LIMIT", 240, min: 1),
             CriticalRateLimit = reader.Int("CRITICAL_RATE_LIMIT", 20, min: 1),
             RelayRateLimit = reader.Int("GLOBAL_RELAY_RATE_LIMIT", 0, min: 0),
+            LogDirectory = reader.String("LOG_DIR"),
+            IsMasterNode = reader.Choice("NODE_TYPE", "master", "master", "slave") == "master",
+            FrontendBaseUrl = reader.HttpUrl("FRONTEND_BASE_URL")?.ToString().TrimEnd('/'),
+            RelayProxy = reader.ProxyUrl("RELAY_PROXY"),
+            PrometheusMetrics = reader.Bool("ENABLE_PROMETHEUS_METRICS", false),
+            MetricsToken = reader.String("METRICS_TOKEN"),
+            OtlpTraces = (reader.String("OTEL_EXPORTER_OTLP_ENDPOINT") ?? reader.String("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")) is not null
+                && !reader.Bool("OTEL_SDK_DISABLED", false),
+            JsonLogs = reader.Choice("LOG_FORMAT", "text", "text", "json") == "json",
             Redis = RedisSettings.From(reader.String("REDIS_CONN_STRING"), reader.String("REDIS_PASSWORD"),
                 reader.String("REDIS_MASTER_NAME"), reader.String("REDIS_KEY_PREFIX") ?? "oneapi:"),
         };
@@ -183,6 +214,16 @@ public sealed class GatewaySettings
             return value;
         }
 
+        public string Choice(string name, string fallback, params string[] allowed)
+        {
+            var raw = String(name)?.ToLowerInvariant();
+            if (raw is null)
+            {
+                return fallback;
+            }
+            return allowed.Contains(raw) ? raw : throw new InvalidSettingException(name, raw, $"expected one of {string.Join(", ", allowed)}");
+        }
+
         public bool Bool(string name, bool fallback)
         {
             var raw = String(name);
@@ -195,7 +236,19 @@ public sealed class GatewaySettings
             };
         }
 
-        public Uri? Url(string name)
+        public Uri? HttpUrl(string name)
+        {
+            var raw = String(name);
+            if (raw is null)
+            {
+                return null;
+            }
+            return Uri.TryCreate(raw, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0
+                ? uri
+                : throw new InvalidSettingException(name, raw, "expected an absolute http:// or https:// URL");
+        }
+
+        public Uri? ProxyUrl(string name)
         {
             var raw = String(name);
             if (raw is null)

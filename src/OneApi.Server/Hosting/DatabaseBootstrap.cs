@@ -15,6 +15,10 @@ public static partial class DatabaseBootstrap
     public static async Task RunAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         var settings = services.GetRequiredService<GatewaySettings>();
+        if (!settings.IsMasterNode)
+        {
+            return; // the master prepares the database; a slave uses it as it finds it
+        }
         var time = services.GetRequiredService<TimeProvider>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("OneApi.Server.Bootstrap");
         await using var db = await services.GetRequiredService<IDbContextFactory<OneApiDbContext>>().CreateDbContextAsync(cancellationToken);

@@ -10,6 +10,7 @@ using OneApi.Server.Billing;
 using OneApi.Server.Channels;
 using OneApi.Server.Cluster;
 using OneApi.Server.Configuration;
+using OneApi.Server.Observability;
 using OneApi.Server.Options;
 using OneApi.Server.Relay;
 using OneApi.Server.Web;
@@ -23,7 +24,7 @@ public static partial class GatewayApp
     public static WebApplication Build(string[] args, IDictionary<string, string?>? overrides = null, Action<IServiceCollection>? replaceServices = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--port"] = "PORT" });
+        builder.Configuration.AddCommandLine(args, CommandLine.SettingFlags);
         if (overrides is not null)
         {
             builder.Configuration.AddInMemoryCollection(overrides);
@@ -43,10 +44,7 @@ public static partial class GatewayApp
             }));
             kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes + 1;
         });
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true)
-            .AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning)
-            .AddFilter("System.Net.Http.HttpClient", LogLevel.Warning)
-            .AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddGatewayLogging(settings);
 
         var services = builder.Services;
         services.ConfigureHttpJsonOptions(json =>
@@ -58,9 +56,10 @@ public static partial class GatewayApp
         services.AddSingleton(capacity);
         services.AddCluster(settings);
         services.AddOneApiRateLimits(settings);
-        services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.ShutdownTimeout);
+        // the drain comes on top of the time requests in flight get to finish
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.ShutdownTimeout + settings.DrainDelay);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(new StartInfo("v0.1.0-dotnet", DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        services.AddSingleton(new StartInfo(CommandLine.Version, DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
         services.AddOneApiData(settings.Database);
 
         services.AddSingleton<OptionStore>();
@@ -79,6 +78,12 @@ public static partial class GatewayApp
         services.AddSingleton<BillingLedger>();
         services.AddHostedService(sp => sp.GetRequiredService<BillingLedger>());
         services.AddHostedService<SnapshotRefresher>();
+        if (settings.IsMasterNode)
+        {
+            // jobs that must run once per deployment, not once per node
+            services.AddHostedService(sp => sp.GetRequiredService<RequestCostPurge>());
+            services.AddHostedService<ChannelTestSchedule>();
+        }
 
         services.AddSingleton<TokenCounter>();
         services.AddProviderAdaptors(settings);
@@ -92,10 +97,15 @@ public static partial class GatewayApp
                 AutomaticDecompression = DecompressionMethods.All,
                 ConnectTimeout = TimeSpan.FromSeconds(30),
                 MaxConnectionsPerServer = int.MaxValue,
+                Proxy = settings.RelayProxy is { } proxy ? new WebProxy(proxy) : null,
             })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers(); // per-request logging scopes cost more than the relay's own work
         replaceServices?.Invoke(services);
+
+        services.AddGatewayTelemetry(settings, builder.Configuration);
+        services.AddSingleton(sp => new Drain(settings.DrainDelay, sp.GetRequiredService<TimeProvider>()));
+        services.AddHostedService(sp => sp.GetRequiredService<Drain>());
 
         var app = builder.Build();
         if (openFiles is { } files)
@@ -103,8 +113,15 @@ public static partial class GatewayApp
             LogOpenFiles(app.Logger, files.After, files.Before, capacity.Ceiling);
         }
         app.UseRequestIds();
+        app.UseRequestLogScope();
+        app.UseGatewayTelemetry(settings);
+        if (!settings.IsMasterNode && settings.FrontendBaseUrl is { } frontend)
+        {
+            app.UseFrontendRedirect(frontend);
+        }
         app.UseRateLimiter();
         app.UseAccountCacheReset();
+        app.MapHealth();
         app.MapManagementApi();
         app.MapRelayEndpoints();
         app.MapAnthropicMessagesEndpoints();

@@ -101,7 +101,7 @@ public sealed partial class MediaRelay(
             return RelayError.NotImplemented();
         }
         using var exchange = await upstream.ExchangeAsync(adaptor, ct => media.BuildMediaRequestAsync(mode, model, bill.Request.Content(model), channel, ct),
-            channel, settings.RelayTimeout, aborted);
+            channel, model, settings.RelayTimeout, aborted);
         if (exchange.Response is not { } response)
         {
             return exchange.Error;

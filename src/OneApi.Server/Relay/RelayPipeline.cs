@@ -141,7 +141,7 @@ public sealed partial class RelayPipeline(
         adaptor = ClientApis.Of(context).Adapt(adaptor, bill.Request);
         var channel = bill.Channel.Upstream;
         using var exchange = await upstream.ExchangeAsync(adaptor, ct => adaptor.BuildRequestAsync(bill.Request, channel, ct), channel,
-            settings.RelayTimeout, context.RequestAborted);
+            bill.Request.Model, settings.RelayTimeout, context.RequestAborted);
         if (exchange.Response is not { } response)
         {
             return exchange.Error;
@@ -330,6 +330,7 @@ public sealed partial class RelayPipeline(
         http.ContentType = "text/event-stream";
         http.Headers.CacheControl = "no-cache";
         http.Headers["X-Accel-Buffering"] = "no";
+        using var activeStream = Observability.GatewayMetrics.StreamOpened();
 
         var generated = new StringBuilder();
         Usage? reported = null;

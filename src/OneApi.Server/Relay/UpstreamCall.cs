@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using OneApi.Relay.Abstractions;
 using OneApi.Server.Configuration;
+using OneApi.Server.Observability;
 
 namespace OneApi.Server.Relay;
 
@@ -21,7 +23,7 @@ public sealed class UpstreamCall(IHttpClientFactory clients, GatewaySettings set
     /// headers. A 2xx answer is handed back to be read; any other is read as the adaptor's error, without the channel's key.
     /// </summary>
     public async Task<UpstreamExchange> ExchangeAsync(IChannelAdaptor adaptor, Func<CancellationToken, ValueTask<HttpRequestMessage>> build,
-        UpstreamChannel channel, TimeSpan? timeout, CancellationToken clientAborted)
+        UpstreamChannel channel, string model, TimeSpan? timeout, CancellationToken clientAborted)
     {
         HttpRequestMessage request;
         try
@@ -32,7 +34,7 @@ public sealed class UpstreamCall(IHttpClientFactory clients, GatewaySettings set
         {
             return new UpstreamExchange(null, null, e.Error);
         }
-        var (response, sendError) = await SendAsync(request, timeout, clientAborted);
+        var (response, sendError) = await SendAsync(request, timeout, clientAborted, new UpstreamTarget(channel.Id, model));
         if (response is null || response.IsSuccessStatusCode)
         {
             return new UpstreamExchange(request, response, sendError);
@@ -87,7 +89,22 @@ public sealed class UpstreamCall(IHttpClientFactory clients, GatewaySettings set
     /// Waits for the upstream's response headers. A timeout (<paramref name="timeout"/>) is a 504, a refused or
     /// broken connection a 502; the client hanging up is reported as such, so it is not blamed on the channel.
     /// </summary>
-    private async Task<(HttpResponseMessage? Response, RelayError? Error)> SendAsync(HttpRequestMessage request, TimeSpan? timeout, CancellationToken clientAborted)
+    private async Task<(HttpResponseMessage? Response, RelayError? Error)> SendAsync(
+        HttpRequestMessage request, TimeSpan? timeout, CancellationToken clientAborted, UpstreamTarget target)
+    {
+        using var span = GatewayTracing.StartUpstream(target, request);
+        var started = Stopwatch.GetTimestamp();
+        var (response, error) = await SendUninstrumentedAsync(request, timeout, clientAborted);
+        if (error?.Kind != RelayErrorKind.ClientDisconnected)
+        {
+            var failedStatus = error?.StatusCode ?? (response!.IsSuccessStatusCode ? null : (int)response.StatusCode);
+            GatewayMetrics.UpstreamAnswered(target, Stopwatch.GetElapsedTime(started), failedStatus);
+            GatewayTracing.EndUpstream(span, response, error);
+        }
+        return (response, error);
+    }
+
+    private async Task<(HttpResponseMessage? Response, RelayError? Error)> SendUninstrumentedAsync(HttpRequestMessage request, TimeSpan? timeout, CancellationToken clientAborted)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(clientAborted);
         if (timeout is { } limit)

@@ -124,6 +124,31 @@ public sealed class ClusterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ChannelSuspendedOnNodeA_IsPassedOverByNodeB()
+    {
+        if (await StartPairAsync("sqlite") is not var (a, b))
+        {
+            return;
+        }
+        await using var _ = a;
+        await using var __ = b;
+        var account = await a.CreateAccountAsync();
+        var limitedGroup = account.Group + "-limited";
+        // the rate-limited channel is preferred; the other one is only used while it is benched
+        var limited = await a.CreateChannelAsync(account.Group, "gpt-4o-mini", _upstream.BaseUrl(limitedGroup, "error429"), extra: new { priority = 10 });
+        await a.CreateChannelAsync(account.Group, "gpt-4o-mini", _upstream.BaseUrl(account.Group, "ok"));
+        await b.Services.GetRequiredService<OneApi.Server.Channels.RoutingTableStore>().ReloadAsync(CancellationToken.None);
+        var suspensionsOnB = b.Services.GetRequiredService<OneApi.Server.Channels.ChannelSuspensions>();
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, await ChatStatusAsync(a, account));
+
+        Assert.True(await EventuallyAsync(() => Task.FromResult(suspensionsOnB.IsSuspended(limited)), suspended => suspended));
+        Assert.Equal(HttpStatusCode.OK, await ChatStatusAsync(b, account));
+        Assert.Single(_upstream.Requests(limitedGroup));
+        Assert.Single(_upstream.Requests(account.Group));
+    }
+
+    [Fact]
     public async Task LoginAttempts_AreCountedAcrossNodes()
     {
         if (await StartPairAsync("sqlite", new Dictionary<string, string?> { ["CRITICAL_RATE_LIMIT"] = "3" }) is not var (a, b))

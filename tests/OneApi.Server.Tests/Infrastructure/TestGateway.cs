@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using MySql.Data.MySqlClient;
 using Npgsql;
 using OneApi.Data;
 using OneApi.Data.Entities;
@@ -14,8 +15,8 @@ using OneApi.Server.Hosting;
 namespace OneApi.Server.Tests.Infrastructure;
 
 /// <summary>
-/// The real gateway on a loopback port, over a fresh SQLite file or a fresh PostgreSQL database
-/// (when <c>ONEAPI_TEST_PG_DSN</c> names a server), with a known root access token.
+/// The real gateway on a loopback port, over a fresh SQLite file or a fresh PostgreSQL or MySQL database
+/// (when <c>ONEAPI_TEST_PG_DSN</c> or <c>ONEAPI_TEST_MYSQL_DSN</c> names a server), with a known root access token.
 /// </summary>
 public sealed class TestGateway : IAsyncDisposable
 {
@@ -52,13 +53,20 @@ public sealed class TestGateway : IAsyncDisposable
 
     public static string? PostgresDsn => Environment.GetEnvironmentVariable("ONEAPI_TEST_PG_DSN") is { Length: > 0 } dsn ? dsn : null;
 
-    /// <summary>The databases the integration tests run on: SQLite always, PostgreSQL when CI provides one.</summary>
+    /// <summary>A MySQL or MariaDB server (<c>ONEAPI_TEST_MYSQL_DSN</c>, one-api's <c>user:pass@tcp(host:port)/db</c>) whose user may create databases.</summary>
+    public static string? MySqlDsn => Environment.GetEnvironmentVariable("ONEAPI_TEST_MYSQL_DSN") is { Length: > 0 } dsn ? dsn : null;
+
+    /// <summary>The databases the integration tests run on: SQLite always, PostgreSQL and MySQL when test.sh provides them.</summary>
     public static TheoryData<string> Databases()
     {
         var data = new TheoryData<string> { "sqlite" };
         if (PostgresDsn is not null)
         {
             data.Add("postgres");
+        }
+        if (MySqlDsn is not null)
+        {
+            data.Add("mysql");
         }
         return data;
     }
@@ -79,25 +87,39 @@ public sealed class TestGateway : IAsyncDisposable
             ["SQL_MAX_OPEN_CONNS"] = "20",
         };
         Func<Task> drop;
-        if (database == "postgres")
+        switch (database)
         {
-            var name = "oneapi_t_" + Guid.NewGuid().ToString("N")[..12];
-            var serverDsn = PostgresDsn ?? throw new InvalidOperationException("ONEAPI_TEST_PG_DSN is not set");
-            await ExecuteOnServerAsync(serverDsn, $"CREATE DATABASE {name}");
-            var uri = new UriBuilder(serverDsn) { Path = "/" + name };
-            overrides["SQL_DSN"] = uri.Uri.ToString();
-            drop = () => ExecuteOnServerAsync(serverDsn, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-        }
-        else
-        {
-            var directory = Directory.CreateTempSubdirectory("oneapi-test-");
-            overrides["SQLITE_PATH"] = Path.Combine(directory.FullName, "one-api.db");
-            drop = () =>
+            case "postgres":
             {
-                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-                directory.Delete(recursive: true);
-                return Task.CompletedTask;
-            };
+                var name = "oneapi_t_" + Guid.NewGuid().ToString("N")[..12];
+                var serverDsn = PostgresDsn ?? throw new InvalidOperationException("ONEAPI_TEST_PG_DSN is not set");
+                await ExecuteOnPostgresAsync(serverDsn, $"CREATE DATABASE {name}");
+                overrides["SQL_DSN"] = new UriBuilder(serverDsn) { Path = "/" + name }.Uri.ToString();
+                drop = () => ExecuteOnPostgresAsync(serverDsn, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                break;
+            }
+            case "mysql":
+            {
+                var name = "oneapi_t_" + Guid.NewGuid().ToString("N")[..12];
+                var server = DatabaseSettings.Choose(MySqlDsn ?? throw new InvalidOperationException("ONEAPI_TEST_MYSQL_DSN is not set"), "unused.db", 0);
+                await ExecuteOnMySqlAsync(server.ConnectionString, $"CREATE DATABASE {name}");
+                // an ADO.NET string is a valid SQL_DSN too
+                overrides["SQL_DSN"] = new MySqlConnectionStringBuilder(server.ConnectionString) { Database = name }.ConnectionString;
+                drop = () => ExecuteOnMySqlAsync(server.ConnectionString, $"DROP DATABASE IF EXISTS {name}");
+                break;
+            }
+            default:
+            {
+                var directory = Directory.CreateTempSubdirectory("oneapi-test-");
+                overrides["SQLITE_PATH"] = Path.Combine(directory.FullName, "one-api.db");
+                drop = () =>
+                {
+                    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                    directory.Delete(recursive: true);
+                    return Task.CompletedTask;
+                };
+                break;
+            }
         }
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -129,7 +151,15 @@ public sealed class TestGateway : IAsyncDisposable
         return new TestGateway(app, $"http://127.0.0.1:{port}", drop, overrides);
     }
 
-    private static async Task ExecuteOnServerAsync(string dsn, string sql)
+    private static async Task ExecuteOnMySqlAsync(string connectionString, string sql)
+    {
+        await using var connection = new MySqlConnection(new MySqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new MySqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task ExecuteOnPostgresAsync(string dsn, string sql)
     {
         var uri = new Uri(dsn);
         var user = uri.UserInfo.Split(':');
@@ -147,6 +177,9 @@ public sealed class TestGateway : IAsyncDisposable
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
     }
+
+    /// <summary>Drops the gateway's database under it, as an outage would take it away.</summary>
+    public Task DropDatabaseAsync() => _dropDatabase();
 
     public async Task<OneApiDbContext> DbAsync() =>
         await Services.GetRequiredService<IDbContextFactory<OneApiDbContext>>().CreateDbContextAsync();
