@@ -29,10 +29,12 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
   projects: [
+    { name: 'api-types', testMatch: /api-types\.spec\.ts/ },
     { name: 'setup', testMatch: /auth\.setup\.ts/, use: chromium },
     {
       name: 'console',
       testMatch: /.*\.spec\.ts/,
+      testIgnore: /api-types\.spec\.ts/,
       dependencies: ['setup'],
       use: { ...chromium, storageState: 'test-results/.auth/root.json' },
     },

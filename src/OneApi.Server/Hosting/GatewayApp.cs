@@ -57,6 +57,7 @@ public static class GatewayApp
         services.AddSingleton<RoutingTableStore>();
         services.AddSingleton<ChannelSuspensions>();
         services.AddSingleton<ChannelAutoDisabler>();
+        services.AddSingleton<ChannelRecentOutcomes>();
         services.AddSingleton<ChannelSuccessMonitor>();
         services.AddSingleton(sp => new ChannelSelector(Random.Shared, sp.GetRequiredService<ChannelSuspensions>()));
         services.AddSingleton<SessionCookie>();
