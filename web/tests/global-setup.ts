@@ -57,6 +57,7 @@ export default async function globalSetup() {
     SQLITE_PATH: path.join(dataDir, 'one-api.db'),
     INITIAL_ROOT_ACCESS_TOKEN: ROOT_ACCESS_TOKEN,
     GLOBAL_API_RATE_LIMIT: '100000',
+    GLOBAL_WEB_RATE_LIMIT: '100000',
     CRITICAL_RATE_LIMIT: '100000',
   };
   // SQLite only, whatever the calling shell points at.

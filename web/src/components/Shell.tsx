@@ -72,6 +72,7 @@ export default function Shell({ children }: { children: ReactNode }) {
         <Layout.Header style={{ display: 'flex', justifyContent: 'flex-end', alignItems: 'center', gap: 8, padding: '0 16px', background: token.colorBgContainer }}>
           <Space wrap>
             <Dropdown
+              trigger={['click']}
               menu={{
                 selectable: true,
                 selectedKeys: [i18n.resolvedLanguage ?? 'en'],
@@ -101,7 +102,7 @@ export default function Shell({ children }: { children: ReactNode }) {
                   {t('Log out')}
                 </Button>
               </>
-            ) : (
+            ) : location.pathname === '/login' ? null : (
               <Button type="primary" onClick={() => navigate('/login')}>
                 {t('Log in')}
               </Button>

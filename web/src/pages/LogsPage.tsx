@@ -66,6 +66,7 @@ export default function LogsPage() {
             <Select
               style={{ width: 130 }}
               allowClear
+              showSearch={{ optionFilterProp: 'label' }}
               placeholder={t('All')}
               options={Object.entries(logTypes).map(([id, label]) => ({ value: Number(id), label: t(label) }))}
             />
