@@ -29,6 +29,9 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
   projects: [
+    ...(process.env.SCREENSHOTS
+      ? [{ name: 'screenshots', testMatch: /screenshots\.ts/, dependencies: ['console'], use: { ...chromium, storageState: 'test-results/.auth/root.json' } }]
+      : []),
     { name: 'api-types', testMatch: /api-types\.spec\.ts/ },
     { name: 'setup', testMatch: /auth\.setup\.ts/, use: chromium },
     {

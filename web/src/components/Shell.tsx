@@ -8,7 +8,7 @@ import {
 } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Roles } from '../api/types';
-import { languages } from '../i18n';
+import { isChinese, languages } from '../i18n';
 import { useTheme } from '../prefs';
 import { useSession, useStatus } from '../session';
 
@@ -75,13 +75,13 @@ export default function Shell({ children }: { children: ReactNode }) {
               trigger={['click']}
               menu={{
                 selectable: true,
-                selectedKeys: [i18n.resolvedLanguage ?? 'en'],
+                selectedKeys: [isChinese(i18n.language) ? 'zh' : 'en'],
                 items: languages.map((l) => ({ key: l.code, label: l.label })),
                 onClick: ({ key }) => void i18n.changeLanguage(key),
               }}
             >
               <Button icon={<TranslationOutlined />} aria-label={t('Language')}>
-                {languages.find((l) => l.code === i18n.resolvedLanguage)?.label}
+                {languages.find((l) => l.code === (isChinese(i18n.language) ? 'zh' : 'en'))?.label}
               </Button>
             </Dropdown>
             <Button

@@ -83,7 +83,7 @@ export default function DashboardPage() {
               <BarChart data={chart.data}>
                 <CartesianGrid strokeDasharray="3 3" />
                 <XAxis dataKey="day" />
-                <YAxis tickFormatter={format} width={80} />
+                <YAxis tickFormatter={format} width={80} allowDecimals={measure === 'quota'} />
                 <Tooltip formatter={(v) => format(Number(v))} />
                 <Legend />
                 {chart.models.map((model, i) => (
