@@ -133,6 +133,7 @@ test('the playground streams an answer with its reasoning shown apart', async ({
   await expect(answer.getByTestId('answer')).toHaveText(fakeAnswer);
   await expect(answer.getByTestId('reasoning')).toHaveText(fakeReasoning);
   await expect(page.getByRole('article', { name: 'You' })).toHaveText('Say hello');
+  await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
 
   await page.goto('/log');
   await expect(row(page, 'web-test').filter({ hasText: 'Stream' }).filter({ hasNotText: 'Non-stream' })).toHaveCount(1, { timeout: 15_000 });

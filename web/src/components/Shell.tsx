@@ -53,7 +53,15 @@ export default function Shell({ children }: { children: ReactNode }) {
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Sider breakpoint="md" collapsedWidth={0} collapsed={collapsed} onCollapse={setCollapsed} theme={theme} width={200}>
+      <Layout.Sider
+        breakpoint="md"
+        collapsedWidth={0}
+        collapsed={collapsed}
+        onCollapse={setCollapsed}
+        theme={theme}
+        width={200}
+        zeroWidthTriggerStyle={{ top: 16 }}
+      >
         <Link to="/" style={{ display: 'flex', gap: 8, alignItems: 'center', padding: 16, color: token.colorText }}>
           {status?.logo ? <img src={status.logo} alt="" height={28} /> : <AppstoreOutlined style={{ fontSize: 24 }} />}
           <Typography.Text strong>{status?.system_name || 'One API'}</Typography.Text>
@@ -69,7 +77,7 @@ export default function Shell({ children }: { children: ReactNode }) {
         </nav>
       </Layout.Sider>
       <Layout>
-        <Layout.Header style={{ display: 'flex', justifyContent: 'flex-end', alignItems: 'center', gap: 8, padding: '0 16px', background: token.colorBgContainer }}>
+        <Layout.Header style={{ display: 'flex', justifyContent: 'flex-end', alignItems: 'center', gap: 8, padding: collapsed ? '0 16px 0 56px' : '0 16px', background: token.colorBgContainer }}>
           <Space wrap>
             <Dropdown
               trigger={['click']}

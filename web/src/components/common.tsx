@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Space, Tag, Typography, type TablePaginationConfig } from 'antd';
+import { App, Button, Input, Select, Space, Table, Tag, Typography, type TableColumnsType, type TablePaginationConfig } from 'antd';
 import { CopyOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api, type ApiPath } from '../api/client';
@@ -27,9 +27,10 @@ type Query = Record<string, string | number | boolean | undefined | null>;
 export function usePagedList<T>(path: ApiPath, searchPath: ApiPath | null, query: Query = {}) {
   const [page, setPage] = useState(0);
   const [keyword, setKeyword] = useState('');
+  const [order, setOrder] = useState('');
   const searching = !!keyword && !!searchPath;
   const target = searching ? searchPath : path;
-  const params = searching ? { ...query, keyword } : { ...query, p: page };
+  const params = searching ? { ...query, keyword } : { ...query, order, p: page };
   const result = useQuery({
     queryKey: [target, params],
     queryFn: () => api<T[]>('get', target, { query: params }),
@@ -55,8 +56,54 @@ export function usePagedList<T>(path: ApiPath, searchPath: ApiPath | null, query
       setKeyword(value.trim());
     },
     resetPage: () => setPage(0),
+    order,
+    sortBy: (value: string) => {
+      setPage(0);
+      setOrder(value);
+    },
     refetch: result.refetch,
   };
+}
+
+export type PagedList<T> = ReturnType<typeof usePagedList<T>>;
+
+/** A list page's table: one page of rows from usePagedList, scrolling sideways on a narrow screen. */
+export function ListTable<T extends { id: number }>({ list, columns, small }: { list: PagedList<T>; columns: TableColumnsType<T>; small?: boolean }) {
+  return (
+    <Table<T>
+      rowKey="id"
+      size={small ? 'small' : 'middle'}
+      loading={list.loading}
+      dataSource={list.rows}
+      pagination={list.pagination}
+      scroll={{ x: 'max-content' }}
+      columns={columns}
+    />
+  );
+}
+
+/** Search box, and the orders one-api's list route accepts (`order=`), above a list. */
+export function ListToolbar<T>({ list, label, placeholder, orders }: {
+  list: PagedList<T>;
+  label: string;
+  placeholder: string;
+  orders?: { value: string; label: string }[];
+}) {
+  const { t } = useTranslation();
+  return (
+    <Space wrap style={{ marginBottom: 16 }}>
+      <Input.Search placeholder={placeholder} aria-label={label} allowClear onSearch={list.search} style={{ width: 260 }} />
+      {orders && (
+        <Select
+          aria-label={t('Sort by')}
+          style={{ width: 200 }}
+          value={list.order}
+          onChange={list.sortBy}
+          options={[{ value: '', label: t('Newest first') }, ...orders]}
+        />
+      )}
+    </Space>
+  );
 }
 
 /** Runs a change, says how it went, and reloads every query (lists, the user's quota) that it may have touched. */

@@ -1,13 +1,13 @@
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, DatePicker, Form, Input, InputNumber, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { Button, Card, DatePicker, Form, Input, InputNumber, Select, Space, Statistic, Tag, Typography } from 'antd';
 import { ReloadOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import { formatNumber, formatQuota, formatTime } from '../api/format';
 import { Roles, type Log } from '../api/types';
-import { PageTitle, usePagedList } from '../components/common';
+import { ListTable, PageTitle, usePagedList } from '../components/common';
 import { useSession, useStatus } from '../session';
 
 const logTypes: Record<number, string> = { 1: 'Top-up', 2: 'Consume', 3: 'Manage', 4: 'System', 5: 'Test' };
@@ -97,13 +97,9 @@ export default function LogsPage() {
       <Space style={{ marginBottom: 16 }}>
         <Statistic title={t('Quota used (matching logs)')} valueRender={() => <span data-testid="quota-sum">{formatQuota(stat.data?.quota ?? 0, status)}</span>} />
       </Space>
-      <Table<Log>
-        rowKey="id"
-        size="small"
-        loading={list.loading}
-        dataSource={list.rows}
-        pagination={list.pagination}
-        scroll={{ x: 'max-content' }}
+      <ListTable<Log>
+        list={list}
+        small
         columns={[
           { title: t('Time'), dataIndex: 'created_at', render: formatTime },
           ...(admin

@@ -90,6 +90,7 @@ export default function PlaygroundPage() {
   const [turns, setTurns] = useState<Turn[]>([]);
   const [error, setError] = useState('');
   const abort = useRef<AbortController | null>(null);
+  const [streaming, setStreaming] = useState(false);
   const usable = (tokens.data ?? []).filter((tk) => tk.status === 1);
   const token = usable.find((tk) => tk.id === tokenId) ?? usable[0];
   const chosenModel = model ?? models.data?.[0];
@@ -102,6 +103,7 @@ export default function PlaygroundPage() {
     setError('');
     const controller = new AbortController();
     abort.current = controller;
+    setStreaming(true);
     const messages = [...(system.trim() ? [{ role: 'system', content: system.trim() }] : []), ...history.map(({ role, content }) => ({ role, content }))];
     try {
       await streamChat(`sk-${token.key}`, { model: chosenModel, messages, stream: true }, controller.signal, (delta) =>
@@ -119,6 +121,7 @@ export default function PlaygroundPage() {
       if ((e as Error).name !== 'AbortError') setError((e as Error).message);
     } finally {
       abort.current = null;
+      setStreaming(false);
     }
   }
 
@@ -165,7 +168,7 @@ export default function PlaygroundPage() {
             }
           }}
         />
-        {abort.current ? (
+        {streaming ? (
           <Button icon={<StopOutlined />} onClick={() => abort.current?.abort()}>{t('Stop')}</Button>
         ) : (
           <Button type="primary" icon={<SendOutlined />} onClick={() => void send()} disabled={!token || !chosenModel}>{t('Send')}</Button>

@@ -1,11 +1,11 @@
 import { useState } from 'react';
-import { Button, Form, Input, InputNumber, List, Modal, Popconfirm, Space, Table, Typography } from 'antd';
+import { Button, Form, Input, InputNumber, List, Modal, Popconfirm, Space, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import { formatQuota, formatTime, quotaFromInput, quotaToInput } from '../api/format';
 import type { Redemption } from '../api/types';
-import { CopyButton, PageTitle, StatusTag, useAction, usePagedList } from '../components/common';
+import { CopyButton, ListTable, ListToolbar, PageTitle, StatusTag, useAction, usePagedList } from '../components/common';
 import { useStatus } from '../session';
 
 const redemptionStatus = { 1: 'Unused', 2: 'Disabled', 3: 'Used' };
@@ -74,13 +74,9 @@ export default function RedemptionsPage() {
       <PageTitle extra={<Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>{t('Create redemption codes')}</Button>}>
         {t('Redemptions')}
       </PageTitle>
-      <Input.Search placeholder={t('Search by name or ID')} aria-label={t('Search redemptions')} allowClear onSearch={list.search} style={{ width: 260, marginBottom: 16 }} />
-      <Table<Redemption>
-        rowKey="id"
-        loading={list.loading}
-        dataSource={list.rows}
-        pagination={list.pagination}
-        scroll={{ x: 'max-content' }}
+      <ListToolbar list={list} label={t('Search redemptions')} placeholder={t('Search by name or ID')} />
+      <ListTable<Redemption>
+        list={list}
         columns={[
           { title: 'ID', dataIndex: 'id' },
           { title: t('Name'), dataIndex: 'name' },

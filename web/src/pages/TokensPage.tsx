@@ -1,13 +1,13 @@
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Button, DatePicker, Dropdown, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Switch, Table, Typography } from 'antd';
+import { Alert, Button, DatePicker, Dropdown, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Switch, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import { formatQuota, formatTime, quotaFromInput, quotaToInput } from '../api/format';
 import type { Status, Token } from '../api/types';
-import { CopyButton, PageTitle, StatusTag, splitList, useAction, usePagedList } from '../components/common';
+import { CopyButton, ListTable, ListToolbar, PageTitle, StatusTag, splitList, useAction, usePagedList } from '../components/common';
 import { useStatus } from '../session';
 
 const tokenStatus = { 1: 'Enabled', 2: 'Disabled', 3: 'Expired', 4: 'Exhausted' };
@@ -116,8 +116,7 @@ export default function TokensPage() {
   const { t } = useTranslation();
   const status = useStatus();
   const run = useAction();
-  const [order, setOrder] = useState<string>('');
-  const list = usePagedList<Token>('/api/token', '/api/token/search', { order });
+  const list = usePagedList<Token>('/api/token', '/api/token/search');
   const [editing, setEditing] = useState<Token | 'new' | null>(null);
   const [newKey, setNewKey] = useState('');
 
@@ -144,29 +143,17 @@ export default function TokensPage() {
           }
         />
       )}
-      <Space wrap style={{ marginBottom: 16 }}>
-        <Input.Search placeholder={t('Search by name')} aria-label={t('Search tokens')} allowClear onSearch={list.search} style={{ width: 240 }} />
-        <Select
-          aria-label={t('Sort by')}
-          style={{ width: 200 }}
-          value={order}
-          onChange={(v) => {
-            list.resetPage();
-            setOrder(v);
-          }}
-          options={[
-            { value: '', label: t('Newest first') },
-            { value: 'remain_quota', label: t('Remaining quota') },
-            { value: 'used_quota', label: t('Used quota') },
-          ]}
-        />
-      </Space>
-      <Table<Token>
-        rowKey="id"
-        loading={list.loading}
-        dataSource={list.rows}
-        pagination={list.pagination}
-        scroll={{ x: 'max-content' }}
+      <ListToolbar
+        list={list}
+        label={t('Search tokens')}
+        placeholder={t('Search by name')}
+        orders={[
+          { value: 'remain_quota', label: t('Remaining quota') },
+          { value: 'used_quota', label: t('Used quota') },
+        ]}
+      />
+      <ListTable<Token>
+        list={list}
         columns={[
           { title: t('Name'), dataIndex: 'name' },
           { title: t('Status'), dataIndex: 'status', render: (s: number) => <StatusTag status={s} names={tokenStatus} /> },

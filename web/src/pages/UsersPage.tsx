@@ -1,12 +1,12 @@
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { Button, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Table, Tag } from 'antd';
+import { Button, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Tag } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import { formatNumber, formatQuota, quotaFromInput, quotaToInput } from '../api/format';
 import { Roles, type User } from '../api/types';
-import { PageTitle, StatusTag, useAction, usePagedList } from '../components/common';
+import { ListTable, ListToolbar, PageTitle, StatusTag, useAction, usePagedList } from '../components/common';
 import { useSession, useStatus } from '../session';
 
 const userStatus = { 1: 'Enabled', 2: 'Disabled' };
@@ -88,8 +88,7 @@ export default function UsersPage() {
   const { user: me } = useSession();
   const status = useStatus();
   const run = useAction();
-  const [order, setOrder] = useState('');
-  const list = usePagedList<User>('/api/user', '/api/user/search', { order });
+  const list = usePagedList<User>('/api/user', '/api/user/search');
   const [editing, setEditing] = useState<User | 'new' | null>(null);
   const manage = (u: User, action: string) =>
     run(() => api('post', '/api/user/manage', { body: { username: u.username, action } }), t('User {{name}} saved', { name: u.username }));
@@ -99,30 +98,18 @@ export default function UsersPage() {
       <PageTitle extra={<Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>{t('Create user')}</Button>}>
         {t('Users')}
       </PageTitle>
-      <Space wrap style={{ marginBottom: 16 }}>
-        <Input.Search placeholder={t('Search by name or email')} aria-label={t('Search users')} allowClear onSearch={list.search} style={{ width: 260 }} />
-        <Select
-          aria-label={t('Sort by')}
-          style={{ width: 180 }}
-          value={order}
-          onChange={(v) => {
-            list.resetPage();
-            setOrder(v);
-          }}
-          options={[
-            { value: '', label: t('Newest first') },
-            { value: 'quota', label: t('Remaining quota') },
-            { value: 'used_quota', label: t('Used quota') },
-            { value: 'request_count', label: t('Requests') },
-          ]}
-        />
-      </Space>
-      <Table<User>
-        rowKey="id"
-        loading={list.loading}
-        dataSource={list.rows}
-        pagination={list.pagination}
-        scroll={{ x: 'max-content' }}
+      <ListToolbar
+        list={list}
+        label={t('Search users')}
+        placeholder={t('Search by name or email')}
+        orders={[
+          { value: 'quota', label: t('Remaining quota') },
+          { value: 'used_quota', label: t('Used quota') },
+          { value: 'request_count', label: t('Requests') },
+        ]}
+      />
+      <ListTable<User>
+        list={list}
         columns={[
           { title: 'ID', dataIndex: 'id' },
           { title: t('Username'), dataIndex: 'username' },

@@ -1,11 +1,11 @@
-import { Button, Input, InputNumber, Popconfirm, Space, Table, Tag, Tooltip } from 'antd';
+import { Button, InputNumber, Popconfirm, Space, Tag, Tooltip } from 'antd';
 import { DeleteOutlined, PlusOutlined, ThunderboltOutlined, DollarOutlined } from '@ant-design/icons';
 import { Link, useNavigate } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { api, apiRaw } from '../../api/client';
 import { formatQuota, formatTime } from '../../api/format';
 import type { Channel } from '../../api/types';
-import { PageTitle, StatusTag, splitList, useAction, usePagedList } from '../../components/common';
+import { ListTable, ListToolbar, PageTitle, StatusTag, splitList, useAction, usePagedList } from '../../components/common';
 import { useStatus } from '../../session';
 import { useChannelTypes } from './channelTypes';
 
@@ -65,14 +65,9 @@ export default function ChannelsPage() {
       >
         {t('Channels')}
       </PageTitle>
-      <Input.Search placeholder={t('Search by ID or name')} aria-label={t('Search channels')} allowClear onSearch={list.search} style={{ width: 260, marginBottom: 16 }} />
-      <Table<Channel>
-        rowKey="id"
-        size="middle"
-        loading={list.loading}
-        dataSource={list.rows}
-        pagination={list.pagination}
-        scroll={{ x: 'max-content' }}
+      <ListToolbar list={list} label={t('Search channels')} placeholder={t('Search by ID or name')} />
+      <ListTable<Channel>
+        list={list}
         columns={[
           { title: 'ID', dataIndex: 'id' },
           { title: t('Name'), dataIndex: 'name' },

@@ -55,7 +55,8 @@ export default function OptionSection({ title, fields, values }: { title: string
       return [f.key, f.kind === 'bool' ? v === 'true' : f.kind === 'number' ? Number(v || 0) : f.kind === 'secret' ? '' : v];
     }),
   );
-  useEffect(() => form.setFieldsValue(initial), [values]); // eslint-disable-line react-hooks/exhaustive-deps
+  // the list is reloaded after a save: show what is stored now
+  useEffect(() => form.setFieldsValue(initial), [values]);
 
   async function save(changed: Record<string, string | number | boolean>) {
     const updates = fields
