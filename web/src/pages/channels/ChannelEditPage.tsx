@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Button, Card, Form, Input, InputNumber, Select, Space, Spin } from 'antd';
 import { useNavigate, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api/client';
+import { api, apiRaw } from '../../api/client';
 import type { Channel } from '../../api/types';
 import { PageTitle, splitList, useAction } from '../../components/common';
 import { configFields, keyInConfig, useChannelTypes } from './channelTypes';
@@ -58,7 +58,7 @@ export default function ChannelEditPage() {
   const byType = useQuery({ queryKey: ['models-by-type'], queryFn: () => api<Record<string, string[]>>('get', '/api/models') });
   const allModels = useQuery({
     queryKey: ['all-models'],
-    queryFn: async () => (await fetch('/api/channel/models').then((r) => r.json()) as { data: { id: string }[] }).data.map((m) => m.id),
+    queryFn: async () => (await apiRaw<{ data: { id: string }[] }>('/api/channel/models')).data.map((m) => m.id),
   });
 
   useEffect(() => {
