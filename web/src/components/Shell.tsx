@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router-dom';
-import { Button, Dropdown, Layout, Menu, Space, Typography, theme as antdTheme } from 'antd';
+import { Button, Dropdown, Grid, Layout, Menu, Space, Typography, theme as antdTheme } from 'antd';
 import {
   ApiOutlined, AppstoreOutlined, BarChartOutlined, CommentOutlined, DashboardOutlined, DollarOutlined, GiftOutlined,
   HomeOutlined, InfoCircleOutlined, KeyOutlined, LogoutOutlined, MoonOutlined, ExperimentOutlined, ProfileOutlined,
@@ -47,6 +47,7 @@ export default function Shell({ children }: { children: ReactNode }) {
   const navigate = useNavigate();
   const { token } = antdTheme.useToken();
   const [collapsed, setCollapsed] = useState(false);
+  const narrow = !Grid.useBreakpoint().md; // a phone: icon-only header buttons
   const role = user?.role ?? Roles.Guest;
   const items = nav.filter((item) => role >= item.minRole && !item.hidden?.({ chat: !!status?.chat_link }));
   const selected = items.map((i) => i.to).filter((to) => to === location.pathname || (to !== '/' && location.pathname.startsWith(to + '/')));
@@ -78,7 +79,7 @@ export default function Shell({ children }: { children: ReactNode }) {
       </Layout.Sider>
       <Layout>
         <Layout.Header style={{ display: 'flex', justifyContent: 'flex-end', alignItems: 'center', gap: 8, padding: collapsed ? '0 16px 0 56px' : '0 16px', background: token.colorBgContainer }}>
-          <Space wrap>
+          <Space>
             <Dropdown
               trigger={['click']}
               menu={{
@@ -89,7 +90,7 @@ export default function Shell({ children }: { children: ReactNode }) {
               }}
             >
               <Button icon={<TranslationOutlined />} aria-label={t('Language')}>
-                {languages.find((l) => l.code === (isChinese(i18n.language) ? 'zh' : 'en'))?.label}
+                {!narrow && languages.find((l) => l.code === (isChinese(i18n.language) ? 'zh' : 'en'))?.label}
               </Button>
             </Dropdown>
             <Button
@@ -99,15 +100,16 @@ export default function Shell({ children }: { children: ReactNode }) {
             />
             {user ? (
               <>
-                <Typography.Text>{user.display_name || user.username}</Typography.Text>
+                {!narrow && <Typography.Text>{user.display_name || user.username}</Typography.Text>}
                 <Button
                   icon={<LogoutOutlined />}
+                  aria-label={t('Log out')}
                   onClick={async () => {
                     await logout();
                     navigate('/login');
                   }}
                 >
-                  {t('Log out')}
+                  {!narrow && t('Log out')}
                 </Button>
               </>
             ) : location.pathname === '/login' ? null : (
