@@ -17,7 +17,8 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  timeout: 30_000,
+  // generous: a loaded CI machine renders antd slowly
+  timeout: 60_000,
   expect: { timeout: 10_000 },
   forbidOnly: !!process.env.CI,
   reporter: [['list'], ['junit', { outputFile: 'test-results/junit.xml' }]],
@@ -29,10 +30,15 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
   projects: [
+    ...(process.env.SCREENSHOTS
+      ? [{ name: 'screenshots', testMatch: /screenshots\.ts/, dependencies: ['console'], use: { ...chromium, storageState: 'test-results/.auth/root.json' } }]
+      : []),
+    { name: 'api-types', testMatch: /api-types\.spec\.ts/ },
     { name: 'setup', testMatch: /auth\.setup\.ts/, use: chromium },
     {
       name: 'console',
       testMatch: /.*\.spec\.ts/,
+      testIgnore: /api-types\.spec\.ts/,
       dependencies: ['setup'],
       use: { ...chromium, storageState: 'test-results/.auth/root.json' },
     },

@@ -1,83 +1,78 @@
-import { Navigate, NavLink, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
-import type { ReactNode } from 'react';
-import { Roles } from './api';
+import { lazy, Suspense, type ReactNode } from 'react';
+import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { Alert, Spin } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { Roles } from './api/types';
 import { useSession } from './session';
-import LoginPage from './pages/LoginPage';
-import DashboardPage from './pages/DashboardPage';
+import Shell from './components/Shell';
+
+import HomePage from './pages/HomePage';
+import AboutPage from './pages/AboutPage';
+import LoginPage from './pages/auth/LoginPage';
+import RegisterPage from './pages/auth/RegisterPage';
+import ResetPage from './pages/auth/ResetPage';
+import ResetConfirmPage from './pages/auth/ResetConfirmPage';
+import OAuthCallbackPage from './pages/auth/OAuthCallbackPage';
 import TokensPage from './pages/TokensPage';
-import ChannelsPage from './pages/ChannelsPage';
 import LogsPage from './pages/LogsPage';
+import TopUpPage from './pages/TopUpPage';
+import ChatPage from './pages/ChatPage';
+import PlaygroundPage from './pages/PlaygroundPage';
+import PricingPage from './pages/PricingPage';
+import ChannelsPage from './pages/channels/ChannelsPage';
+import ChannelEditPage from './pages/channels/ChannelEditPage';
+import ChannelStatusPage from './pages/channels/ChannelStatusPage';
+import RedemptionsPage from './pages/RedemptionsPage';
 import UsersPage from './pages/UsersPage';
-import SettingsPage from './pages/SettingsPage';
+import SettingsPage from './pages/settings/SettingsPage';
 
-const navItems = [
-  { to: '/dashboard', label: 'Dashboard', minRole: Roles.Common },
-  { to: '/channel', label: 'Channels', minRole: Roles.Admin },
-  { to: '/token', label: 'Tokens', minRole: Roles.Common },
-  { to: '/log', label: 'Logs', minRole: Roles.Common },
-  { to: '/user', label: 'Users', minRole: Roles.Admin },
-  { to: '/setting', label: 'Settings', minRole: Roles.Common },
-];
-
-function Layout({ children }: { children: ReactNode }) {
-  const { user, status, logout } = useSession();
-  const navigate = useNavigate();
-  const role = user?.role ?? 0;
-  return (
-    <div className="app">
-      <header className="topbar">
-        <span className="brand">{status?.system_name || 'One API'}</span>
-        <nav aria-label="Main">
-          <ul>
-            {navItems
-              .filter((item) => role >= item.minRole)
-              .map((item) => (
-                <li key={item.to}>
-                  <NavLink to={item.to}>{item.label}</NavLink>
-                </li>
-              ))}
-          </ul>
-        </nav>
-        <span className="who">
-          {user?.username}
-          <button
-            type="button"
-            className="link"
-            onClick={async () => {
-              await logout();
-              navigate('/login');
-            }}
-          >
-            Log out
-          </button>
-        </span>
-      </header>
-      <main>{children}</main>
-    </div>
-  );
-}
+// The chart library is most of the weight; only the dashboard loads it. Other pages are in the main bundle, since the
+// server limits console requests per IP (GLOBAL_WEB_RATE_LIMIT) and many small chunks would spend that budget.
+const DashboardPage = lazy(() => import('./pages/DashboardPage'));
 
 function RequireRole({ minRole, children }: { minRole: number; children: ReactNode }) {
   const { user, loading } = useSession();
   const location = useLocation();
-  if (loading) return <p role="status">Loading…</p>;
+  const { t } = useTranslation();
+  if (loading) return <Spin />;
   if (!user) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
-  if (user.role < minRole) return <Layout><p role="alert">You do not have permission to view this page.</p></Layout>;
-  return <Layout>{children}</Layout>;
+  if (user.role < minRole) return <Alert type="error" role="alert" title={t('You do not have permission to view this page.')} />;
+  return <>{children}</>;
 }
 
+const user = (page: ReactNode) => <RequireRole minRole={Roles.Common}>{page}</RequireRole>;
+const admin = (page: ReactNode) => <RequireRole minRole={Roles.Admin}>{page}</RequireRole>;
+
 export default function App() {
+  const { t } = useTranslation();
   return (
-    <Routes>
-      <Route path="/login" element={<LoginPage />} />
-      <Route path="/" element={<Navigate to="/dashboard" replace />} />
-      <Route path="/dashboard" element={<RequireRole minRole={Roles.Common}><DashboardPage /></RequireRole>} />
-      <Route path="/token" element={<RequireRole minRole={Roles.Common}><TokensPage /></RequireRole>} />
-      <Route path="/channel" element={<RequireRole minRole={Roles.Admin}><ChannelsPage /></RequireRole>} />
-      <Route path="/log" element={<RequireRole minRole={Roles.Common}><LogsPage /></RequireRole>} />
-      <Route path="/user" element={<RequireRole minRole={Roles.Admin}><UsersPage /></RequireRole>} />
-      <Route path="/setting" element={<RequireRole minRole={Roles.Common}><SettingsPage /></RequireRole>} />
-      <Route path="*" element={<RequireRole minRole={Roles.Common}><h1>Page not found</h1></RequireRole>} />
-    </Routes>
+    <Shell>
+      <Suspense fallback={<Spin />}>
+        <Routes>
+          <Route path="/" element={<HomePage />} />
+          <Route path="/about" element={<AboutPage />} />
+          <Route path="/pricing" element={<PricingPage />} />
+          <Route path="/login" element={<LoginPage />} />
+          <Route path="/register" element={<RegisterPage />} />
+          <Route path="/reset" element={<ResetPage />} />
+          <Route path="/user/reset" element={<ResetConfirmPage />} />
+          <Route path="/oauth/:provider" element={<OAuthCallbackPage />} />
+          <Route path="/dashboard" element={user(<DashboardPage />)} />
+          <Route path="/token" element={user(<TokensPage />)} />
+          <Route path="/log" element={user(<LogsPage />)} />
+          <Route path="/topup" element={user(<TopUpPage />)} />
+          <Route path="/chat" element={user(<ChatPage />)} />
+          <Route path="/playground" element={user(<PlaygroundPage />)} />
+          <Route path="/setting" element={user(<SettingsPage />)} />
+          <Route path="/channel" element={admin(<ChannelsPage />)} />
+          <Route path="/channel/add" element={admin(<ChannelEditPage />)} />
+          <Route path="/channel/edit/:id" element={admin(<ChannelEditPage />)} />
+          <Route path="/channel/status" element={admin(<ChannelStatusPage />)} />
+          <Route path="/redemption" element={admin(<RedemptionsPage />)} />
+          <Route path="/user" element={admin(<UsersPage />)} />
+          <Route path="*" element={<Alert type="warning" title={t('Page not found')} />} />
+        </Routes>
+      </Suspense>
+    </Shell>
   );
 }

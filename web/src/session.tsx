@@ -1,57 +1,32 @@
-import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
-import { api, type Status, type User } from './api';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from './api/client';
+import type { Status, User } from './api/types';
 
-interface Session {
-  user: User | null;
-  status: Status | null;
-  loading: boolean;
-  refresh: () => Promise<void>;
-  logout: () => Promise<void>;
+/** /api/status: public, read once per page load. */
+export function useStatus() {
+  return useQuery({ queryKey: ['status'], queryFn: () => api<Status>('get', '/api/status'), staleTime: 60_000 }).data;
 }
 
-const SessionContext = createContext<Session | null>(null);
-
-export function SessionProvider({ children }: { children: ReactNode }) {
-  const [user, setUser] = useState<User | null>(null);
-  const [status, setStatus] = useState<Status | null>(null);
-  const [loading, setLoading] = useState(true);
-
-  const refresh = useCallback(async () => {
-    try {
-      setUser(await api<User>('GET', '/api/user/self'));
-    } catch {
-      setUser(null);
-    }
-  }, []);
-
-  const logout = useCallback(async () => {
-    try {
-      await api('GET', '/api/user/logout');
-    } catch {
-      // already logged out
-    }
-    setUser(null);
-  }, []);
-
-  useEffect(() => {
-    (async () => {
+/** The logged-in user, or null; undefined while loading. */
+export function useSession() {
+  const client = useQueryClient();
+  const query = useQuery({
+    queryKey: ['self'],
+    queryFn: async () => {
       try {
-        setStatus(await api<Status>('GET', '/api/status'));
+        return await api<User>('get', '/api/user/self');
       } catch {
-        setStatus(null);
+        return null;
       }
-      await refresh();
-      setLoading(false);
-    })();
-  }, [refresh]);
-
-  return (
-    <SessionContext.Provider value={{ user, status, loading, refresh, logout }}>{children}</SessionContext.Provider>
-  );
-}
-
-export function useSession(): Session {
-  const session = useContext(SessionContext);
-  if (!session) throw new Error('useSession outside SessionProvider');
-  return session;
+    },
+  });
+  return {
+    user: query.data,
+    loading: query.isPending,
+    refresh: () => client.invalidateQueries({ queryKey: ['self'] }),
+    logout: async () => {
+      await api('get', '/api/user/logout').catch(() => undefined);
+      client.setQueryData(['self'], null);
+    },
+  };
 }

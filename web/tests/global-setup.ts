@@ -57,6 +57,7 @@ export default async function globalSetup() {
     SQLITE_PATH: path.join(dataDir, 'one-api.db'),
     INITIAL_ROOT_ACCESS_TOKEN: ROOT_ACCESS_TOKEN,
     GLOBAL_API_RATE_LIMIT: '100000',
+    GLOBAL_WEB_RATE_LIMIT: '100000',
     CRITICAL_RATE_LIMIT: '100000',
   };
   // SQLite only, whatever the calling shell points at.
@@ -81,7 +82,10 @@ export default async function globalSetup() {
   process.env.ONEAPI_ROOT_ACCESS_TOKEN = ROOT_ACCESS_TOKEN;
 
   return async () => {
-    if (exit === null) {
+    if (exit !== null) {
+      // it died during the run: every later test failed to connect, and its log says why
+      console.error(`the server exited during the tests (${exit}); its log ends:\n${fs.readFileSync(logPath, 'utf8').split('\n').slice(-40).join('\n')}`);
+    } else {
       const stopped = new Promise((r) => server.once('exit', r));
       server.kill('SIGTERM');
       await Promise.race([stopped, new Promise((r) => setTimeout(r, 5_000))]);

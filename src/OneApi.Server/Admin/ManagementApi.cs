@@ -49,6 +49,7 @@ public static class ManagementApi
         app.MapChannelEndpoints();
         app.MapTokenEndpoints();
         app.MapModelCatalogEndpoints();
+        app.MapConsoleInsightEndpoints();
         app.MapCostEndpoints();
         app.MapBillingDashboardEndpoints();
     }

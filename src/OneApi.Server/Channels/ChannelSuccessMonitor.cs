@@ -7,7 +7,7 @@ namespace OneApi.Server.Channels;
 /// one-api's <c>ENABLE_METRIC</c>: the outcome of each channel's last <c>METRIC_QUEUE_SIZE</c> calls; once that window
 /// is full and fewer than <c>METRIC_SUCCESS_RATE_THRESHOLD</c> of them succeeded, the channel should be disabled.
 /// </summary>
-public sealed class ChannelSuccessMonitor(GatewaySettings settings)
+public sealed class ChannelSuccessMonitor(GatewaySettings settings, ChannelRecentOutcomes recent)
 {
     private readonly ConcurrentDictionary<int, Window> _windows = new();
 
@@ -16,6 +16,7 @@ public sealed class ChannelSuccessMonitor(GatewaySettings settings)
     /// <summary>Records one outcome; true when the channel has just fallen below the threshold.</summary>
     public bool Record(int channelId, bool success)
     {
+        recent.Add(channelId, success);
         if (settings.Metric is not { } metric)
         {
             return false;

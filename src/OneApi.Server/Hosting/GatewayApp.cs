@@ -66,6 +66,7 @@ public static partial class GatewayApp
         services.AddSingleton<RoutingTableStore>();
         services.AddSingleton<ChannelSuspensions>();
         services.AddSingleton<ChannelAutoDisabler>();
+        services.AddSingleton<ChannelRecentOutcomes>();
         services.AddSingleton<ChannelSuccessMonitor>();
         services.AddSingleton(sp => new ChannelSelector(Random.Shared, sp.GetRequiredService<ChannelSuspensions>()));
         services.AddSingleton<SessionCookie>();

@@ -1,103 +1,207 @@
-import { useState, type FormEvent } from 'react';
-import { api, formatQuota, formatTime } from '../api';
-import { useSession } from '../session';
-import Pager from './Pager';
-import { usePagedList } from '../usePagedList';
+import { useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { Alert, Button, DatePicker, Dropdown, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Switch, Typography } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
+import dayjs from 'dayjs';
+import { useTranslation } from 'react-i18next';
+import { api } from '../api/client';
+import { formatQuota, formatTime, quotaFromInput, quotaToInput } from '../api/format';
+import type { Status, Token } from '../api/types';
+import { CopyButton, ListTable, ListToolbar, PageTitle, StatusTag, splitList, useAction, usePagedList } from '../components/common';
+import { useStatus } from '../session';
 
-interface Token {
-  id: number;
+const tokenStatus = { 1: 'Enabled', 2: 'Disabled', 3: 'Expired', 4: 'Exhausted' };
+
+interface TokenForm {
   name: string;
-  key: string;
-  status: number;
-  remain_quota: number;
-  used_quota: number;
+  never_expires: boolean;
+  expires_at?: dayjs.Dayjs;
   unlimited_quota: boolean;
-  expired_time: number;
-  created_time: number;
+  quota?: number;
+  models: string[];
+  subnet?: string;
 }
 
-const statusNames: Record<number, string> = { 1: 'Enabled', 2: 'Disabled', 3: 'Expired', 4: 'Exhausted' };
+/** Links that open a chat client already set up with this key (one-api's list; ChatGPT-Next-Web follows ChatLink). */
+function chatClients(key: string, status: Status | undefined) {
+  const server = status?.server_address || window.location.origin;
+  const next = status?.chat_link || 'https://app.nextchat.dev';
+  return [
+    { key: 'next', label: 'ChatGPT Next Web', url: `${next}/#/?settings=${encodeURIComponent(JSON.stringify({ key, url: server }))}` },
+    { key: 'ama', label: 'AMA', url: `ama://set-api-key?server=${encodeURIComponent(server)}&key=${key}` },
+    { key: 'opencat', label: 'OpenCat', url: `opencat://team/join?domain=${encodeURIComponent(server)}&token=${key}` },
+    {
+      key: 'lobe',
+      label: 'Lobe Chat',
+      url: `https://chat-preview.lobehub.com/?settings=${encodeURIComponent(JSON.stringify({ keyVaults: { openai: { apiKey: key, baseURL: `${server}/v1` } } }))}`,
+    },
+  ];
+}
 
-export default function TokensPage() {
-  const { status } = useSession();
-  const { items: tokens, page, setPage, error, notice, setNotice, run } = usePagedList<Token>('/api/token/');
-  const [name, setName] = useState('');
-  const [quota, setQuota] = useState('500000');
-  const [unlimited, setUnlimited] = useState(false);
-  const [expiry, setExpiry] = useState('');
-  const [createdKey, setCreatedKey] = useState('');
+function TokenEditor({ token, onClose }: { token: Token | 'new'; onClose: (created?: Token) => void }) {
+  const { t } = useTranslation();
+  const status = useStatus();
+  const run = useAction();
+  const [form] = Form.useForm<TokenForm>();
+  const models = useQuery({ queryKey: ['available-models'], queryFn: () => api<string[]>('get', '/api/user/available_models') });
+  const editing = token !== 'new';
+  const initial: TokenForm = editing
+    ? {
+        name: token.name,
+        never_expires: token.expired_time === -1,
+        expires_at: token.expired_time > 0 ? dayjs.unix(token.expired_time) : undefined,
+        unlimited_quota: token.unlimited_quota,
+        quota: quotaToInput(token.remain_quota, status),
+        models: splitList(token.models),
+        subnet: token.subnet ?? '',
+      }
+    : { name: '', never_expires: true, unlimited_quota: false, quota: quotaToInput(500000, status), models: [] };
+  const neverExpires = Form.useWatch('never_expires', form) ?? initial.never_expires;
+  const unlimited = Form.useWatch('unlimited_quota', form) ?? initial.unlimited_quota;
 
-  async function create(event: FormEvent) {
-    event.preventDefault();
-    const expired_time = expiry ? Math.floor(new Date(expiry).getTime() / 1000) : -1;
-    await run(async () => {
-      const created = await api<Token | null>('POST', '/api/token/', {
-        name,
-        remain_quota: Number(quota) || 0,
-        unlimited_quota: unlimited,
-        expired_time,
-      });
-      if (created?.key) setCreatedKey('sk-' + created.key);
-      setName('');
-    }, `Token ${name} created`);
-  }
-
-  async function copy(text: string) {
-    try {
-      await navigator.clipboard.writeText(text);
-      setNotice('Copied to the clipboard');
-    } catch {
-      window.prompt('Copy the key', text);
-    }
+  async function save(values: TokenForm) {
+    const body = {
+      name: values.name,
+      expired_time: values.never_expires || !values.expires_at ? -1 : values.expires_at.unix(),
+      unlimited_quota: values.unlimited_quota,
+      remain_quota: quotaFromInput(values.quota ?? 0, status),
+      models: values.models.length ? values.models.join(',') : null,
+      subnet: values.subnet ?? '',
+    };
+    const saved = await run(
+      () => (editing ? api<Token>('put', '/api/token', { body: { ...body, id: token.id, status: token.status } }) : api<Token>('post', '/api/token', { body })),
+      editing ? t('Token {{name}} saved', { name: values.name }) : t('Token {{name}} created', { name: values.name }),
+    );
+    if (saved !== undefined) onClose(editing ? undefined : (saved ?? undefined));
   }
 
   return (
-    <section aria-labelledby="tokens-title">
-      <h1 id="tokens-title">Tokens</h1>
-      <form className="card inline" onSubmit={create} aria-label="Create token">
-        <h2>Create token</h2>
-        <label>Name<input value={name} onChange={(e) => setName(e.target.value)} maxLength={30} required /></label>
-        <label>Quota<input type="number" min={0} value={quota} onChange={(e) => setQuota(e.target.value)} disabled={unlimited} /></label>
-        <label className="check"><input type="checkbox" checked={unlimited} onChange={(e) => setUnlimited(e.target.checked)} />Unlimited quota</label>
-        <label>Expires<input type="datetime-local" value={expiry} onChange={(e) => setExpiry(e.target.value)} /></label>
-        <button type="submit" className="primary">Create</button>
-      </form>
-      {createdKey && (
-        <p className="notice" role="status">
-          New key: <code data-testid="new-key">{createdKey}</code>{' '}
-          <button type="button" onClick={() => copy(createdKey)}>Copy new key</button>
-        </p>
+    <Modal open title={editing ? t('Edit token') : t('Create token')} onCancel={() => onClose()} onOk={() => form.submit()} okText={t('Save')} destroyOnHidden>
+      <Form form={form} name="token" layout="vertical" initialValues={initial} onFinish={save} aria-label={editing ? t('Edit token') : t('Create token')}>
+        <Form.Item label={t('Name')} name="name" rules={[{ required: true, max: 30, message: t('1 to 30 characters') }]}>
+          <Input />
+        </Form.Item>
+        <Space wrap>
+          <Form.Item label={t('Never expires')} name="never_expires" valuePropName="checked">
+            <Switch />
+          </Form.Item>
+          {!neverExpires && (
+            <Form.Item label={t('Expires at')} name="expires_at" rules={[{ required: true, message: t('Required') }]}>
+              <DatePicker showTime />
+            </Form.Item>
+          )}
+        </Space>
+        <Space wrap>
+          <Form.Item label={t('Unlimited quota')} name="unlimited_quota" valuePropName="checked">
+            <Switch />
+          </Form.Item>
+          {!unlimited && (
+            <Form.Item label={status?.display_in_currency ? t('Quota ($)') : t('Quota')} name="quota" rules={[{ required: true, message: t('Required') }]}>
+              <InputNumber min={0} style={{ width: 180 }} />
+            </Form.Item>
+          )}
+        </Space>
+        <Form.Item label={t('Models (empty = all)')} name="models">
+          <Select mode="tags" options={(models.data ?? []).map((m) => ({ value: m, label: m }))} />
+        </Form.Item>
+        <Form.Item label={t('Allowed subnets')} name="subnet" extra={t('Comma-separated CIDRs, e.g. 192.168.0.0/24; empty = anywhere')}>
+          <Input />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+export default function TokensPage() {
+  const { t } = useTranslation();
+  const status = useStatus();
+  const run = useAction();
+  const list = usePagedList<Token>('/api/token', '/api/token/search');
+  const [editing, setEditing] = useState<Token | 'new' | null>(null);
+  const [newKey, setNewKey] = useState('');
+
+  const setStatus = (token: Token, next: number) =>
+    run(() => api('put', '/api/token', { query: { status_only: 1 }, body: { id: token.id, status: next } }), t('Token {{name}} saved', { name: token.name }));
+
+  return (
+    <>
+      <PageTitle extra={<Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>{t('Create token')}</Button>}>
+        {t('Tokens')}
+      </PageTitle>
+      {newKey && (
+        <Alert
+          type="success"
+          closable
+          onClose={() => setNewKey('')}
+          style={{ marginBottom: 16 }}
+          title={t('New key (also listed below)')}
+          description={
+            <Space>
+              <Typography.Text code data-testid="new-key">{newKey}</Typography.Text>
+              <CopyButton text={newKey} label={t('Copy new key')} />
+            </Space>
+          }
+        />
       )}
-      {error && <p role="alert" className="error">{error}</p>}
-      {notice && <p className="notice">{notice}</p>}
-      <table>
-        <caption>Your tokens</caption>
-        <thead>
-          <tr><th>Name</th><th>Status</th><th>Key</th><th>Remaining</th><th>Used</th><th>Created</th><th>Expires</th><th>Actions</th></tr>
-        </thead>
-        <tbody>
-          {tokens.map((t) => (
-            <tr key={t.id}>
-              <td>{t.name}</td>
-              <td>{statusNames[t.status] ?? t.status}</td>
-              <td><code>sk-{t.key.slice(0, 6)}…</code> <button type="button" aria-label={`Copy key of ${t.name}`} onClick={() => copy('sk-' + t.key)}>Copy</button></td>
-              <td>{t.unlimited_quota ? 'Unlimited' : formatQuota(t.remain_quota, status)}</td>
-              <td>{formatQuota(t.used_quota, status)}</td>
-              <td>{formatTime(t.created_time)}</td>
-              <td>{t.expired_time === -1 ? 'Never' : formatTime(t.expired_time)}</td>
-              <td className="actions">
-                {t.status === 1 ? (
-                  <button type="button" aria-label={`Disable ${t.name}`} onClick={() => run(() => api('PUT', '/api/token/?status_only=1', { id: t.id, status: 2 }), `Token ${t.name} disabled`)}>Disable</button>
+      <ListToolbar
+        list={list}
+        label={t('Search tokens')}
+        placeholder={t('Search by name')}
+        orders={[
+          { value: 'remain_quota', label: t('Remaining quota') },
+          { value: 'used_quota', label: t('Used quota') },
+        ]}
+      />
+      <ListTable<Token>
+        list={list}
+        columns={[
+          { title: t('Name'), dataIndex: 'name' },
+          { title: t('Status'), dataIndex: 'status', render: (s: number) => <StatusTag status={s} names={tokenStatus} /> },
+          { title: t('Used'), dataIndex: 'used_quota', render: (q: number) => formatQuota(q, status) },
+          { title: t('Remaining'), key: 'remain', render: (_, r) => (r.unlimited_quota ? t('Unlimited') : formatQuota(r.remain_quota, status)) },
+          { title: t('Created'), dataIndex: 'created_time', render: formatTime },
+          { title: t('Expires'), dataIndex: 'expired_time', render: (e: number) => (e === -1 ? t('Never') : formatTime(e)) },
+          {
+            title: t('Key'),
+            key: 'key',
+            render: (_, r) => (
+              <Space>
+                <Typography.Text code>{`sk-${r.key.slice(0, 4)}…${r.key.slice(-4)}`}</Typography.Text>
+                <CopyButton text={`sk-${r.key}`} label={t('Copy key of {{name}}', { name: r.name })} />
+              </Space>
+            ),
+          },
+          {
+            title: t('Actions'),
+            key: 'actions',
+            render: (_, r) => (
+              <Space wrap>
+                <Dropdown menu={{ items: chatClients(`sk-${r.key}`, status).map((c) => ({ key: c.key, label: <a href={c.url} target="_blank" rel="noreferrer">{c.label}</a> })) }}>
+                  <Button size="small">{t('Chat')}</Button>
+                </Dropdown>
+                {r.status === 1 ? (
+                  <Button size="small" onClick={() => void setStatus(r, 2)} aria-label={t('Disable {{name}}', { name: r.name })}>{t('Disable')}</Button>
                 ) : (
-                  <button type="button" aria-label={`Enable ${t.name}`} onClick={() => run(() => api('PUT', '/api/token/?status_only=1', { id: t.id, status: 1 }), `Token ${t.name} enabled`)}>Enable</button>
+                  <Button size="small" onClick={() => void setStatus(r, 1)} aria-label={t('Enable {{name}}', { name: r.name })}>{t('Enable')}</Button>
                 )}
-                <button type="button" className="danger" aria-label={`Delete ${t.name}`} onClick={() => window.confirm(`Delete token ${t.name}?`) && run(() => api('DELETE', `/api/token/${t.id}`), `Token ${t.name} deleted`)}>Delete</button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <Pager page={page} setPage={setPage} count={tokens.length} />
-    </section>
+                <Button size="small" onClick={() => setEditing(r)} aria-label={t('Edit {{name}}', { name: r.name })}>{t('Edit')}</Button>
+                <Popconfirm title={t('Delete {{name}}?', { name: r.name })} onConfirm={() => run(() => api('delete', '/api/token/{id}', { path: { id: r.id } }), t('Deleted'))} okText={t('Delete')}>
+                  <Button size="small" danger aria-label={t('Delete {{name}}', { name: r.name })}>{t('Delete')}</Button>
+                </Popconfirm>
+              </Space>
+            ),
+          },
+        ]}
+      />
+      {editing && (
+        <TokenEditor
+          token={editing}
+          onClose={(created) => {
+            setEditing(null);
+            if (created?.key) setNewKey(`sk-${created.key}`);
+          }}
+        />
+      )}
+    </>
   );
 }
