@@ -7,14 +7,17 @@ namespace OneApi.Server.Observability;
 
 /// <summary>
 /// The relay's own instruments, on the meter <see cref="MeterName"/> (exported at <c>/metrics</c> when
-/// <c>ENABLE_PROMETHEUS_METRICS</c> is on). Request counts and latencies come from ASP.NET Core's own meter.
-/// Static, as the relay's hot path calls them: instruments cost nothing while no exporter listens.
+/// <c>ENABLE_PROMETHEUS_METRICS</c> is on). Static, as the relay's hot path calls them: instruments cost nothing
+/// while no exporter listens.
 /// </summary>
 public static class GatewayMetrics
 {
     public const string MeterName = "OneApi.Server";
 
     private static readonly Meter Meter = new(MeterName, CommandLine.Version);
+
+    private static readonly Histogram<double> RequestDuration = Meter.CreateHistogram<double>(
+        "oneapi.request.duration", "s", "Requests to the gateway and how long they took, per route, method and status");
 
     private static readonly Histogram<double> UpstreamDuration = Meter.CreateHistogram<double>(
         "oneapi.upstream.duration", "s", "Time until an upstream answered with its status and headers, per channel and model");
@@ -30,6 +33,23 @@ public static class GatewayMetrics
 
     private static readonly UpDownCounter<long> ActiveStreams = Meter.CreateUpDownCounter<long>(
         "oneapi.streams.active", null, "Streams being relayed now");
+
+    /// <summary>Middleware: times every request, labelled with its route pattern (not its path, which may hold ids).</summary>
+    public static IApplicationBuilder UseRequestMetrics(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
+            RequestDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds,
+                new("route", route), new("method", context.Request.Method),
+                new("status", context.Response.StatusCode.ToString(CultureInfo.InvariantCulture)));
+        }
+    });
 
     /// <summary>One upstream call's outcome: <paramref name="failedStatus"/> is null when the upstream answered 2xx.</summary>
     public static void UpstreamAnswered(UpstreamTarget target, TimeSpan elapsed, int? failedStatus)

@@ -28,7 +28,7 @@ public static class GatewayTelemetry
         {
             services.AddSingleton<ChannelStatusGauge>();
             telemetry.WithMetrics(metrics => metrics
-                .AddMeter(GatewayMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+                .AddMeter(GatewayMetrics.MeterName, "Microsoft.AspNetCore.Server.Kestrel")
                 .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
         }
         if (settings.OtlpTraces)
@@ -49,6 +49,7 @@ public static class GatewayTelemetry
             return app;
         }
         app.Services.GetRequiredService<ChannelStatusGauge>();
+        app.UseRequestMetrics();
         if (settings.MetricsToken is { } token)
         {
             var expected = Encoding.UTF8.GetBytes("Bearer " + token);
