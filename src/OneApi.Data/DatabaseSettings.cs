@@ -38,8 +38,34 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
         {
             Directory.CreateDirectory(directory);
         }
+        CreatePrivately(path);
         // Microsoft.Data.Sqlite retries SQLITE_BUSY until the command timeout (seconds) runs out.
         var timeoutSeconds = Math.Max(1, (int)Math.Ceiling(busyTimeoutMs / 1000.0));
         return $"Data Source={path};Default Timeout={timeoutSeconds};Pooling=True";
+    }
+
+    /// <summary>
+    /// A new database file is made readable by its owner only (0600): it holds password hashes, relay keys and
+    /// channel keys. SQLite gives the <c>-wal</c> and <c>-shm</c> files the database file's mode. An existing file
+    /// keeps the mode its operator chose.
+    /// </summary>
+    private static void CreatePrivately(string path)
+    {
+        if (OperatingSystem.IsWindows() || path == ":memory:" || path.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+        try
+        {
+            using var _ = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+        }
     }
 }

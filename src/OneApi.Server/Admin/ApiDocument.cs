@@ -1,8 +1,14 @@
+using OneApi.Data.Entities;
+using OneApi.Server.Auth;
+using OneApi.Server.Configuration;
+
 namespace OneApi.Server.Admin;
 
 /// <summary>
 /// The OpenAPI document of every route (<c>/openapi/v1.json</c>) and a browsable view of it (<c>/swagger</c>), served
 /// from the app itself with no network access needed. A test checks that each mapped route appears in it.
+/// Both are for admins (session or access token) unless <c>OPENAPI_PUBLIC</c> is set: the map of every route is a
+/// stranger's first step, and the console's build can fetch it with an access token.
 /// </summary>
 public static class ApiDocument
 {
@@ -19,6 +25,11 @@ public static class ApiDocument
 
     public static void MapApiDocument(this WebApplication app)
     {
+        if (!app.Services.GetRequiredService<GatewaySettings>().OpenApiPublic)
+        {
+            app.UseWhen(context => context.Request.Path.StartsWithSegments("/openapi") || context.Request.Path.StartsWithSegments("/swagger"),
+                branch => branch.RequireRole(UserRole.Admin));
+        }
         app.MapOpenApi();
         app.UseSwaggerUI(ui =>
         {

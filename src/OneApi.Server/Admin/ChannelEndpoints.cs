@@ -8,8 +8,9 @@ namespace OneApi.Server.Admin;
 
 /// <summary>
 /// Channels (provider accounts) for admins. Every change rebuilds the channel's abilities and the routing snapshot.
-/// Only root sets a channel's key or base URL: an admin who could point a channel holding root's key at a server
-/// of their own would read the key, and every user's prompts with it.
+/// Only root sets a channel's key, base URL or config: an admin who could point a channel holding root's key at a
+/// server of their own (the base URL, or a Vertex region, which names the host) would read the key, and every
+/// user's prompts with it; the config also holds credentials.
 /// </summary>
 public static class ChannelEndpoints
 {
@@ -70,7 +71,7 @@ public static class ChannelEndpoints
         {
             return ApiResponse.Failure(problem);
         }
-        if (context.Caller().Role != UserRole.Root && ChangesKeyOrBaseUrl(input, new Channel { BaseUrl = "" }))
+        if (context.Caller().Role != UserRole.Root && ChangesRootOnlyFields(input, new Channel { BaseUrl = "" }))
         {
             return ApiResponse.Failure(RootOnly);
         }
@@ -110,7 +111,11 @@ public static class ChannelEndpoints
         {
             return ApiResponse.Failure("channel not found");
         }
-        if (context.Caller().Role != UserRole.Root && ChangesKeyOrBaseUrl(input, channel))
+        if (!string.IsNullOrEmpty(input.Config))
+        {
+            input = input with { Config = ChannelConfigSecrets.Restore(input.Config, channel.Config) };
+        }
+        if (context.Caller().Role != UserRole.Root && ChangesRootOnlyFields(input, channel))
         {
             return ApiResponse.Failure(RootOnly);
         }
@@ -219,12 +224,13 @@ public static class ChannelEndpoints
         return ApiResponse.Done(deleted);
     }
 
-    private const string RootOnly = "only root can set or change a channel's key or base_url";
+    private const string RootOnly = "only root can set or change a channel's key, base_url or config";
 
-    /// <summary>Whether <see cref="Apply"/> would give the channel another key or base URL (sending the same ones back is fine).</summary>
-    private static bool ChangesKeyOrBaseUrl(ChannelInput input, Channel channel) =>
+    /// <summary>Whether <see cref="Apply"/> would give the channel another key, base URL or config (sending the same ones back is fine).</summary>
+    private static bool ChangesRootOnlyFields(ChannelInput input, Channel channel) =>
         (!string.IsNullOrEmpty(input.Key) && input.Key.Trim() != channel.Key) ||
-        (input.BaseUrl is { } baseUrl && baseUrl.Trim() != (channel.BaseUrl ?? ""));
+        (input.BaseUrl is { } baseUrl && baseUrl.Trim() != (channel.BaseUrl ?? "")) ||
+        (!string.IsNullOrEmpty(input.Config) && !ChannelConfigSecrets.SameAs(input.Config, channel.Config));
 
     private static string? Validate(ChannelInput input)
     {

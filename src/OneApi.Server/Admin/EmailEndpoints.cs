@@ -26,10 +26,11 @@ public static class EmailEndpoints
 
     public sealed record ResetInput(string? Email, string? Token);
 
-    /// <summary>Mails a code for an address that is allowed (domain allow-list) and not yet used by anyone.</summary>
+    /// <summary>Mails a code for an address that is allowed (domain allow-list) and not yet used by anyone, in any case.</summary>
     private static async Task<IResult> SendVerification(string? email, IDbContextFactory<OneApiDbContext> databases, OptionStore options,
         VerificationCodes codes, MailSender mail, CancellationToken cancellationToken)
     {
+        email = email is null ? null : UserRules.NormalizeEmail(email);
         if (!IsAddress(email))
         {
             return ApiResponse.Failure("invalid email address");
@@ -40,9 +41,9 @@ public static class EmailEndpoints
             return ApiResponse.Failure("the administrator only allows email addresses of certain domains, and this one is not among them");
         }
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        if (await db.Users.AnyAsync(u => u.Email == email, cancellationToken))
+        if (await UserAccounts.EmailTakenAsync(db, email, 0, cancellationToken))
         {
-            return ApiResponse.Failure("the email address is already in use");
+            return ApiResponse.Failure(UserRules.EmailInUse);
         }
         var code = codes.Issue(VerificationCodes.EmailVerification, email, VerificationCodeLength);
         var systemName = WebUtility.HtmlEncode(o.Get("SystemName"));
@@ -50,21 +51,29 @@ public static class EmailEndpoints
             $"<p>Hello, you are verifying your email address for {systemName}.</p><p>Your verification code is: <strong>{code}</strong></p>", cancellationToken);
     }
 
-    /// <summary>Mails a one-use link to the console's reset page for a registered address.</summary>
+    /// <summary>
+    /// Mails a one-use link to the console's reset page for a registered address. The link resets one account: the
+    /// one whose address is exactly this, else the oldest that has it in another case (databases from before
+    /// addresses were normalised may hold both).
+    /// </summary>
     private static async Task<IResult> SendResetLink(string? email, IDbContextFactory<OneApiDbContext> databases, OptionStore options,
         VerificationCodes codes, MailSender mail, CancellationToken cancellationToken)
     {
+        email = email?.Trim();
         if (!IsAddress(email))
         {
             return ApiResponse.Failure("invalid email address");
         }
+        var normalized = UserRules.NormalizeEmail(email);
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        if (!await db.Users.AnyAsync(u => u.Email == email && u.Status != UserStatus.Deleted, cancellationToken))
+        var userId = await db.Users.Where(u => u.Email.ToLower() == normalized && u.Status != UserStatus.Deleted)
+            .OrderBy(u => u.Email == email ? 0 : 1).ThenBy(u => u.Id).Select(u => (int?)u.Id).FirstOrDefaultAsync(cancellationToken);
+        if (userId is not { } id)
         {
             return ApiResponse.Failure("no account is registered with this email address");
         }
         var o = options.Current;
-        var token = codes.Issue(VerificationCodes.PasswordReset, email, 0);
+        var token = codes.Issue(VerificationCodes.PasswordReset, email, 0, id);
         var link = $"{o.Get("ServerAddress").TrimEnd('/')}/user/reset?email={Uri.EscapeDataString(email)}&token={token}";
         var (systemName, href) = (WebUtility.HtmlEncode(o.Get("SystemName")), WebUtility.HtmlEncode(link));
         return await MailAsync(mail, email, $"{o.Get("SystemName")} password reset",
@@ -81,7 +90,7 @@ public static class EmailEndpoints
             : ApiResponse.Done();
     }
 
-    /// <summary>Spends a reset link: the account gets a new random password, which is the answer's data.</summary>
+    /// <summary>Spends a reset link: the account it was sent for gets a new random password, which is the answer's data.</summary>
     private static async Task<IResult> ResetPassword(ResetInput? input, IDbContextFactory<OneApiDbContext> databases, VerificationCodes codes,
         CancellationToken cancellationToken)
     {
@@ -89,14 +98,14 @@ public static class EmailEndpoints
         {
             return ApiResponse.Failure("invalid parameters");
         }
-        if (!codes.Consume(VerificationCodes.PasswordReset, input.Email, input.Token))
+        if (!codes.Consume(VerificationCodes.PasswordReset, input.Email, input.Token, out var userId))
         {
             return ApiResponse.Failure("the reset link is invalid or has expired");
         }
         var password = Keys.RandomString(ResetPasswordLength);
         var hash = PasswordHash.Create(password);
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var updated = await db.Users.Where(u => u.Email == input.Email && u.Status != UserStatus.Deleted)
+        var updated = await db.Users.Where(u => u.Id == userId && u.Status != UserStatus.Deleted)
             .ExecuteUpdateAsync(s => s.SetProperty(u => u.Password, hash).SetProperty(u => u.SessionVersion, u => u.SessionVersion + 1), cancellationToken);
         return updated == 0 ? ApiResponse.Failure("no account is registered with this email address") : ApiResponse.Done(password);
     }
@@ -112,8 +121,14 @@ public static class EmailEndpoints
         {
             return ApiResponse.Failure("the verification code is wrong or has expired");
         }
+        email = UserRules.NormalizeEmail(email);
+        var userId = context.Caller().Id;
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        await db.Users.Where(u => u.Id == context.Caller().Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.Email, email), cancellationToken);
+        if (await UserAccounts.EmailTakenAsync(db, email, userId, cancellationToken))
+        {
+            return ApiResponse.Failure(UserRules.EmailInUse); // taken since the code was sent
+        }
+        await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s.SetProperty(u => u.Email, email), cancellationToken);
         return ApiResponse.Done();
     }
 

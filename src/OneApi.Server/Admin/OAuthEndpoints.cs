@@ -124,7 +124,8 @@ public static class OAuthEndpoints
         {
             var nextId = (await db.Users.MaxAsync(u => (int?)u.Id, cancellationToken) ?? 0) + 1;
             var displayName = string.IsNullOrWhiteSpace(identity.Name) ? $"{provider.Name} user" : identity.Name;
-            var email = identity.Email is { } e && UserRules.Check(email: e) is null && !await db.Users.AnyAsync(u => u.Email == e, cancellationToken) ? e : "";
+            var email = identity.Email is { } e && UserRules.Check(email: UserRules.NormalizeEmail(e)) is null &&
+                        !await UserAccounts.EmailTakenAsync(db, e, 0, cancellationToken) ? e : "";
             return await accounts.CreateAsync(new UserAccounts.NewUser($"{provider.Name}_{nextId}", null, displayName[..Math.Min(displayName.Length, UserRules.MaxDisplayNameLength)])
             {
                 Email = email,

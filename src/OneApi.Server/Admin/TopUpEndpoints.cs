@@ -54,9 +54,12 @@ public static class TopUpEndpoints
         return ApiResponse.Done(redemption.Quota);
     }
 
-    /// <summary>Laisky's admin top-up; the remark, when given, is the log text.</summary>
-    private static async Task<IResult> AdminTopUp(AdminTopUpInput? input, IDbContextFactory<OneApiDbContext> databases, OptionStore options,
-        TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>
+    /// Laisky's admin top-up; the remark, when given, is the log text. As with every other change to a user, an admin
+    /// credits only users below its role, so not itself nor a fellow admin: only root hands out quota freely.
+    /// </summary>
+    private static async Task<IResult> AdminTopUp(AdminTopUpInput? input, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
+        OptionStore options, TimeProvider time, CancellationToken cancellationToken)
     {
         if (input?.UserId is not { } userId || input.Quota is not { } quota)
         {
@@ -67,6 +70,15 @@ public static class TopUpEndpoints
             return ApiResponse.Failure("quota must be positive");
         }
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var role = await db.Users.Where(u => u.Id == userId && u.Status != UserStatus.Deleted).Select(u => (int?)u.Role).FirstOrDefaultAsync(cancellationToken);
+        if (role is null)
+        {
+            return ApiResponse.Failure("user not found");
+        }
+        if (!UserRules.CanManage(context.Caller().Role, role.Value))
+        {
+            return ApiResponse.Failure("no permission to top up a user of the same or a higher role");
+        }
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (await CreditAsync(db, userId, quota, cancellationToken) == 0)
         {

@@ -24,6 +24,13 @@ public sealed class UserAccounts(IDbContextFactory<OneApiDbContext> databases, O
     public Task<bool> UsernameTakenAsync(OneApiDbContext db, string username, CancellationToken cancellationToken) =>
         db.Users.AnyAsync(u => u.Username == username, cancellationToken);
 
+    /// <summary>Whether another account (deleted ones included, as in one-api) has this address in any case.</summary>
+    public static Task<bool> EmailTakenAsync(OneApiDbContext db, string email, int exceptUserId, CancellationToken cancellationToken)
+    {
+        var normalized = UserRules.NormalizeEmail(email);
+        return db.Users.AnyAsync(u => u.Email.ToLower() == normalized && u.Id != exceptUserId, cancellationToken);
+    }
+
     public async Task<int?> InviterByAffCodeAsync(OneApiDbContext db, string? affCode, CancellationToken cancellationToken) =>
         string.IsNullOrEmpty(affCode)
             ? null
@@ -41,7 +48,7 @@ public sealed class UserAccounts(IDbContextFactory<OneApiDbContext> databases, O
             Username = request.Username,
             Password = PasswordHash.Create(request.Password ?? Keys.Uuid()),
             DisplayName = string.IsNullOrEmpty(request.DisplayName) ? request.Username : request.DisplayName,
-            Email = request.Email,
+            Email = UserRules.NormalizeEmail(request.Email),
             Role = UserRole.Common,
             Status = UserStatus.Enabled,
             Quota = newUserQuota,

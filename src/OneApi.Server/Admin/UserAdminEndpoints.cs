@@ -105,7 +105,8 @@ public static class UserAdminEndpoints
             return ApiResponse.Failure("invalid parameters");
         }
         var password = string.IsNullOrEmpty(input.Password) ? null : input.Password;
-        if (UserRules.Check(input.Username, password, input.DisplayName, input.Email, input.Group) is { } problem)
+        var email = input.Email is null ? null : UserRules.NormalizeEmail(input.Email);
+        if (UserRules.Check(input.Username, password, input.DisplayName, email, input.Group) is { } problem)
         {
             return ApiResponse.Failure(problem);
         }
@@ -128,6 +129,11 @@ public static class UserAdminEndpoints
         {
             return ApiResponse.Failure("no permission to change a user of the same or a higher role");
         }
+        if (password is not null && user.Id == caller.Id)
+        {
+            // Only root gets here (the others cannot manage themselves); its own password needs the current one.
+            return ApiResponse.Failure("change your own password with PUT /api/user/self and your current password");
+        }
         if (input.Role is { } newRole && newRole != user.Role && !UserRules.CanGrant(caller.Role, newRole))
         {
             return ApiResponse.Failure("no permission to raise a user to your own role or above");
@@ -144,10 +150,14 @@ public static class UserAdminEndpoints
             }
             user.Username = input.Username;
         }
+        if (!string.IsNullOrEmpty(email) && await UserAccounts.EmailTakenAsync(db, email, user.Id, cancellationToken))
+        {
+            return ApiResponse.Failure(UserRules.EmailInUse);
+        }
         var oldQuota = user.Quota;
         if (!string.IsNullOrEmpty(input.DisplayName)) user.DisplayName = input.DisplayName;
         if (password is not null) user.Password = PasswordHash.Create(password);
-        if (input.Email is { } email) user.Email = email;
+        if (email is not null) user.Email = email;
         if (!string.IsNullOrEmpty(input.Group)) user.Group = input.Group;
         if (input.Quota is { } quota) user.Quota = quota;
         if (input.Role is { } grantedRole) user.Role = grantedRole;

@@ -74,12 +74,16 @@ public static class UserEndpoints
             {
                 return ApiResponse.Failure("the verification code is wrong or has expired");
             }
-            email = request.Email;
+            email = UserRules.NormalizeEmail(request.Email);
         }
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         if (await accounts.UsernameTakenAsync(db, request.Username, cancellationToken))
         {
             return ApiResponse.Failure("the username is already taken");
+        }
+        if (email != "" && await UserAccounts.EmailTakenAsync(db, email, 0, cancellationToken))
+        {
+            return ApiResponse.Failure(UserRules.EmailInUse);
         }
         var inviterId = await accounts.InviterByAffCodeAsync(db, request.AffCode, cancellationToken) ?? 0;
         await accounts.CreateAsync(new UserAccounts.NewUser(request.Username, request.Password, request.DisplayName ?? "")
@@ -102,9 +106,10 @@ public static class UserEndpoints
         {
             return ApiResponse.Failure("invalid parameters");
         }
+        var email = UserRules.NormalizeEmail(request.Username);
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var user = await db.Users.FirstOrDefaultAsync(
-            u => (u.Username == request.Username || (u.Email != "" && u.Email == request.Username)) && u.Status != UserStatus.Deleted,
+            u => (u.Username == request.Username || (u.Email != "" && (u.Email == request.Username || u.Email == email))) && u.Status != UserStatus.Deleted,
             cancellationToken);
         if (user is null || user.Status != UserStatus.Enabled || !PasswordHash.Verify(request.Password, user.Password))
         {

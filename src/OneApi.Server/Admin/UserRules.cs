@@ -12,6 +12,7 @@ public static class UserRules
     public const int MaxDisplayNameLength = 20;
     public const int MaxEmailLength = 50;
     public const int MaxGroupLength = 32;
+    public const string EmailInUse = "the email address is already in use";
 
     /// <summary>An admin acts only on users of a lower role; root acts on everyone (its own protection is per action).</summary>
     public static bool CanManage(int callerRole, int targetRole) => callerRole > targetRole || callerRole == UserRole.Root;
@@ -47,6 +48,12 @@ public static class UserRules
         }
         return null;
     }
+
+    /// <summary>
+    /// Addresses are stored trimmed and in lower case, so one mailbox cannot belong to two accounts by a change of case.
+    /// (Strictly the local part may be case-sensitive; no mail provider in use treats it so.)
+    /// </summary>
+    public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
 
     public static bool IsEmail(string email) =>
         MailAddress.TryCreate(email, out var parsed) && parsed.Address == email && email.Contains('.', StringComparison.Ordinal);

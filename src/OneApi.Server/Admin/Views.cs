@@ -14,7 +14,7 @@ public sealed record UserView(
         u.LarkId, u.OidcId, u.Quota, u.UsedQuota, u.RequestCount, u.Group, u.AffCode, u.InviterId);
 }
 
-/// <summary>A channel as the API shows it: the key is never sent back.</summary>
+/// <summary>A channel as the API shows it: the key, and the credentials in its config, are never sent back.</summary>
 public sealed record ChannelView(
     int Id, int Type, int Status, string Name, long? Weight, long CreatedTime, long TestTime, int ResponseTime,
     string? BaseUrl, string? Other, double Balance, long BalanceUpdatedTime, string Models, string Group, long UsedQuota,
@@ -22,7 +22,7 @@ public sealed record ChannelView(
 {
     public static ChannelView Of(Channel c) => new(c.Id, c.Type, c.Status, c.Name, c.Weight, c.CreatedTime, c.TestTime,
         c.ResponseTime, c.BaseUrl, c.Other, c.Balance, c.BalanceUpdatedTime, c.Models, c.Group, c.UsedQuota, c.ModelMapping,
-        c.Priority, c.Config, c.SystemPrompt);
+        c.Priority, ChannelConfigSecrets.Redact(c.Config), c.SystemPrompt);
 }
 
 /// <summary>A log row as one-api sends it: the channel id goes out as <c>channel</c>.</summary>

@@ -48,15 +48,21 @@ public static class AccountCacheReset
 {
     /// <summary>
     /// Middleware: a successful change through <c>/api</c> (a token, a user, a top-up) is seen by the very next relay
-    /// call, on this node and, through <see cref="IClusterSignals"/>, on the others.
+    /// call, on this node and, through <see cref="IClusterSignals"/>, on the others. Only a change by a caller the
+    /// gateway authenticated counts: anyone's unauthenticated POSTs (a failed login) must not be able to empty every
+    /// node's cache and send each relay call to the database.
     /// </summary>
     public static IApplicationBuilder UseAccountCacheReset(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         await next(context);
-        if (!HttpMethods.IsGet(context.Request.Method) && context.Request.Path.StartsWithSegments("/api"))
+        if (!HttpMethods.IsGet(context.Request.Method) && context.Request.Path.StartsWithSegments("/api") &&
+            context.Response.StatusCode is >= 200 and < 300 && IsAuthenticated(context))
         {
             context.RequestServices.GetRequiredService<AccountCache>().Clear();
             await context.RequestServices.GetRequiredService<IClusterSignals>().PublishAsync(ClusterChange.Accounts, CancellationToken.None);
         }
     });
+
+    /// <summary>Whether a route's filter accepted the caller: a management user (<see cref="ApiCaller"/>) or a relay key (<see cref="RelayCaller"/>).</summary>
+    private static bool IsAuthenticated(HttpContext context) => context.Items.Values.Any(item => item is ApiCaller or RelayCaller);
 }

@@ -22,47 +22,61 @@ public static class ApiAuth
     /// <summary>Endpoint filter: answers 401 without credentials, one-api's envelope for a bad token or a low role.</summary>
     public static TBuilder RequireRole<TBuilder>(this TBuilder builder, int minRole) where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(async (invocation, next) =>
-        {
-            var context = invocation.HttpContext;
-            var sessions = context.RequestServices.GetRequiredService<SessionCookie>();
-            var databases = context.RequestServices.GetRequiredService<IDbContextFactory<OneApiDbContext>>();
-            var accessToken = context.Request.Headers.Authorization.ToString();
-            if (accessToken.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-            {
-                accessToken = accessToken[7..];
-            }
-            accessToken = accessToken.Trim();
-            var session = sessions.Read(context);
-            if (session is null && accessToken.Length == 0)
-            {
-                return Results.Json(ApiResponse.Fail("not logged in and no access token provided"), statusCode: 401);
-            }
+            await AuthorizeAsync(invocation.HttpContext, minRole) is { } refusal ? refusal : await next(invocation));
 
-            await using var db = await databases.CreateDbContextAsync(context.RequestAborted);
-            var user = session is not null
-                ? await SessionUserAsync(context, db)
-                : await db.Users.FirstOrDefaultAsync(u => u.AccessToken == accessToken, context.RequestAborted);
-            if (user is null)
+    /// <summary>Middleware form of <see cref="RequireRole"/>, for what is served outside the endpoints (static pages).</summary>
+    public static IApplicationBuilder RequireRole(this IApplicationBuilder app, int minRole) => app.Use(async (context, next) =>
+    {
+        if (await AuthorizeAsync(context, minRole) is { } refusal)
+        {
+            await refusal.ExecuteAsync(context);
+            return;
+        }
+        await next(context);
+    });
+
+    /// <summary>Null when the caller may go on (and is then known to <see cref="Caller"/>), else the answer that refuses it.</summary>
+    private static async Task<IResult?> AuthorizeAsync(HttpContext context, int minRole)
+    {
+        var sessions = context.RequestServices.GetRequiredService<SessionCookie>();
+        var databases = context.RequestServices.GetRequiredService<IDbContextFactory<OneApiDbContext>>();
+        var accessToken = context.Request.Headers.Authorization.ToString();
+        if (accessToken.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            accessToken = accessToken[7..];
+        }
+        accessToken = accessToken.Trim();
+        var session = sessions.Read(context);
+        if (session is null && accessToken.Length == 0)
+        {
+            return Results.Json(ApiResponse.Fail("not logged in and no access token provided"), statusCode: 401);
+        }
+
+        await using var db = await databases.CreateDbContextAsync(context.RequestAborted);
+        var user = session is not null
+            ? await SessionUserAsync(context, db)
+            : await db.Users.FirstOrDefaultAsync(u => u.AccessToken == accessToken, context.RequestAborted);
+        if (user is null)
+        {
+            if (session is null)
             {
-                if (session is null)
-                {
-                    return ApiResponse.Failure("invalid access token");
-                }
-                SessionCookie.Clear(context); // ended by logout, a password change or an admin
-                return ApiResponse.Failure("not logged in");
+                return ApiResponse.Failure("invalid access token");
             }
-            if (user.Status != UserStatus.Enabled)
-            {
-                SessionCookie.Clear(context);
-                return ApiResponse.Failure("user has been banned");
-            }
-            if (user.Role < minRole)
-            {
-                return ApiResponse.Failure("insufficient permissions");
-            }
-            context.Items[CallerKey] = new ApiCaller(user.Id, user.Username, user.Role);
-            return await next(invocation);
-        });
+            SessionCookie.Clear(context); // ended by logout, a password change or an admin
+            return ApiResponse.Failure("not logged in");
+        }
+        if (user.Status != UserStatus.Enabled)
+        {
+            SessionCookie.Clear(context);
+            return ApiResponse.Failure("user has been banned");
+        }
+        if (user.Role < minRole)
+        {
+            return ApiResponse.Failure("insufficient permissions");
+        }
+        context.Items[CallerKey] = new ApiCaller(user.Id, user.Username, user.Role);
+        return null;
+    }
 
     /// <summary>The user of the request's session cookie, when the cookie is valid and of the user's current session version.</summary>
     public static async Task<User?> SessionUserAsync(HttpContext context, OneApiDbContext db)

@@ -23,6 +23,8 @@ public sealed class GatewaySettings
     public bool SmtpAllowInsecure { get; init; }
     /// <summary>Whether the SMTP server's certificate is checked: unless <c>SMTP_ALLOW_INSECURE</c>, or with <c>FORCE_EMAIL_TLS_VERIFY</c>.</summary>
     public bool SmtpVerifyCertificates { get; init; } = true;
+    /// <summary><c>OPENAPI_PUBLIC</c>: serve <c>/openapi/v1.json</c> and <c>/swagger</c> to anyone, not only to admins.</summary>
+    public bool OpenApiPublic { get; init; }
     public string? InitialRootToken { get; init; }
     public string? InitialRootAccessToken { get; init; }
     /// <summary>Upstream timeout; null means none (<c>RELAY_TIMEOUT</c>=0).</summary>
@@ -85,6 +87,7 @@ public sealed class GatewaySettings
             SessionSecret = SessionSecretFrom(reader.String("SESSION_SECRET")),
             SessionCookieSecure = reader.Bool("SESSION_COOKIE_SECURE", false),
             SmtpAllowInsecure = reader.Bool("SMTP_ALLOW_INSECURE", false),
+            OpenApiPublic = reader.Bool("OPENAPI_PUBLIC", false),
             SmtpVerifyCertificates = !reader.Bool("SMTP_ALLOW_INSECURE", false) || reader.Bool("FORCE_EMAIL_TLS_VERIFY", false),
             InitialRootToken = reader.Key("INITIAL_ROOT_TOKEN", 48),
             InitialRootAccessToken = reader.Key("INITIAL_ROOT_ACCESS_TOKEN", 32),

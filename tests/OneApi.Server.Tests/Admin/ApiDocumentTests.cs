@@ -14,7 +14,7 @@ public sealed partial class ApiDocumentTests(GatewayPool pool) : IClassFixture<G
     public async Task EveryMappedRoute_AppearsInTheDocument_WithItsMethods()
     {
         var gateway = await pool.GetAsync("sqlite");
-        var document = JsonDocument.Parse(await gateway.Http.GetStringAsync("/openapi/v1.json")).RootElement;
+        var document = JsonDocument.Parse(await gateway.Admin.GetStringAsync("/openapi/v1.json")).RootElement;
         var paths = document.GetProperty("paths");
 
         var mapped = gateway.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
@@ -32,7 +32,7 @@ public sealed partial class ApiDocumentTests(GatewayPool pool) : IClassFixture<G
     public async Task Document_IsBrowsable()
     {
         var gateway = await pool.GetAsync("sqlite");
-        using var page = await gateway.Http.GetAsync("/swagger/index.html");
+        using var page = await gateway.Admin.GetAsync("/swagger/index.html");
         page.EnsureSuccessStatusCode();
         Assert.Contains("swagger-ui", await page.Content.ReadAsStringAsync());
     }

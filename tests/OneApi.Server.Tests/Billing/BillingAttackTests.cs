@@ -148,15 +148,8 @@ public sealed class BillingAttackTests(BillingAttackTests.Fixture fixture) : ICl
     {
         var account = await Gateway.CreateAccountAsync(userQuota: 0);
         await Gateway.CreateChannelAsync(account.Group, "whisper-1", fixture.Upstream.BaseUrl(account.Group, "transcription"));
-        using var form = new MultipartFormDataContent
-        {
-            { new StringContent("whisper-1"), "model" },
-            { new ByteArrayContent(Encoding.ASCII.GetBytes("RIFF....WAVEfmt ")), "file", "a.wav" },
-        };
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/audio/transcriptions") { Content = form };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", account.Key);
 
-        using var response = await Gateway.Http.SendAsync(request);
+        using var response = await Gateway.TranscribeAsync(account.Key);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Empty(fixture.Upstream.Calls(account.Group));

@@ -214,6 +214,21 @@ public sealed class TestGateway : IAsyncDisposable
         return response;
     }
 
+    /// <summary>Posts a transcription of a small WAV-looking file as a client would (multipart), buffering the answer.</summary>
+    public async Task<HttpResponseMessage> TranscribeAsync(string key, string model = "whisper-1")
+    {
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(model), "model" },
+            { new ByteArrayContent(System.Text.Encoding.ASCII.GetBytes("RIFF....WAVEfmt ")), "file", "a.wav" },
+        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/audio/transcriptions") { Content = form };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        var response = await Http.SendAsync(request);
+        await response.Content.LoadIntoBufferAsync();
+        return response;
+    }
+
     /// <summary>Stores an option as root would and makes the running gateway use it at once.</summary>
     public async Task SetOptionAsync(string key, string value)
     {

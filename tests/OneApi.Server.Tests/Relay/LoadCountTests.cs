@@ -46,8 +46,7 @@ public sealed class LoadCountTests(LoadCountTests.Fixture fixture) : IClassFixtu
 
         var results = await Task.WhenAll(Enumerable.Range(0, streams).Select(async _ =>
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", account.Key);
+            using var request = Post(account, body);
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
             var text = await response.Content.ReadAsStringAsync();
             return (response.StatusCode, Chunks: text.Split("\n\n").Count(e => e.StartsWith("data: {", StringComparison.Ordinal)), Done: text.EndsWith("data: [DONE]\n\n", StringComparison.Ordinal));
@@ -108,10 +107,16 @@ public sealed class LoadCountTests(LoadCountTests.Fixture fixture) : IClassFixtu
         return $$"""{"model":"gpt-4o-mini","stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":{{JsonSerializer.Serialize(words.ToString())}}}]}""";
     }
 
+    private static HttpRequestMessage Post(TestAccount account, string body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", account.Key);
+        return request;
+    }
+
     private async Task<HttpResponseMessage> SendAsync(TestAccount account, string body)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", account.Key);
+        using var request = Post(account, body);
         var response = await fixture.Gateway.Http.SendAsync(request);
         await response.Content.LoadIntoBufferAsync();
         return response;

@@ -12,7 +12,7 @@ namespace OneApi.Server.Tests.Security;
 /// </summary>
 public sealed class ChannelSecretTests(GatewayPool pool) : IClassFixture<GatewayPool>
 {
-    private const string RootOnly = "only root can set or change a channel's key or base_url";
+    private const string RootOnly = "only root can set or change a channel's key, base_url or config";
 
     [Fact]
     public async Task Admin_PointingAChannelAtTheirOwnServer_IsRefused()
@@ -50,6 +50,30 @@ public sealed class ChannelSecretTests(GatewayPool pool) : IClassFixture<Gateway
         await using var db = await gateway.DbAsync();
         var stored = await db.Channels.SingleAsync(c => c.Id == id);
         Assert.Equal(("renamed", (long?)5, baseUrl), (stored.Name, stored.Priority, stored.BaseUrl));
+    }
+
+    [Fact]
+    public async Task ConfigCredentials_AreNeverShown_AndOnlyRootChangesTheConfig()
+    {
+        var gateway = await pool.GetAsync("sqlite");
+        using var admin = await gateway.MemberAsync(UserRole.Admin);
+        var group = "s" + Guid.NewGuid().ToString("N")[..10];
+        const string config = """{"region":"us-east5","vertex_ai_project_id":"p1","vertex_ai_adc":"{\"private_key\":\"pk-secret\"}","sk":"aws-secret"}""";
+        var id = await gateway.CreateChannelAsync(group, "gpt-4o-mini", pool.Upstream.BaseUrl(group, "ok"), extra: new { config });
+
+        var shown = (await admin.Client.GetJsonAsync($"/api/channel/{id}")).Data();
+        Assert.DoesNotContain("secret", shown.ToString(), StringComparison.Ordinal);
+        var shownConfig = shown.GetProperty("config").GetString()!;
+
+        // a Vertex region names the host that receives the service account's bearer token
+        Assert.Equal(RootOnly, (await admin.Client.PutJsonAsync("/api/channel/", new { id, config = """{"region":"evil.example/x#"}""" })).Failure());
+        (await admin.Client.PutJsonAsync("/api/channel/", new { id, name = "renamed", config = shownConfig })).Data();
+        (await gateway.Admin.PutJsonAsync("/api/channel/", new { id, config = shownConfig.Replace("us-east5", "europe-west1", StringComparison.Ordinal) })).Data();
+
+        await using var db = await gateway.DbAsync();
+        var stored = System.Text.Json.Nodes.JsonNode.Parse((await db.Channels.SingleAsync(c => c.Id == id)).Config)!;
+        Assert.Equal(("europe-west1", "aws-secret", """{"private_key":"pk-secret"}"""),
+            (stored["region"]!.GetValue<string>(), stored["sk"]!.GetValue<string>(), stored["vertex_ai_adc"]!.GetValue<string>()));
     }
 
     [Fact]

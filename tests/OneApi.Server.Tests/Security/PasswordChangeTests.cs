@@ -31,8 +31,12 @@ public sealed class PasswordChangeTests(GatewayPool pool) : IClassFixture<Gatewa
     {
         var gateway = await pool.GetAsync("sqlite");
 
+        var rootId = (await gateway.Admin.GetJsonAsync("/api/user/self")).Data().GetProperty("id").GetInt32();
+
         Assert.Equal("the current password is missing or wrong",
             (await gateway.Admin.PutJsonAsync("/api/user/self", new { password = "attacker-pass" })).Failure());
+        Assert.Equal("change your own password with PUT /api/user/self and your current password",
+            (await gateway.Admin.PutJsonAsync("/api/user/", new { id = rootId, password = "attacker-pass" })).Failure());
 
         using var root = await gateway.LoginAsync("root", "123456");
     }

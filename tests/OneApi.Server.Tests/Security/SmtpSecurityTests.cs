@@ -1,4 +1,3 @@
-using System.Globalization;
 using OneApi.Server.Tests.Admin;
 using OneApi.Server.Tests.Infrastructure;
 
@@ -15,7 +14,7 @@ public sealed class SmtpSecurityTests(GatewayPool pool) : IClassFixture<GatewayP
     {
         var gateway = await pool.GetAsync("sqlite");
         await using var plaintext = new FakeSmtpServer();
-        await UseAsync(gateway, plaintext.Port);
+        await gateway.MailThroughAsync(plaintext.Port);
         var email = NewEmail();
 
         Assert.Equal("the email could not be sent", (await gateway.Http.GetJsonAsync($"/api/verification?email={email}")).Failure());
@@ -28,7 +27,7 @@ public sealed class SmtpSecurityTests(GatewayPool pool) : IClassFixture<GatewayP
     {
         var gateway = await pool.GetAsync("sqlite");
         await using var impostor = new SelfSignedSmtpServer();
-        await UseAsync(gateway, impostor.Port);
+        await gateway.MailThroughAsync(impostor.Port);
 
         Assert.Equal("the email could not be sent", (await gateway.Http.GetJsonAsync($"/api/verification?email={NewEmail()}")).Failure());
 
@@ -40,18 +39,11 @@ public sealed class SmtpSecurityTests(GatewayPool pool) : IClassFixture<GatewayP
     {
         await using var gateway = await TestGateway.StartAsync("sqlite", new Dictionary<string, string?> { ["SMTP_ALLOW_INSECURE"] = "true" });
         await using var server = new SelfSignedSmtpServer();
-        await UseAsync(gateway, server.Port);
+        await gateway.MailThroughAsync(server.Port);
 
         (await gateway.Http.GetJsonAsync($"/api/verification?email={NewEmail()}")).Data();
 
         Assert.Equal(1, server.Delivered);
-    }
-
-    private static async Task UseAsync(TestGateway gateway, int port)
-    {
-        await gateway.SetOptionAsync("SMTPServer", "127.0.0.1");
-        await gateway.SetOptionAsync("SMTPPort", port.ToString(CultureInfo.InvariantCulture));
-        await gateway.SetOptionAsync("SMTPFrom", "noreply@oneapi.test");
     }
 
     private static string NewEmail() => $"t{Guid.NewGuid().ToString("N")[..8]}@example.com";
