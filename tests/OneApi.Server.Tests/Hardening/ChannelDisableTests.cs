@@ -98,7 +98,7 @@ public sealed class ChannelDisableTests(ChannelDisableTests.Pool pool) : IClassF
         var error = provider switch
         {
             "anthropic" => AnthropicErrors.Read(status, bytes),
-            "bedrock" => new BedrockHost(TimeProvider.System).ReadError(status, bytes)!,
+            "bedrock" => new BedrockHost().ReadError(status, bytes)!,
             "google" => GoogleErrors.Read(status, bytes),
             _ => OpenAIError.Parse(status, bytes),
         };

@@ -37,9 +37,11 @@ public static class ToGeminiRequest
     {
         var source = request.Body;
         var body = new JsonObject();
-        var messages = source["messages"] as JsonArray ?? [];
-        var fetched = await FetchImagesAsync(messages, images, cancellationToken).ConfigureAwait(false);
-        var (system, contents) = ConvertMessages(messages, fetched);
+        var (system, contents) = ConvertMessages(source["messages"] as JsonArray ?? []);
+        if (images is not null)
+        {
+            await InlineImagesAsync(contents, images, cancellationToken).ConfigureAwait(false);
+        }
         if (system.Count > 0)
         {
             body["system_instruction"] = new JsonObject { ["parts"] = system };
@@ -87,52 +89,7 @@ public static class ToGeminiRequest
         return new JsonObject { ["requests"] = new JsonArray(requests.ToArray()) };
     }
 
-    /// <summary>
-    /// Every image URL of the request, fetched in one go so that the fetcher's per-request limits (count, bytes,
-    /// concurrency) see all of them, inline ones included. A URL missing from the answer could not be had.
-    /// </summary>
-    private static async Task<IReadOnlyDictionary<string, InlineImage>> FetchImagesAsync(JsonArray messages, UserImageFetcher? images,
-        CancellationToken cancellationToken)
-    {
-        var urls = messages.OfType<JsonObject>()
-            .SelectMany(m => m["content"] as JsonArray ?? [])
-            .OfType<JsonObject>()
-            .Where(part => JsonWire.String(part["type"]) == "image_url")
-            .Select(ImageUrl)
-            .ToList();
-        if (images is null || urls.Count == 0)
-        {
-            return new Dictionary<string, InlineImage>();
-        }
-        var inline = new List<string>();
-        var remote = new List<string>();
-        foreach (var url in urls)
-        {
-            if (UserImageFetcher.TryParseDataUrl(url, out var data))
-            {
-                inline.Add(data.Base64Data);
-            }
-            else
-            {
-                remote.Add(url);
-            }
-        }
-        var fetched = await images.FetchAllAsync(remote, inline, cancellationToken).ConfigureAwait(false);
-        var byUrl = new Dictionary<string, InlineImage>(StringComparer.Ordinal);
-        for (var i = 0; i < remote.Count; i++)
-        {
-            if (fetched[i] is { } image)
-            {
-                byUrl[remote[i]] = image;
-            }
-        }
-        return byUrl;
-    }
-
-    private static string ImageUrl(JsonObject part) =>
-        JsonWire.String((part["image_url"] as JsonObject)?["url"]) ?? JsonWire.String(part["image_url"]) ?? "";
-
-    private static (JsonArray System, JsonArray Contents) ConvertMessages(JsonArray messages, IReadOnlyDictionary<string, InlineImage> fetched)
+    private static (JsonArray System, JsonArray Contents) ConvertMessages(JsonArray messages)
     {
         var system = new JsonArray();
         var contents = new JsonArray();
@@ -153,7 +110,7 @@ public static class ToGeminiRequest
                 continue;
             }
             pendingResults = null;
-            var parts = Parts(message["content"], fetched);
+            var parts = Parts(message["content"]);
             switch (role)
             {
                 case "system" or "developer":
@@ -179,7 +136,8 @@ public static class ToGeminiRequest
 
     private static JsonArray NonEmpty(JsonArray parts) => parts.Count > 0 ? parts : [new JsonObject { ["text"] = "" }];
 
-    private static JsonArray Parts(JsonNode? content, IReadOnlyDictionary<string, InlineImage> fetched)
+    /// <summary>The parts of one message; an image URL goes as <c>fileData</c> until <see cref="InlineImagesAsync"/> fetches it.</summary>
+    private static JsonArray Parts(JsonNode? content)
     {
         var parts = new JsonArray();
         if (JsonWire.String(content) is { Length: > 0 } text)
@@ -195,7 +153,10 @@ public static class ToGeminiRequest
                     parts.Add(new JsonObject { ["text"] = piece });
                     break;
                 case "image_url":
-                    parts.Add(ImagePart(ImageUrl(item), fetched));
+                    var url = JsonWire.String((item["image_url"] as JsonObject)?["url"]) ?? JsonWire.String(item["image_url"]) ?? "";
+                    parts.Add(UserImageFetcher.TryParseDataUrl(url, out var inline)
+                        ? InlineData(inline.MediaType, inline.Base64Data)
+                        : new JsonObject { ["fileData"] = new JsonObject { ["fileUri"] = url } });
                     break;
                 case "input_audio" when item["input_audio"] is JsonObject audio:
                     parts.Add(InlineData("audio/" + (JsonWire.String(audio["format"]) ?? "wav"), JsonWire.String(audio["data"]) ?? ""));
@@ -209,12 +170,27 @@ public static class ToGeminiRequest
         return parts;
     }
 
-    private static JsonObject ImagePart(string url, IReadOnlyDictionary<string, InlineImage> fetched)
+    /// <summary>
+    /// Replaces image URLs with their bytes, all of a request's images within the fetcher's limits (inline ones count
+    /// too). A URL that cannot be fetched stays <c>fileData</c>; a refused address or a passed limit throws.
+    /// </summary>
+    private static async Task InlineImagesAsync(JsonArray contents, UserImageFetcher images, CancellationToken cancellationToken)
     {
-        var image = UserImageFetcher.TryParseDataUrl(url, out var inline) ? inline : fetched.GetValueOrDefault(url);
-        return image is null
-            ? new JsonObject { ["fileData"] = new JsonObject { ["fileUri"] = url } }
-            : InlineData(image.MediaType, image.Base64Data);
+        var parts = contents.OfType<JsonObject>().SelectMany(c => c["parts"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        var byUrl = parts.Where(p => p["fileData"] is JsonObject).ToList();
+        var inline = parts.Select(p => p["inlineData"] as JsonObject)
+            .Where(d => JsonWire.String(d?["mimeType"])?.StartsWith("image/", StringComparison.Ordinal) == true)
+            .Select(d => JsonWire.String(d!["data"]) ?? "").ToList();
+        var urls = byUrl.Select(p => JsonWire.String(p["fileData"]!["fileUri"]) ?? "").ToList();
+        var fetched = await images.FetchAllAsync(urls, inline, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < byUrl.Count; i++)
+        {
+            if (fetched[i] is { } image)
+            {
+                byUrl[i].Remove("fileData");
+                byUrl[i]["inlineData"] = new JsonObject { ["mimeType"] = image.MediaType, ["data"] = image.Base64Data };
+            }
+        }
     }
 
     private static JsonObject InlineData(string mimeType, string data) =>
