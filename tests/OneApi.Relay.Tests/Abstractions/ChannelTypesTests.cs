@@ -105,4 +105,12 @@ public sealed class ChannelTypesTests
         Assert.Contains("gemini-2.5-flash", models);
         Assert.Contains("imagen-3.0-generate-002", ChannelTypes.Find(ChannelTypes.VertexAI)!.DefaultModels);
     }
+
+    [Fact]
+    public void EveryRelayedType_ListsModels_ExceptThoseWhoseModelsTheOperatorNames()
+    {
+        var withoutModels = ChannelTypes.All.Where(t => t.IsRelayed && t.DefaultModels.Count == 0).Select(t => t.Name);
+
+        Assert.Equal(["FastGPT", "OpenAICompatible"], withoutModels);
+    }
 }

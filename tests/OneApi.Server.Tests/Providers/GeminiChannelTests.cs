@@ -101,6 +101,9 @@ public sealed class GeminiChannelTests(ProviderPool pool) : IClassFixture<Provid
         var contents = calls[1].Json["contents"]!.AsArray();
         Assert.Equal("""{"role":"model","parts":[{"functionCall":{"name":"get_weather","args":{"location":"Paris"}}}]}""", contents[1]!.ToJsonString());
         Assert.Equal("""{"role":"user","parts":[{"functionResponse":{"name":"get_weather","response":{"content":"18C and sunny"}}}]}""", contents[2]!.ToJsonString());
+        await using var db = await pool.Gateway.DbAsync();
+        var quotas = await db.Logs.Where(l => l.UserId == account.UserId && l.Type == LogType.Consume).Select(l => l.Quota).ToListAsync();
+        Assert.Equal([15, 15], quotas);
     }
 
     [Fact]
