@@ -4,7 +4,9 @@ using OneApi.Relay.Adaptors;
 using OneApi.Relay.Adaptors.Anthropic;
 using OneApi.Relay.Adaptors.AwsBedrock;
 using OneApi.Relay.Adaptors.Azure;
+using OneApi.Relay.Adaptors.Cloudflare;
 using OneApi.Relay.Adaptors.Gemini;
+using OneApi.Relay.Adaptors.Ollama;
 using OneApi.Relay.Adaptors.OpenAI;
 using OneApi.Relay.Adaptors.VertexAI;
 using OneApi.Relay.Images;
@@ -21,7 +23,7 @@ internal static class TestAdaptors
 
     public static IUpstreamHost[] Hosts(IGoogleAccessTokens? tokens = null, TimeProvider? time = null, GeminiOptions? gemini = null) =>
     [
-        new BearerHost(), new AzureHost(), new AnthropicHost(), new BedrockHost(time), new GoogleAIHost(gemini ?? GeminiOptions.Default),
+        new BearerHost(), new CloudflareHost(), new OllamaHost(), new AzureHost(), new AnthropicHost(), new BedrockHost(time), new GoogleAIHost(gemini ?? GeminiOptions.Default),
         new VertexHost(tokens ?? new StubGoogleTokens()),
     ];
 

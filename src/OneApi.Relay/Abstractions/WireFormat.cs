@@ -11,6 +11,7 @@ public enum WireFormatKind
     ClaudeMessages,
     Gemini,
     Imagen,
+    Ollama,
 }
 
 /// <summary>Who serves a wire format: where requests go, how they are authenticated and wrapped, how streams are framed.</summary>
@@ -26,6 +27,10 @@ public enum HostKind
     GoogleAI,
     /// <summary>Google Vertex AI: a service-account OAuth token, the model under its publisher.</summary>
     VertexAI,
+    /// <summary>Cloudflare Workers AI: OpenAI's paths under the account (or an AI Gateway URL), a Bearer API token.</summary>
+    Cloudflare,
+    /// <summary>An Ollama server: <c>/api/chat</c> and <c>/api/embed</c>, streams as JSON lines.</summary>
+    Ollama,
 }
 
 /// <summary>

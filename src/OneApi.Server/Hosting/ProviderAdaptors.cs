@@ -2,8 +2,10 @@ using OneApi.Relay.Abstractions;
 using OneApi.Relay.Adaptors;
 using OneApi.Relay.Adaptors.Anthropic;
 using OneApi.Relay.Adaptors.AwsBedrock;
+using OneApi.Relay.Adaptors.Cloudflare;
 using OneApi.Relay.Adaptors.Azure;
 using OneApi.Relay.Adaptors.Gemini;
+using OneApi.Relay.Adaptors.Ollama;
 using OneApi.Relay.Adaptors.OpenAI;
 using OneApi.Relay.Adaptors.VertexAI;
 using OneApi.Relay.Images;
@@ -24,6 +26,8 @@ public static class ProviderAdaptors
         services.AddSingleton<IGoogleAccessTokens, GoogleServiceAccountTokens>();
 
         services.AddSingleton<IUpstreamHost, BearerHost>();
+        services.AddSingleton<IUpstreamHost, CloudflareHost>();
+        services.AddSingleton<IUpstreamHost, OllamaHost>();
         services.AddSingleton<IUpstreamHost, AzureHost>();
         services.AddSingleton<IUpstreamHost, AnthropicHost>();
         services.AddSingleton<IUpstreamHost>(sp => new BedrockHost(sp.GetRequiredService<TimeProvider>()));

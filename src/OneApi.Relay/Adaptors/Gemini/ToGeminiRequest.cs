@@ -38,7 +38,7 @@ public static class ToGeminiRequest
         var source = request.Body;
         var body = new JsonObject();
         var messages = source["messages"] as JsonArray ?? [];
-        var fetched = await FetchImagesAsync(messages, images, cancellationToken).ConfigureAwait(false);
+        var fetched = await RequestImages.FetchAsync(messages, images, cancellationToken).ConfigureAwait(false);
         var (system, contents) = ConvertMessages(messages, fetched);
         if (system.Count > 0)
         {
@@ -86,51 +86,6 @@ public static class ToGeminiRequest
         });
         return new JsonObject { ["requests"] = new JsonArray(requests.ToArray()) };
     }
-
-    /// <summary>
-    /// Every image URL of the request, fetched in one go so that the fetcher's per-request limits (count, bytes,
-    /// concurrency) see all of them, inline ones included. A URL missing from the answer could not be had.
-    /// </summary>
-    private static async Task<IReadOnlyDictionary<string, InlineImage>> FetchImagesAsync(JsonArray messages, UserImageFetcher? images,
-        CancellationToken cancellationToken)
-    {
-        var urls = messages.OfType<JsonObject>()
-            .SelectMany(m => m["content"] as JsonArray ?? [])
-            .OfType<JsonObject>()
-            .Where(part => JsonWire.String(part["type"]) == "image_url")
-            .Select(ImageUrl)
-            .ToList();
-        if (images is null || urls.Count == 0)
-        {
-            return new Dictionary<string, InlineImage>();
-        }
-        var inline = new List<string>();
-        var remote = new List<string>();
-        foreach (var url in urls)
-        {
-            if (UserImageFetcher.TryParseDataUrl(url, out var data))
-            {
-                inline.Add(data.Base64Data);
-            }
-            else
-            {
-                remote.Add(url);
-            }
-        }
-        var fetched = await images.FetchAllAsync(remote, inline, cancellationToken).ConfigureAwait(false);
-        var byUrl = new Dictionary<string, InlineImage>(StringComparer.Ordinal);
-        for (var i = 0; i < remote.Count; i++)
-        {
-            if (fetched[i] is { } image)
-            {
-                byUrl[remote[i]] = image;
-            }
-        }
-        return byUrl;
-    }
-
-    private static string ImageUrl(JsonObject part) =>
-        JsonWire.String((part["image_url"] as JsonObject)?["url"]) ?? JsonWire.String(part["image_url"]) ?? "";
 
     private static (JsonArray System, JsonArray Contents) ConvertMessages(JsonArray messages, IReadOnlyDictionary<string, InlineImage> fetched)
     {
@@ -195,7 +150,7 @@ public static class ToGeminiRequest
                     parts.Add(new JsonObject { ["text"] = piece });
                     break;
                 case "image_url":
-                    parts.Add(ImagePart(ImageUrl(item), fetched));
+                    parts.Add(ImagePart(RequestImages.UrlOf(item), fetched));
                     break;
                 case "input_audio" when item["input_audio"] is JsonObject audio:
                     parts.Add(InlineData("audio/" + (JsonWire.String(audio["format"]) ?? "wav"), JsonWire.String(audio["data"]) ?? ""));
@@ -211,7 +166,7 @@ public static class ToGeminiRequest
 
     private static JsonObject ImagePart(string url, IReadOnlyDictionary<string, InlineImage> fetched)
     {
-        var image = UserImageFetcher.TryParseDataUrl(url, out var inline) ? inline : fetched.GetValueOrDefault(url);
+        var image = RequestImages.Find(url, fetched);
         return image is null
             ? new JsonObject { ["fileData"] = new JsonObject { ["fileUri"] = url } }
             : InlineData(image.MediaType, image.Base64Data);
