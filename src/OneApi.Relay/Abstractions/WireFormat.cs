@@ -31,6 +31,8 @@ public enum HostKind
     Cloudflare,
     /// <summary>An Ollama server: <c>/api/chat</c> and <c>/api/embed</c>, streams as JSON lines.</summary>
     Ollama,
+    /// <summary>Zhipu's OpenAI-compatible v4 API (<c>/api/paas/v4</c>) with a JWT signed from the <c>id.secret</c> key.</summary>
+    Zhipu,
 }
 
 /// <summary>

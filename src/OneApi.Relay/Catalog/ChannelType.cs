@@ -66,4 +66,6 @@ public enum ChannelQuirks
     OpenRouter = 2,
     /// <summary>DeepSeek refuses earlier turns' reasoning in the input.</summary>
     NoReasoningInHistory = 4,
+    /// <summary>Zhipu takes <c>temperature</c> and <c>top_p</c> only within [0, 1], so they are clamped.</summary>
+    SamplingInUnitRange = 8,
 }

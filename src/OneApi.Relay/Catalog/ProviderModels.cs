@@ -6,6 +6,13 @@ namespace OneApi.Relay.Catalog;
 /// </summary>
 public static class ProviderModels
 {
+    public static readonly string[] Zhipu =
+    [
+        "glm-zero-preview", "glm-4-plus", "glm-4-0520", "glm-4-airx", "glm-4-air", "glm-4-long", "glm-4-flashx", "glm-4-flash", "glm-4",
+        "glm-3-turbo", "glm-4v-plus", "glm-4v", "glm-4v-flash", "cogview-3-plus", "cogview-3", "cogview-3-flash", "cogviewx", "cogviewx-flash",
+        "charglm-4", "emohaa", "codegeex-4", "embedding-2", "embedding-3",
+    ];
+
     public static readonly string[] AI360 =
     [
         "360GPT_S2_V9", "embedding-bert-512-v1", "embedding_s1_v1", "semantic_similarity_s1_v1"

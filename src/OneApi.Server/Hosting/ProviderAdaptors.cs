@@ -8,6 +8,7 @@ using OneApi.Relay.Adaptors.Gemini;
 using OneApi.Relay.Adaptors.Ollama;
 using OneApi.Relay.Adaptors.OpenAI;
 using OneApi.Relay.Adaptors.VertexAI;
+using OneApi.Relay.Adaptors.Zhipu;
 using OneApi.Relay.Images;
 using OneApi.Server.Configuration;
 
@@ -28,6 +29,7 @@ public static class ProviderAdaptors
         services.AddSingleton<IUpstreamHost, BearerHost>();
         services.AddSingleton<IUpstreamHost, CloudflareHost>();
         services.AddSingleton<IUpstreamHost, OllamaHost>();
+        services.AddSingleton<IUpstreamHost>(sp => new ZhipuHost(new ZhipuTokens(sp.GetRequiredService<TimeProvider>())));
         services.AddSingleton<IUpstreamHost, AzureHost>();
         services.AddSingleton<IUpstreamHost, AnthropicHost>();
         services.AddSingleton<IUpstreamHost>(sp => new BedrockHost(sp.GetRequiredService<TimeProvider>()));

@@ -25,4 +25,25 @@ public sealed class OpenAICompatibleRoutesTests(ProviderPool pool) : IClassFixtu
         var log = await pool.ConsumeLogAsync(account);
         Assert.Equal((FakeOpenAIUpstream.PromptTokens, FakeOpenAIUpstream.CompletionTokens), (log.PromptTokens, log.CompletionTokens));
     }
+
+    [Fact]
+    public async Task Zhipu_ChatGoesToV4WithASignedJwt_AndEmbeddingsToo()
+    {
+        var account = await pool.AccountAsync(16, "glm-4,embedding-3", group => pool.OpenAI.BaseUrl(group, "ok"), new { key = "zhipu-id.zhipu-secret" });
+
+        var chat = await pool.Client(account).GetChatClient("glm-4").CompleteChatAsync([new SystemChatMessage("Be brief."), new UserChatMessage("Hi")]);
+        var embedding = await pool.Client(account).GetEmbeddingClient("embedding-3").GenerateEmbeddingAsync("Hi");
+
+        Assert.Equal(FakeOpenAIUpstream.ReplyText, chat.Value.Content[0].Text);
+        Assert.NotEmpty(embedding.Value.ToFloats().ToArray());
+        var calls = pool.OpenAI.Requests(account.Group);
+        Assert.Equal(["/api/paas/v4/chat/completions", "/api/paas/v4/embeddings"], calls.Select(c => c.Path));
+        var jwt = calls[0].Authorization["Bearer ".Length..].Split('.');
+        var claims = System.Text.Json.JsonDocument.Parse(Convert.FromBase64String(Padded(jwt[1]))).RootElement;
+        Assert.Equal("zhipu-id", claims.GetProperty("api_key").GetString());
+        Assert.Equal(3, jwt.Length);
+    }
+
+    private static string Padded(string base64Url) =>
+        base64Url.Replace('-', '+').Replace('_', '/').PadRight(base64Url.Length + (4 - base64Url.Length % 4) % 4, '=');
 }
