@@ -24,7 +24,7 @@ internal static class TestAdaptors
 
     public static IUpstreamHost[] Hosts(IGoogleAccessTokens? tokens = null, TimeProvider? time = null, GeminiOptions? gemini = null) =>
     [
-        new BearerHost(), new CloudflareHost(), new OllamaHost(), new ZhipuHost(new ZhipuTokens(time)), new AzureHost(), new AnthropicHost(), new BedrockHost(time), new GoogleAIHost(gemini ?? GeminiOptions.Default),
+        new BearerHost(), new CloudflareHost(), JsonLinesHost.Ollama, JsonLinesHost.Cohere, new ZhipuHost(new ZhipuTokens(time)), new AzureHost(), new AnthropicHost(), new BedrockHost(time), new GoogleAIHost(gemini ?? GeminiOptions.Default),
         new VertexHost(tokens ?? new StubGoogleTokens()),
     ];
 

@@ -12,6 +12,9 @@ public enum WireFormatKind
     Gemini,
     Imagen,
     Ollama,
+    Cohere,
+    /// <summary>A provider that shut its API down: requests are refused with a notice (PaLM).</summary>
+    Retired,
 }
 
 /// <summary>Who serves a wire format: where requests go, how they are authenticated and wrapped, how streams are framed.</summary>
@@ -33,6 +36,8 @@ public enum HostKind
     Ollama,
     /// <summary>Zhipu's OpenAI-compatible v4 API (<c>/api/paas/v4</c>) with a JWT signed from the <c>id.secret</c> key.</summary>
     Zhipu,
+    /// <summary>Cohere's API: <c>{base}/v1/chat</c> with a Bearer key, streams as JSON lines.</summary>
+    Cohere,
 }
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using OneApi.Relay.Abstractions;
 using OneApi.Relay.Adaptors.Anthropic;
+using OneApi.Relay.Adaptors.Cohere;
 using OneApi.Relay.Adaptors.Gemini;
 using OneApi.Relay.Adaptors.Ollama;
 using OneApi.Relay.Adaptors.OpenAI;
@@ -22,6 +23,8 @@ public sealed record WireFormatSettings(OpenAIRequestOptions OpenAI, GeminiOptio
         WireFormatKind.Gemini => new GeminiFormat(Gemini, Images, Time),
         WireFormatKind.Imagen => new ImagenFormat(Time),
         WireFormatKind.Ollama => new OllamaFormat(Images, Time),
+        WireFormatKind.Cohere => new CohereFormat(Time),
+        WireFormatKind.Retired => RetiredFormat.PaLM,
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 }

@@ -13,6 +13,14 @@ public static class ProviderModels
         "charglm-4", "emohaa", "codegeex-4", "embedding-2", "embedding-3",
     ];
 
+    /// <summary>Each also as <c>…-internet</c>: the model with Cohere's web-search connector.</summary>
+    public static readonly string[] Cohere =
+    [
+        "command", "command-nightly", "command-light", "command-light-nightly", "command-r", "command-r-plus",
+        "command-internet", "command-nightly-internet", "command-light-internet", "command-light-nightly-internet", "command-r-internet",
+        "command-r-plus-internet",
+    ];
+
     public static readonly string[] AI360 =
     [
         "360GPT_S2_V9", "embedding-bert-512-v1", "embedding_s1_v1", "semantic_similarity_s1_v1"

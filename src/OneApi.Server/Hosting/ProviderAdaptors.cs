@@ -28,7 +28,8 @@ public static class ProviderAdaptors
 
         services.AddSingleton<IUpstreamHost, BearerHost>();
         services.AddSingleton<IUpstreamHost, CloudflareHost>();
-        services.AddSingleton<IUpstreamHost, OllamaHost>();
+        services.AddSingleton<IUpstreamHost>(JsonLinesHost.Ollama);
+        services.AddSingleton<IUpstreamHost>(JsonLinesHost.Cohere);
         services.AddSingleton<IUpstreamHost>(sp => new ZhipuHost(new ZhipuTokens(sp.GetRequiredService<TimeProvider>())));
         services.AddSingleton<IUpstreamHost, AzureHost>();
         services.AddSingleton<IUpstreamHost, AnthropicHost>();

@@ -13,6 +13,7 @@ public sealed class ProviderPool : IAsyncLifetime
     public FakeGeminiUpstream Gemini { get; private set; } = null!;
     public FakeOpenAIUpstream OpenAI { get; private set; } = null!;
     public FakeOllamaUpstream Ollama { get; private set; } = null!;
+    public FakeCohereUpstream Cohere { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -23,6 +24,7 @@ public sealed class ProviderPool : IAsyncLifetime
         Gemini = await FakeGeminiUpstream.StartAsync();
         OpenAI = await FakeOpenAIUpstream.StartAsync();
         Ollama = await FakeOllamaUpstream.StartAsync();
+        Cohere = await FakeCohereUpstream.StartAsync();
         Gateway = await TestGateway.StartAsync("sqlite", new Dictionary<string, string?>
         {
             ["OPENROUTER_PROVIDER_SORT"] = "latency",
@@ -40,5 +42,6 @@ public sealed class ProviderPool : IAsyncLifetime
         await Gemini.DisposeAsync();
         await OpenAI.DisposeAsync();
         await Ollama.DisposeAsync();
+        await Cohere.DisposeAsync();
     }
 }

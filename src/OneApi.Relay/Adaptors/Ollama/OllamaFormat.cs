@@ -1,8 +1,5 @@
 using OneApi.Relay.Abstractions;
-using OneApi.Relay.Adaptors.OpenAI;
-using OneApi.Relay.Catalog;
 using OneApi.Relay.Images;
-using OneApi.Relay.Streaming;
 
 namespace OneApi.Relay.Adaptors.Ollama;
 
@@ -37,22 +34,4 @@ public sealed class OllamaFormat(UserImageFetcher? images = null, TimeProvider? 
         FromOllama.StreamAsync(events, request, _time.GetUtcNow().ToUnixTimeSeconds(), cancellationToken);
 
     public RelayError ReadError(int statusCode, ReadOnlySpan<byte> body) => FromOllama.ReadError(statusCode, body);
-}
-
-/// <summary>
-/// An Ollama server: <c>{base}/api/chat</c> and <c>{base}/api/embed</c>, streams as one JSON object per line. The key
-/// goes as a Bearer token for the proxies put in front of Ollama (it checks none itself), as one-api sends it.
-/// </summary>
-public sealed class OllamaHost : IUpstreamHost
-{
-    public HostKind Kind => HostKind.Ollama;
-
-    public ValueTask<HttpRequestMessage> BuildAsync(UpstreamPayload payload, UpstreamChannel channel, CancellationToken cancellationToken)
-    {
-        var path = payload.Mode == RelayMode.Embeddings ? "/api/embed" : "/api/chat";
-        return ValueTask.FromResult(BearerHost.Post(ChannelTypes.BaseUrlOf(channel).TrimEnd('/') + path, payload, channel.Key));
-    }
-
-    public IAsyncEnumerable<ReadOnlyMemory<byte>> ReadEventsAsync(Stream upstream, CancellationToken cancellationToken) =>
-        NdjsonReader.LinesAsync(upstream, cancellationToken);
 }
