@@ -35,6 +35,17 @@ internal static class TestAdaptors
     public static IChannelAdaptor Anthropic(UserImageFetcher? images = null) =>
         HostedAdaptor.Create(new ClaudeMessagesFormat(images), new AnthropicHost());
 
+    /// <summary>Every frame the adaptor makes of a recorded stream.</summary>
+    public static async Task<List<StreamFrame>> FramesAsync(this IChannelAdaptor adaptor, string fixture, RelayRequest request)
+    {
+        var frames = new List<StreamFrame>();
+        await foreach (var frame in adaptor.ReadStreamAsync(Fixture.Stream(fixture), request, CancellationToken.None))
+        {
+            frames.Add(frame);
+        }
+        return frames;
+    }
+
     /// <summary>Builds synchronously, for tests of request shapes (no I/O happens in them).</summary>
     public static HttpRequestMessage Build(this IChannelAdaptor adaptor, RelayRequest request, UpstreamChannel channel) =>
         adaptor.BuildRequestAsync(request, channel, CancellationToken.None).AsTask().GetAwaiter().GetResult();

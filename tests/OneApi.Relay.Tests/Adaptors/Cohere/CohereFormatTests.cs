@@ -11,16 +11,8 @@ public sealed class CohereFormatTests
 
     private static IChannelAdaptor Adaptor => TestAdaptors.For(Cohere, "command-r");
 
-    private static async Task<List<StreamFrame>> StreamAsync(string fixture)
-    {
-        var request = Fixture.Request("""{"model":"command-r","stream":true,"stream_options":{"include_usage":true},"messages":[]}""");
-        var frames = new List<StreamFrame>();
-        await foreach (var frame in Adaptor.ReadStreamAsync(Fixture.Stream(fixture), request, CancellationToken.None))
-        {
-            frames.Add(frame);
-        }
-        return frames;
-    }
+    private static Task<List<StreamFrame>> StreamAsync(string fixture) =>
+        Adaptor.FramesAsync(fixture, Fixture.Request("""{"model":"command-r","stream":true,"stream_options":{"include_usage":true},"messages":[]}"""));
 
     [Fact]
     public void Chat_SystemIsPreamble_EarlierTurnsAreHistory_LastUserTurnIsMessage()

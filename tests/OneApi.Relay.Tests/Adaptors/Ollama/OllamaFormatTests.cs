@@ -19,16 +19,8 @@ public sealed class OllamaFormatTests
         return await Adaptor.ReadAnswerAsync(response, request, CancellationToken.None);
     }
 
-    private static async Task<List<StreamFrame>> StreamAsync(string fixture, string extra = "")
-    {
-        var request = Fixture.Request($$"""{"model":"llama3.2","stream":true{{extra}},"messages":[]}""");
-        var frames = new List<StreamFrame>();
-        await foreach (var frame in Adaptor.ReadStreamAsync(Fixture.Stream(fixture), request, CancellationToken.None))
-        {
-            frames.Add(frame);
-        }
-        return frames;
-    }
+    private static Task<List<StreamFrame>> StreamAsync(string fixture, string extra = "") =>
+        Adaptor.FramesAsync(fixture, Fixture.Request($$"""{"model":"llama3.2","stream":true{{extra}},"messages":[]}"""));
 
     [Fact]
     public void Chat_SystemImagesToolsAndOptions_GoAsApiChat()
