@@ -13,6 +13,7 @@ public enum WireFormatKind
     Imagen,
     Ollama,
     Cohere,
+    DeepL,
     /// <summary>A provider that shut its API down: requests are refused with a notice (PaLM).</summary>
     Retired,
 }
@@ -38,6 +39,8 @@ public enum HostKind
     Zhipu,
     /// <summary>Cohere's API: <c>{base}/v1/chat</c> with a Bearer key, streams as JSON lines.</summary>
     Cohere,
+    /// <summary>DeepL's API: <c>/v2/translate</c> with a <c>DeepL-Auth-Key</c>.</summary>
+    DeepL,
 }
 
 /// <summary>

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using OneApi.Relay.Abstractions;
 using OneApi.Relay.Adaptors.Anthropic;
 using OneApi.Relay.Adaptors.Cohere;
+using OneApi.Relay.Adaptors.DeepL;
 using OneApi.Relay.Adaptors.Gemini;
 using OneApi.Relay.Adaptors.Ollama;
 using OneApi.Relay.Adaptors.OpenAI;
@@ -24,6 +25,7 @@ public sealed record WireFormatSettings(OpenAIRequestOptions OpenAI, GeminiOptio
         WireFormatKind.Imagen => new ImagenFormat(Time),
         WireFormatKind.Ollama => new OllamaFormat(Images, Time),
         WireFormatKind.Cohere => new CohereFormat(Time),
+        WireFormatKind.DeepL => new DeepLFormat(Time),
         WireFormatKind.Retired => RetiredFormat.PaLM,
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };

@@ -74,7 +74,7 @@ public static class ChannelTypes
         OpenAILike(36, "DeepSeek", "https://api.deepseek.com", ["deepseek-chat", "deepseek-reasoner"], BalanceApi.DeepSeek, ChannelQuirks.NoReasoningInHistory),
         new(37, "Cloudflare", "https://api.cloudflare.com", OpenAIFormat, HostKind.Cloudflare, "API token (the account id in the channel config's user_id)",
             ProviderModels.Cloudflare),
-        Unrelayed(38, "DeepL", "https://api-free.deepl.com"),
+        new(38, "DeepL", "https://api-free.deepl.com", [WireFormatKind.DeepL], HostKind.DeepL, "DeepL auth key", ["deepl-zh", "deepl-en", "deepl-ja"]),
         OpenAILike(39, "TogetherAI", "https://api.together.xyz", ProviderModels.TogetherAI),
         OpenAILike(40, "Doubao", "https://ark.cn-beijing.volces.com", ProviderModels.Doubao, routes: new("/api/v3")),
         OpenAILike(41, "Novita", "https://api.novita.ai/v3/openai", ProviderModels.Novita, routes: OpenAIRoutes.InBaseUrl),

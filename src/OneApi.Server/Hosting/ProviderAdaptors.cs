@@ -3,6 +3,7 @@ using OneApi.Relay.Adaptors;
 using OneApi.Relay.Adaptors.Anthropic;
 using OneApi.Relay.Adaptors.AwsBedrock;
 using OneApi.Relay.Adaptors.Cloudflare;
+using OneApi.Relay.Adaptors.DeepL;
 using OneApi.Relay.Adaptors.Azure;
 using OneApi.Relay.Adaptors.Gemini;
 using OneApi.Relay.Adaptors.Ollama;
@@ -30,6 +31,7 @@ public static class ProviderAdaptors
         services.AddSingleton<IUpstreamHost, CloudflareHost>();
         services.AddSingleton<IUpstreamHost>(JsonLinesHost.Ollama);
         services.AddSingleton<IUpstreamHost>(JsonLinesHost.Cohere);
+        services.AddSingleton<IUpstreamHost, DeepLHost>();
         services.AddSingleton<IUpstreamHost>(sp => new ZhipuHost(new ZhipuTokens(sp.GetRequiredService<TimeProvider>())));
         services.AddSingleton<IUpstreamHost, AzureHost>();
         services.AddSingleton<IUpstreamHost, AnthropicHost>();

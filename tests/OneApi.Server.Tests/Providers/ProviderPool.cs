@@ -14,6 +14,7 @@ public sealed class ProviderPool : IAsyncLifetime
     public FakeOpenAIUpstream OpenAI { get; private set; } = null!;
     public FakeOllamaUpstream Ollama { get; private set; } = null!;
     public FakeCohereUpstream Cohere { get; private set; } = null!;
+    public FakeDeepLUpstream DeepL { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -25,6 +26,7 @@ public sealed class ProviderPool : IAsyncLifetime
         OpenAI = await FakeOpenAIUpstream.StartAsync();
         Ollama = await FakeOllamaUpstream.StartAsync();
         Cohere = await FakeCohereUpstream.StartAsync();
+        DeepL = await FakeDeepLUpstream.StartAsync();
         Gateway = await TestGateway.StartAsync("sqlite", new Dictionary<string, string?>
         {
             ["OPENROUTER_PROVIDER_SORT"] = "latency",
@@ -43,5 +45,6 @@ public sealed class ProviderPool : IAsyncLifetime
         await OpenAI.DisposeAsync();
         await Ollama.DisposeAsync();
         await Cohere.DisposeAsync();
+        await DeepL.DisposeAsync();
     }
 }
