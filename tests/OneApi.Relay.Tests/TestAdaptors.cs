@@ -4,9 +4,13 @@ using OneApi.Relay.Adaptors;
 using OneApi.Relay.Adaptors.Anthropic;
 using OneApi.Relay.Adaptors.AwsBedrock;
 using OneApi.Relay.Adaptors.Azure;
+using OneApi.Relay.Adaptors.Cloudflare;
+using OneApi.Relay.Adaptors.DeepL;
 using OneApi.Relay.Adaptors.Gemini;
+using OneApi.Relay.Adaptors.Ollama;
 using OneApi.Relay.Adaptors.OpenAI;
 using OneApi.Relay.Adaptors.VertexAI;
+using OneApi.Relay.Adaptors.Zhipu;
 using OneApi.Relay.Images;
 
 namespace OneApi.Relay.Tests;
@@ -21,7 +25,7 @@ internal static class TestAdaptors
 
     public static IUpstreamHost[] Hosts(IGoogleAccessTokens? tokens = null, TimeProvider? time = null, GeminiOptions? gemini = null) =>
     [
-        new BearerHost(), new AzureHost(), new AnthropicHost(), new BedrockHost(time), new GoogleAIHost(gemini ?? GeminiOptions.Default),
+        new BearerHost(), new CloudflareHost(), JsonLinesHost.Ollama, JsonLinesHost.Cohere, new DeepLHost(), new ZhipuHost(new ZhipuTokens(time)), new AzureHost(), new AnthropicHost(), new BedrockHost(time), new GoogleAIHost(gemini ?? GeminiOptions.Default),
         new VertexHost(tokens ?? new StubGoogleTokens()),
     ];
 
@@ -31,6 +35,17 @@ internal static class TestAdaptors
 
     public static IChannelAdaptor Anthropic(UserImageFetcher? images = null) =>
         HostedAdaptor.Create(new ClaudeMessagesFormat(images), new AnthropicHost());
+
+    /// <summary>Every frame the adaptor makes of a recorded stream.</summary>
+    public static async Task<List<StreamFrame>> FramesAsync(this IChannelAdaptor adaptor, string fixture, RelayRequest request)
+    {
+        var frames = new List<StreamFrame>();
+        await foreach (var frame in adaptor.ReadStreamAsync(Fixture.Stream(fixture), request, CancellationToken.None))
+        {
+            frames.Add(frame);
+        }
+        return frames;
+    }
 
     /// <summary>Builds synchronously, for tests of request shapes (no I/O happens in them).</summary>
     public static HttpRequestMessage Build(this IChannelAdaptor adaptor, RelayRequest request, UpstreamChannel channel) =>

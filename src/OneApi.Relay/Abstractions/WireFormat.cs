@@ -11,6 +11,11 @@ public enum WireFormatKind
     ClaudeMessages,
     Gemini,
     Imagen,
+    Ollama,
+    Cohere,
+    DeepL,
+    /// <summary>A provider that shut its API down: requests are refused with a notice (PaLM).</summary>
+    Retired,
 }
 
 /// <summary>Who serves a wire format: where requests go, how they are authenticated and wrapped, how streams are framed.</summary>
@@ -26,6 +31,16 @@ public enum HostKind
     GoogleAI,
     /// <summary>Google Vertex AI: a service-account OAuth token, the model under its publisher.</summary>
     VertexAI,
+    /// <summary>Cloudflare Workers AI: OpenAI's paths under the account (or an AI Gateway URL), a Bearer API token.</summary>
+    Cloudflare,
+    /// <summary>An Ollama server: <c>/api/chat</c> and <c>/api/embed</c>, streams as JSON lines.</summary>
+    Ollama,
+    /// <summary>Zhipu's OpenAI-compatible v4 API (<c>/api/paas/v4</c>) with a JWT signed from the <c>id.secret</c> key.</summary>
+    Zhipu,
+    /// <summary>Cohere's API: <c>{base}/v1/chat</c> with a Bearer key, streams as JSON lines.</summary>
+    Cohere,
+    /// <summary>DeepL's API: <c>/v2/translate</c> with a <c>DeepL-Auth-Key</c>.</summary>
+    DeepL,
 }
 
 /// <summary>

@@ -1,7 +1,10 @@
 using System.Collections.Frozen;
 using OneApi.Relay.Abstractions;
 using OneApi.Relay.Adaptors.Anthropic;
+using OneApi.Relay.Adaptors.Cohere;
+using OneApi.Relay.Adaptors.DeepL;
 using OneApi.Relay.Adaptors.Gemini;
+using OneApi.Relay.Adaptors.Ollama;
 using OneApi.Relay.Adaptors.OpenAI;
 using OneApi.Relay.Adaptors.VertexAI;
 using OneApi.Relay.Catalog;
@@ -20,6 +23,10 @@ public sealed record WireFormatSettings(OpenAIRequestOptions OpenAI, GeminiOptio
         WireFormatKind.ClaudeMessages => new ClaudeMessagesFormat(Images, Time),
         WireFormatKind.Gemini => new GeminiFormat(Gemini, Images, Time),
         WireFormatKind.Imagen => new ImagenFormat(Time),
+        WireFormatKind.Ollama => new OllamaFormat(Images, Time),
+        WireFormatKind.Cohere => new CohereFormat(Time),
+        WireFormatKind.DeepL => new DeepLFormat(Time),
+        WireFormatKind.Retired => RetiredFormat.PaLM,
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 }

@@ -17,9 +17,27 @@ public sealed record ChannelType(
     string KeyFormat,
     IReadOnlyList<string> DefaultModels,
     BalanceApi Balance = BalanceApi.None,
-    ChannelQuirks Quirks = ChannelQuirks.None)
+    ChannelQuirks Quirks = ChannelQuirks.None,
+    OpenAIRoutes? Routes = null)
 {
     public bool IsRelayed => WireFormats.Count > 0;
+
+    /// <summary>Where the type serves OpenAI's paths under its base URL.</summary>
+    public OpenAIRoutes OpenAIRoutes => Routes ?? OpenAIRoutes.Standard;
+}
+
+/// <summary>
+/// Where a provider serves OpenAI's endpoints under its base URL: <see cref="Root"/> stands for OpenAI's <c>/v1</c>
+/// (one-api's per-type <c>GetRequestURL</c>), and a few serve chat at a path of their own.
+/// </summary>
+public sealed record OpenAIRoutes(string Root, string? ChatPath = null)
+{
+    public static readonly OpenAIRoutes Standard = new("/v1");
+
+    /// <summary>The base URL already ends in the version path (Novita, OpenAI-compatible, Gemini's OpenAI endpoint).</summary>
+    public static readonly OpenAIRoutes InBaseUrl = new("");
+
+    public string PathOf(RelayMode mode) => mode == RelayMode.ChatCompletions && ChatPath is { } chat ? chat : Root + mode.Path()["/v1".Length..];
 }
 
 /// <summary>Which vendor billing endpoint tells a channel's remaining credit (one-api's <c>update_balance</c>).</summary>
@@ -44,10 +62,10 @@ public enum BalanceApi
 public enum ChannelQuirks
 {
     None = 0,
-    /// <summary>The base URL already ends in a version path, so OpenAI's paths go without <c>/v1</c>.</summary>
-    BaseUrlHasVersion = 1,
     /// <summary>OpenRouter: reasoning only when asked for, provider sort from <c>OPENROUTER_PROVIDER_SORT</c>.</summary>
     OpenRouter = 2,
     /// <summary>DeepSeek refuses earlier turns' reasoning in the input.</summary>
     NoReasoningInHistory = 4,
+    /// <summary>Zhipu takes <c>temperature</c> and <c>top_p</c> only within [0, 1], so they are clamped.</summary>
+    SamplingInUnitRange = 8,
 }

@@ -42,12 +42,13 @@ public static class ChannelTypes
         OpenAILike(8, "Custom", "", OpenAIModels.All, BalanceApi.OpenAIBilling),
         OpenAILike(9, "Ails", "https://api.caipacity.com", OpenAIModels.All),
         OpenAILike(10, "AIProxy", "https://api.aiproxy.io", OpenAIModels.All, BalanceApi.AIProxy),
-        Unrelayed(11, "PaLM", "https://generativelanguage.googleapis.com"),
+        new(11, "PaLM", "https://generativelanguage.googleapis.com", [WireFormatKind.Retired], HostKind.Bearer, ApiKey, []),
         OpenAILike(12, "API2GPT", "https://api.api2gpt.com", OpenAIModels.All, BalanceApi.CreditGrantsRemaining),
         OpenAILike(13, "AIGC2D", "https://api.aigc2d.com", OpenAIModels.All, BalanceApi.CreditGrants),
         new(14, "Anthropic", "https://api.anthropic.com", [WireFormatKind.ClaudeMessages], HostKind.Anthropic, ApiKey, AnthropicModels.All),
         Unrelayed(15, "Baidu", "https://aip.baidubce.com"),
-        Unrelayed(16, "Zhipu", "https://open.bigmodel.cn"),
+        new(16, "Zhipu", "https://open.bigmodel.cn", OpenAIFormat, HostKind.Zhipu, "id.secret", ProviderModels.Zhipu,
+            Quirks: ChannelQuirks.SamplingInUnitRange),
         Unrelayed(17, "Ali", "https://dashscope.aliyuncs.com"),
         Unrelayed(18, "Xunfei", ""),
         OpenAILike(19, "AI360", "https://ai.360.cn", ProviderModels.AI360),
@@ -58,35 +59,37 @@ public static class ChannelTypes
         new(24, "Gemini", "https://generativelanguage.googleapis.com", [WireFormatKind.Gemini], HostKind.GoogleAI, ApiKey, GeminiModels.All),
         OpenAILike(25, "Moonshot", "https://api.moonshot.cn", ["moonshot-v1-8k", "moonshot-v1-32k", "moonshot-v1-128k"]),
         OpenAILike(26, "Baichuan", "https://api.baichuan-ai.com", ProviderModels.Baichuan),
-        OpenAILike(27, "Minimax", "https://api.minimax.chat", ProviderModels.Minimax),
+        OpenAILike(27, "Minimax", "https://api.minimax.chat", ProviderModels.Minimax, routes: new("/v1", "/v1/text/chatcompletion_v2")),
         OpenAILike(28, "Mistral", "https://api.mistral.ai",
             ["open-mistral-7b", "open-mixtral-8x7b", "mistral-small-latest", "mistral-medium-latest", "mistral-large-latest", "mistral-embed"]),
-        OpenAILike(29, "Groq", "https://api.groq.com/openai", ["llama-3.3-70b-versatile", "llama-3.1-8b-instant", "gemma2-9b-it", "whisper-large-v3"]),
-        Unrelayed(30, "Ollama", "http://localhost:11434"),
+        OpenAILike(29, "Groq", "https://api.groq.com/openai", ProviderModels.Groq),
+        new(30, "Ollama", "http://localhost:11434", [WireFormatKind.Ollama], HostKind.Ollama, "any (sent as a Bearer token to a proxy in front)",
+            ProviderModels.Ollama),
         OpenAILike(31, "LingYiWanWu", "https://api.lingyiwanwu.com", ProviderModels.LingYiWanWu),
         OpenAILike(32, "StepFun", "https://api.stepfun.com", ProviderModels.StepFun),
         new(33, "AwsClaude", "", [WireFormatKind.ClaudeMessages], HostKind.AwsBedrock, "ak|sk|region (or ak, sk and region in the config)",
             [.. BedrockModelIds.ModelNames]),
         Unrelayed(34, "Coze", "https://api.coze.com"),
-        Unrelayed(35, "Cohere", "https://api.cohere.ai"),
+        new(35, "Cohere", "https://api.cohere.ai", [WireFormatKind.Cohere], HostKind.Cohere, ApiKey, ProviderModels.Cohere),
         OpenAILike(36, "DeepSeek", "https://api.deepseek.com", ["deepseek-chat", "deepseek-reasoner"], BalanceApi.DeepSeek, ChannelQuirks.NoReasoningInHistory),
-        Unrelayed(37, "Cloudflare", "https://api.cloudflare.com"),
-        Unrelayed(38, "DeepL", "https://api-free.deepl.com"),
+        new(37, "Cloudflare", "https://api.cloudflare.com", OpenAIFormat, HostKind.Cloudflare, "API token (the account id in the channel config's user_id)",
+            ProviderModels.Cloudflare),
+        new(38, "DeepL", "https://api-free.deepl.com", [WireFormatKind.DeepL], HostKind.DeepL, "DeepL auth key", ["deepl-zh", "deepl-en", "deepl-ja"]),
         OpenAILike(39, "TogetherAI", "https://api.together.xyz", ProviderModels.TogetherAI),
-        OpenAILike(40, "Doubao", "https://ark.cn-beijing.volces.com", ProviderModels.Doubao),
-        OpenAILike(41, "Novita", "https://api.novita.ai/v3/openai", ProviderModels.Novita, quirks: ChannelQuirks.BaseUrlHasVersion),
+        OpenAILike(40, "Doubao", "https://ark.cn-beijing.volces.com", ProviderModels.Doubao, routes: new("/api/v3")),
+        OpenAILike(41, "Novita", "https://api.novita.ai/v3/openai", ProviderModels.Novita, routes: OpenAIRoutes.InBaseUrl),
         new(42, "VertextAI", "", [WireFormatKind.Gemini, WireFormatKind.ClaudeMessages, WireFormatKind.Imagen], HostKind.VertexAI,
             "region|project id|service-account JSON (or region, vertex_ai_project_id and vertex_ai_adc in the config)", VertexModels.All),
         Unrelayed(43, "Proxy", ""),
         OpenAILike(44, "SiliconFlow", "https://api.siliconflow.cn", ProviderModels.SiliconFlow, BalanceApi.SiliconFlow),
-        OpenAILike(45, "XAI", "https://api.x.ai", ["grok-2", "grok-2-vision", "grok-2-latest", "grok-beta"]),
+        OpenAILike(45, "XAI", "https://api.x.ai", ProviderModels.XAI),
         Unrelayed(46, "Replicate", "https://api.replicate.com/v1/models/"),
-        OpenAILike(47, "BaiduV2", "https://qianfan.baidubce.com", ProviderModels.BaiduV2),
+        OpenAILike(47, "BaiduV2", "https://qianfan.baidubce.com", ProviderModels.BaiduV2, routes: new("/v2")),
         OpenAILike(48, "XunfeiV2", "https://spark-api-open.xf-yun.com", ProviderModels.XunfeiV2),
-        OpenAILike(49, "AliBailian", "https://dashscope.aliyuncs.com", ProviderModels.AliBailian),
-        OpenAILike(50, "OpenAICompatible", "", [], quirks: ChannelQuirks.BaseUrlHasVersion),
+        OpenAILike(49, "AliBailian", "https://dashscope.aliyuncs.com", ProviderModels.AliBailian, routes: new("/compatible-mode/v1")),
+        OpenAILike(50, "OpenAICompatible", "", [], routes: OpenAIRoutes.InBaseUrl),
         OpenAILike(51, "GeminiOpenAICompatible", "https://generativelanguage.googleapis.com/v1beta/openai/", GeminiModels.Chat,
-            quirks: ChannelQuirks.BaseUrlHasVersion),
+            routes: OpenAIRoutes.InBaseUrl),
     ];
 
     private static readonly FrozenDictionary<int, ChannelType> ById = All.ToFrozenDictionary(t => t.Id);
@@ -102,8 +105,8 @@ public static class ChannelTypes
         channel.BaseUrl.Length > 0 ? channel.BaseUrl : Find(channel.Type)?.DefaultBaseUrl ?? "";
 
     private static ChannelType OpenAILike(int id, string name, string baseUrl, IReadOnlyList<string> models, BalanceApi balance = BalanceApi.None,
-        ChannelQuirks quirks = ChannelQuirks.None) =>
-        new(id, name, baseUrl, OpenAIFormat, HostKind.Bearer, ApiKey, models, balance, quirks);
+        ChannelQuirks quirks = ChannelQuirks.None, OpenAIRoutes? routes = null) =>
+        new(id, name, baseUrl, OpenAIFormat, HostKind.Bearer, ApiKey, models, balance, quirks, routes);
 
     private static ChannelType Unrelayed(int id, string name, string baseUrl) =>
         new(id, name, baseUrl, NotRelayed, HostKind.Bearer, ApiKey, []);

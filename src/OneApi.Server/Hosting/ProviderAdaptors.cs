@@ -2,10 +2,14 @@ using OneApi.Relay.Abstractions;
 using OneApi.Relay.Adaptors;
 using OneApi.Relay.Adaptors.Anthropic;
 using OneApi.Relay.Adaptors.AwsBedrock;
+using OneApi.Relay.Adaptors.Cloudflare;
+using OneApi.Relay.Adaptors.DeepL;
 using OneApi.Relay.Adaptors.Azure;
 using OneApi.Relay.Adaptors.Gemini;
+using OneApi.Relay.Adaptors.Ollama;
 using OneApi.Relay.Adaptors.OpenAI;
 using OneApi.Relay.Adaptors.VertexAI;
+using OneApi.Relay.Adaptors.Zhipu;
 using OneApi.Relay.Images;
 using OneApi.Server.Configuration;
 
@@ -24,6 +28,11 @@ public static class ProviderAdaptors
         services.AddSingleton<IGoogleAccessTokens, GoogleServiceAccountTokens>();
 
         services.AddSingleton<IUpstreamHost, BearerHost>();
+        services.AddSingleton<IUpstreamHost, CloudflareHost>();
+        services.AddSingleton<IUpstreamHost>(JsonLinesHost.Ollama);
+        services.AddSingleton<IUpstreamHost>(JsonLinesHost.Cohere);
+        services.AddSingleton<IUpstreamHost, DeepLHost>();
+        services.AddSingleton<IUpstreamHost>(sp => new ZhipuHost(new ZhipuTokens(sp.GetRequiredService<TimeProvider>())));
         services.AddSingleton<IUpstreamHost, AzureHost>();
         services.AddSingleton<IUpstreamHost, AnthropicHost>();
         services.AddSingleton<IUpstreamHost>(sp => new BedrockHost(sp.GetRequiredService<TimeProvider>()));

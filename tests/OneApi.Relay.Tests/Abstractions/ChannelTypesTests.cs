@@ -72,7 +72,6 @@ public sealed class ChannelTypesTests
     }
 
     [Theory]
-    [InlineData(11)]  // PaLM
     [InlineData(15)]  // Baidu
     [InlineData(43)]  // Proxy
     [InlineData(46)]  // Replicate

@@ -67,7 +67,7 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
             case "ok":
                 await WriteJsonAsync(response, 200, path switch
                 {
-                    "v1/embeddings" => Embedding,
+                    _ when path?.EndsWith("/embeddings", StringComparison.Ordinal) == true => Embedding,
                     "v1/completions" => TextCompletion,
                     _ => ChatCompletion,
                 });

@@ -11,6 +11,10 @@ public sealed class ProviderPool : IAsyncLifetime
     public FakeBedrockUpstream Bedrock { get; private set; } = null!;
     public FakeVertexUpstream Vertex { get; private set; } = null!;
     public FakeGeminiUpstream Gemini { get; private set; } = null!;
+    public FakeOpenAIUpstream OpenAI { get; private set; } = null!;
+    public FakeOllamaUpstream Ollama { get; private set; } = null!;
+    public FakeCohereUpstream Cohere { get; private set; } = null!;
+    public FakeDeepLUpstream DeepL { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -19,6 +23,10 @@ public sealed class ProviderPool : IAsyncLifetime
         Bedrock = await FakeBedrockUpstream.StartAsync();
         Vertex = await FakeVertexUpstream.StartAsync();
         Gemini = await FakeGeminiUpstream.StartAsync();
+        OpenAI = await FakeOpenAIUpstream.StartAsync();
+        Ollama = await FakeOllamaUpstream.StartAsync();
+        Cohere = await FakeCohereUpstream.StartAsync();
+        DeepL = await FakeDeepLUpstream.StartAsync();
         Gateway = await TestGateway.StartAsync("sqlite", new Dictionary<string, string?>
         {
             ["OPENROUTER_PROVIDER_SORT"] = "latency",
@@ -34,5 +42,9 @@ public sealed class ProviderPool : IAsyncLifetime
         await Bedrock.DisposeAsync();
         await Vertex.DisposeAsync();
         await Gemini.DisposeAsync();
+        await OpenAI.DisposeAsync();
+        await Ollama.DisposeAsync();
+        await Cohere.DisposeAsync();
+        await DeepL.DisposeAsync();
     }
 }

@@ -37,11 +37,9 @@ public static class ToGeminiRequest
     {
         var source = request.Body;
         var body = new JsonObject();
-        var (system, contents) = ConvertMessages(source["messages"] as JsonArray ?? []);
-        if (images is not null)
-        {
-            await InlineImagesAsync(contents, images, cancellationToken).ConfigureAwait(false);
-        }
+        var messages = source["messages"] as JsonArray ?? [];
+        var fetched = await RequestImages.FetchAsync(messages, images, cancellationToken).ConfigureAwait(false);
+        var (system, contents) = ConvertMessages(messages, fetched);
         if (system.Count > 0)
         {
             body["system_instruction"] = new JsonObject { ["parts"] = system };
@@ -89,7 +87,7 @@ public static class ToGeminiRequest
         return new JsonObject { ["requests"] = new JsonArray(requests.ToArray()) };
     }
 
-    private static (JsonArray System, JsonArray Contents) ConvertMessages(JsonArray messages)
+    private static (JsonArray System, JsonArray Contents) ConvertMessages(JsonArray messages, IReadOnlyDictionary<string, InlineImage> fetched)
     {
         var system = new JsonArray();
         var contents = new JsonArray();
@@ -110,7 +108,7 @@ public static class ToGeminiRequest
                 continue;
             }
             pendingResults = null;
-            var parts = Parts(message["content"]);
+            var parts = Parts(message["content"], fetched);
             switch (role)
             {
                 case "system" or "developer":
@@ -136,8 +134,7 @@ public static class ToGeminiRequest
 
     private static JsonArray NonEmpty(JsonArray parts) => parts.Count > 0 ? parts : [new JsonObject { ["text"] = "" }];
 
-    /// <summary>The parts of one message; an image URL goes as <c>fileData</c> until <see cref="InlineImagesAsync"/> fetches it.</summary>
-    private static JsonArray Parts(JsonNode? content)
+    private static JsonArray Parts(JsonNode? content, IReadOnlyDictionary<string, InlineImage> fetched)
     {
         var parts = new JsonArray();
         if (JsonWire.String(content) is { Length: > 0 } text)
@@ -153,10 +150,7 @@ public static class ToGeminiRequest
                     parts.Add(new JsonObject { ["text"] = piece });
                     break;
                 case "image_url":
-                    var url = JsonWire.String((item["image_url"] as JsonObject)?["url"]) ?? JsonWire.String(item["image_url"]) ?? "";
-                    parts.Add(UserImageFetcher.TryParseDataUrl(url, out var inline)
-                        ? InlineData(inline.MediaType, inline.Base64Data)
-                        : new JsonObject { ["fileData"] = new JsonObject { ["fileUri"] = url } });
+                    parts.Add(ImagePart(RequestImages.UrlOf(item), fetched));
                     break;
                 case "input_audio" when item["input_audio"] is JsonObject audio:
                     parts.Add(InlineData("audio/" + (JsonWire.String(audio["format"]) ?? "wav"), JsonWire.String(audio["data"]) ?? ""));
@@ -170,27 +164,12 @@ public static class ToGeminiRequest
         return parts;
     }
 
-    /// <summary>
-    /// Replaces image URLs with their bytes, all of a request's images within the fetcher's limits (inline ones count
-    /// too). A URL that cannot be fetched stays <c>fileData</c>; a refused address or a passed limit throws.
-    /// </summary>
-    private static async Task InlineImagesAsync(JsonArray contents, UserImageFetcher images, CancellationToken cancellationToken)
+    private static JsonObject ImagePart(string url, IReadOnlyDictionary<string, InlineImage> fetched)
     {
-        var parts = contents.OfType<JsonObject>().SelectMany(c => c["parts"] as JsonArray ?? []).OfType<JsonObject>().ToList();
-        var byUrl = parts.Where(p => p["fileData"] is JsonObject).ToList();
-        var inline = parts.Select(p => p["inlineData"] as JsonObject)
-            .Where(d => JsonWire.String(d?["mimeType"])?.StartsWith("image/", StringComparison.Ordinal) == true)
-            .Select(d => JsonWire.String(d!["data"]) ?? "").ToList();
-        var urls = byUrl.Select(p => JsonWire.String(p["fileData"]!["fileUri"]) ?? "").ToList();
-        var fetched = await images.FetchAllAsync(urls, inline, cancellationToken).ConfigureAwait(false);
-        for (var i = 0; i < byUrl.Count; i++)
-        {
-            if (fetched[i] is { } image)
-            {
-                byUrl[i].Remove("fileData");
-                byUrl[i]["inlineData"] = new JsonObject { ["mimeType"] = image.MediaType, ["data"] = image.Base64Data };
-            }
-        }
+        var image = RequestImages.Find(url, fetched);
+        return image is null
+            ? new JsonObject { ["fileData"] = new JsonObject { ["fileUri"] = url } }
+            : InlineData(image.MediaType, image.Base64Data);
     }
 
     private static JsonObject InlineData(string mimeType, string data) =>

@@ -66,29 +66,33 @@ public sealed class BearerHost : IUpstreamHost
 {
     public HostKind Kind => HostKind.Bearer;
 
-    public ValueTask<HttpRequestMessage> BuildAsync(UpstreamPayload payload, UpstreamChannel channel, CancellationToken cancellationToken)
+    public ValueTask<HttpRequestMessage> BuildAsync(UpstreamPayload payload, UpstreamChannel channel, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Post(Url(channel, payload.Mode), payload, channel.Key));
+
+    /// <summary>A POST of the payload with the key as a Bearer token, asking for SSE when it streams.</summary>
+    public static HttpRequestMessage Post(string url, UpstreamPayload payload, string key)
     {
-        var message = new HttpRequestMessage(HttpMethod.Post, Url(channel, payload.Mode.Path())) { Content = payload.ToContent() };
-        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", channel.Key);
+        var message = new HttpRequestMessage(HttpMethod.Post, url) { Content = payload.ToContent() };
+        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
         if (payload.Stream)
         {
             message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         }
-        return ValueTask.FromResult(message);
+        return message;
     }
 
     /// <summary>
-    /// The base URL joined with the OpenAI path. A base URL that already carries a version path (a type marked so in
-    /// the catalogue, a base ending in <c>/v1</c>, a Cloudflare AI Gateway URL as in one-api's <c>GetFullRequestURL</c>)
-    /// gets the path without its <c>/v1</c>. Groq's default base <c>https://api.groq.com/openai</c> is not one of
-    /// them: its endpoint is <c>/openai/v1/chat/completions</c>.
+    /// The base URL joined with the type's path for the mode (<see cref="OpenAIRoutes"/>). A base URL that already
+    /// carries a version path (ending in <c>/v1</c>, or a Cloudflare AI Gateway URL as in one-api's
+    /// <c>GetFullRequestURL</c>) gets OpenAI's path without its <c>/v1</c>. Groq's default base
+    /// <c>https://api.groq.com/openai</c> is not one of them: its endpoint is <c>/openai/v1/chat/completions</c>.
     /// </summary>
-    public static string Url(UpstreamChannel channel, string path)
+    public static string Url(UpstreamChannel channel, RelayMode mode)
     {
         var baseUrl = ChannelTypes.BaseUrlOf(channel).TrimEnd('/');
-        var hasVersion = (ChannelTypes.Find(channel.Type)?.Quirks ?? ChannelQuirks.None).HasFlag(ChannelQuirks.BaseUrlHasVersion) ||
-            baseUrl.EndsWith("/v1", StringComparison.Ordinal) ||
-            baseUrl.StartsWith("https://gateway.ai.cloudflare.com", StringComparison.OrdinalIgnoreCase);
-        return hasVersion && path.StartsWith("/v1/", StringComparison.Ordinal) ? baseUrl + path[3..] : baseUrl + path;
+        var routes = baseUrl.EndsWith("/v1", StringComparison.Ordinal) || baseUrl.StartsWith("https://gateway.ai.cloudflare.com", StringComparison.OrdinalIgnoreCase)
+            ? OpenAIRoutes.InBaseUrl
+            : ChannelTypes.Find(channel.Type)?.OpenAIRoutes ?? OpenAIRoutes.Standard;
+        return baseUrl + routes.PathOf(mode);
     }
 }

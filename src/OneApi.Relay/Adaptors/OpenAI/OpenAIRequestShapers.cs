@@ -58,6 +58,17 @@ internal static class OpenAIRequestShapers
                 }
             }
         }
+        if (quirks.HasFlag(ChannelQuirks.SamplingInUnitRange))
+        {
+            // Zhipu answers 400 to temperature or top_p outside [0, 1]; one-api clamps them.
+            foreach (var name in (ReadOnlySpan<string>)["temperature", "top_p"])
+            {
+                if (request.Body[name] is JsonValue value && value.TryGetValue(out double number) && number is < 0 or > 1)
+                {
+                    Edit()[name] = Math.Clamp(number, 0, 1);
+                }
+            }
+        }
         if (IsReasoningSeries(model))
         {
             ShapeReasoningSeries(Edit(), model);
