@@ -108,7 +108,9 @@ public sealed class ChannelTypesTests
     [Fact]
     public void EveryRelayedType_ListsModels_ExceptThoseWhoseModelsTheOperatorNames()
     {
-        var withoutModels = ChannelTypes.All.Where(t => t.IsRelayed && t.DefaultModels.Count == 0).Select(t => t.Name);
+        // A retired service (PaLM) answers every request with a refusal: it has no models to list.
+        var withoutModels = ChannelTypes.All.Where(t => t.IsRelayed && !t.WireFormats.Contains(WireFormatKind.Retired) && t.DefaultModels.Count == 0)
+            .Select(t => t.Name);
 
         Assert.Equal(["FastGPT", "OpenAICompatible"], withoutModels);
     }
