@@ -108,6 +108,7 @@ public static partial class GatewayApp
         app.MapManagementApi();
         app.MapRelayEndpoints();
         app.MapAnthropicMessagesEndpoints();
+        app.MapResponsesEndpoints();
         app.MapApiDocument();
         app.MapConsole();
         return app;

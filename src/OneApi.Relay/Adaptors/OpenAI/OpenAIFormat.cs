@@ -68,7 +68,7 @@ public sealed class BearerHost : IUpstreamHost
 
     public ValueTask<HttpRequestMessage> BuildAsync(UpstreamPayload payload, UpstreamChannel channel, CancellationToken cancellationToken)
     {
-        var message = new HttpRequestMessage(HttpMethod.Post, Url(channel, payload.Mode.Path())) { Content = payload.ToContent() };
+        var message = new HttpRequestMessage(HttpMethod.Post, Url(channel, payload.Path ?? payload.Mode.Path())) { Content = payload.ToContent() };
         message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", channel.Key);
         if (payload.Stream)
         {

@@ -58,8 +58,7 @@ public sealed class AnthropicClientApi(IReadOnlyList<string>? betas = null) : IC
             var body = (JsonObject)request.ClientBody!.DeepClone();
             body["model"] = request.Model;
             // A channel system prompt replaced the OpenAI form's system message: it replaces Claude's system too.
-            if ((request.Body["messages"] as JsonArray)?.FirstOrDefault() is JsonObject first && JsonWire.String(first["role"]) == "system" &&
-                JsonWire.String(first["content"]) is { } system && system != FromAnthropicRequest.SystemText(request.ClientBody))
+            if (ChannelSystemPrompt.Replacing(request, FromAnthropicRequest.SystemText(request.ClientBody)) is { } system)
             {
                 body["system"] = system;
             }

@@ -30,7 +30,7 @@ public sealed class ToAnthropicStream(string model)
         {
             Read(json, events);
         }
-        return Frames(events, chunk.Usage, chunk.Text, chunk.Error);
+        return EventFrames.Of(events, chunk.Usage, chunk.Text, chunk.Error);
     }
 
     /// <summary>The closing events, once the upstream stream has ended.</summary>
@@ -46,7 +46,7 @@ public sealed class ToAnthropicStream(string model)
             ["usage"] = ToAnthropicAnswer.Usage(_usage),
         });
         events.Add(new JsonObject { ["type"] = "message_stop" });
-        return Frames(events, null, null, null);
+        return EventFrames.Of(events, null, null, null);
     }
 
     public static JsonObject ErrorEvent(RelayError error) => new()
@@ -177,15 +177,4 @@ public sealed class ToAnthropicStream(string model)
     }
 
     private JsonObject Delta(JsonObject delta) => new() { ["type"] = "content_block_delta", ["index"] = _blockIndex, ["delta"] = delta };
-
-    private static IEnumerable<StreamFrame> Frames(List<JsonObject> events, Usage? usage, string? text, RelayError? error)
-    {
-        if (events.Count == 0)
-        {
-            return usage is null && text is null ? [] : [new StreamFrame(ReadOnlyMemory<byte>.Empty, usage, text)];
-        }
-        return events.Select((e, i) => i == 0
-            ? new StreamFrame(JsonWire.Serialize(e), usage, text, error, JsonWire.String(e["type"]))
-            : new StreamFrame(JsonWire.Serialize(e), Event: JsonWire.String(e["type"])));
-    }
 }
