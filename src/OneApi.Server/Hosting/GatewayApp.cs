@@ -105,6 +105,7 @@ public static partial class GatewayApp
         app.UseRequestIds();
         app.UseRateLimiter();
         app.UseAccountCacheReset();
+        app.UseRelayRouteErrors();
         app.MapManagementApi();
         app.MapRelayEndpoints();
         app.MapAnthropicMessagesEndpoints();
