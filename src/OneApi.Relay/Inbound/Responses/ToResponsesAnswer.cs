@@ -42,7 +42,18 @@ public static class ToResponsesAnswer
     }
 
     /// <summary>A response object in progress, with the request's settings as OpenAI echoes them.</summary>
-    public static JsonObject Envelope(JsonObject request, string id, long createdAt, string model, JsonArray output) => new()
+    public static JsonObject Envelope(JsonObject request, string id, long createdAt, string model, JsonArray output)
+    {
+        var response = Settings(request, id, createdAt, model, output);
+        // The schema has user and usage as objects or strings, never null: they are left out until known.
+        if (request["user"] is JsonValue user)
+        {
+            response["user"] = user.DeepClone();
+        }
+        return response;
+    }
+
+    private static JsonObject Settings(JsonObject request, string id, long createdAt, string model, JsonArray output) => new()
     {
         ["id"] = id,
         ["object"] = "response",
@@ -64,8 +75,6 @@ public static class ToResponsesAnswer
         ["tools"] = request["tools"]?.DeepClone() ?? new JsonArray(),
         ["top_p"] = request["top_p"]?.DeepClone() ?? 1.0,
         ["truncation"] = "disabled",
-        ["usage"] = null,
-        ["user"] = request["user"]?.DeepClone(),
         ["metadata"] = request["metadata"]?.DeepClone() ?? new JsonObject(),
     };
 
@@ -91,7 +100,11 @@ public static class ToResponsesAnswer
         return new JsonObject
         {
             ["input_tokens"] = input,
-            ["input_tokens_details"] = new JsonObject { ["cached_tokens"] = JsonWire.Int((usage?["prompt_tokens_details"] as JsonObject)?["cached_tokens"]) ?? 0 },
+            ["input_tokens_details"] = new JsonObject
+            {
+                ["cached_tokens"] = JsonWire.Int((usage?["prompt_tokens_details"] as JsonObject)?["cached_tokens"]) ?? 0,
+                ["cache_write_tokens"] = JsonWire.Int((usage?["prompt_tokens_details"] as JsonObject)?["cache_write_tokens"]) ?? 0,
+            },
             ["output_tokens"] = output,
             ["output_tokens_details"] = new JsonObject { ["reasoning_tokens"] = JsonWire.Int((usage?["completion_tokens_details"] as JsonObject)?["reasoning_tokens"]) ?? 0 },
             ["total_tokens"] = JsonWire.Int(usage?["total_tokens"]) ?? input + output,
