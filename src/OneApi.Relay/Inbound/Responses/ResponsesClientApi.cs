@@ -147,25 +147,7 @@ public sealed class ResponsesClientApi : IClientApi
             return answer.Error is null ? answer with { Body = ToResponsesAnswer.Convert(answer.Body.Span, request.ClientBody!, request.OriginModel) } : answer;
         }
 
-        public override async IAsyncEnumerable<StreamFrame> ReadStreamAsync(Stream upstream, RelayRequest request,
-            [EnumeratorCancellation] CancellationToken cancellationToken)
-        {
-            var translator = new ToResponsesStream(request.ClientBody!, request.OriginModel);
-            await foreach (var chunk in Inner.ReadStreamAsync(upstream, request, cancellationToken).ConfigureAwait(false))
-            {
-                foreach (var frame in translator.Translate(chunk))
-                {
-                    yield return frame;
-                }
-                if (chunk.Error is not null)
-                {
-                    yield break;
-                }
-            }
-            foreach (var frame in translator.Finish())
-            {
-                yield return frame;
-            }
-        }
+        public override IAsyncEnumerable<StreamFrame> ReadStreamAsync(Stream upstream, RelayRequest request, CancellationToken cancellationToken) =>
+            new ToResponsesStream(request.ClientBody!, request.OriginModel).TranslateAsync(Inner.ReadStreamAsync(upstream, request, cancellationToken), cancellationToken);
     }
 }

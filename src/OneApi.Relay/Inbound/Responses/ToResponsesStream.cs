@@ -12,7 +12,7 @@ namespace OneApi.Relay.Inbound.Responses;
 /// <c>response.in_progress</c>, then one output item at a time (reasoning summary, message text, each function call)
 /// opened, filled with deltas and closed, then <c>response.completed</c> (or <c>response.incomplete</c>) with usage.
 /// </summary>
-public sealed class ToResponsesStream(JsonObject request, string model)
+public sealed class ToResponsesStream(JsonObject request, string model) : ChatChunkTranslator
 {
     private readonly JsonArray _output = [];
     private readonly StringBuilder _text = new();
@@ -21,41 +21,26 @@ public sealed class ToResponsesStream(JsonObject request, string model)
     private int _sequence;
     private OpenItem? _open;
     private int _toolIndex = -1;
-    private string? _finishReason;
-    private JsonObject? _usage;
 
     private sealed record OpenItem(string Kind, string Id, int OutputIndex, JsonObject Item);
 
-    /// <summary>The events for one chunk; billing data stays on the first frame (or on an empty one when there is none).</summary>
-    public IEnumerable<StreamFrame> Translate(StreamFrame chunk)
+    protected override JsonObject ErrorEvent(RelayError error) => new()
     {
-        var events = new List<JsonObject>();
-        if (chunk.Error is { } error)
-        {
-            events.Add(new JsonObject
-            {
-                ["type"] = "error",
-                ["code"] = error.Code,
-                ["message"] = error.Message,
-                ["param"] = error.Param,
-            });
-        }
-        else if (JsonWire.Parse(chunk.Data.Span) is { } json)
-        {
-            Read(json, events);
-        }
-        return Frames(events, chunk.Usage, chunk.Text, chunk.Error);
-    }
+        ["type"] = "error",
+        ["code"] = error.Code,
+        ["message"] = error.Message,
+        ["param"] = error.Param,
+    };
 
     /// <summary>The closing events, once the upstream stream has ended.</summary>
-    public IEnumerable<StreamFrame> Finish()
+    public override IEnumerable<StreamFrame> Finish()
     {
         var events = new List<JsonObject>();
         Start(events, null);
         Close(events);
         var response = (JsonObject)_response!.DeepClone();
         response["output"] = _output.DeepClone();
-        ToResponsesAnswer.Finish(response, _finishReason, _usage);
+        ToResponsesAnswer.Finish(response, FinishReason, ChatUsage);
         events.Add(new JsonObject
         {
             ["type"] = JsonWire.String(response["status"]) == "completed" ? "response.completed" : "response.incomplete",
@@ -64,35 +49,19 @@ public sealed class ToResponsesStream(JsonObject request, string model)
         return Frames(events, null, null, null);
     }
 
-    private void Read(JsonObject chunk, List<JsonObject> events)
+    protected override void Delta(List<JsonObject> events, JsonObject delta)
     {
-        Start(events, chunk);
-        if (chunk["usage"] is JsonObject usage)
+        if (ToAnthropicAnswer.ReasoningText(delta) is { Length: > 0 } reasoning)
         {
-            _usage = usage;
+            Reasoning(events, reasoning);
         }
-        if ((chunk["choices"] as JsonArray)?.FirstOrDefault() is not JsonObject choice)
+        if (JsonWire.String(delta["content"]) is { Length: > 0 } text)
         {
-            return;
+            Text(events, text);
         }
-        if (choice["delta"] is JsonObject delta)
+        foreach (var call in (delta["tool_calls"] as JsonArray)?.OfType<JsonObject>() ?? [])
         {
-            if (ToAnthropicAnswer.ReasoningText(delta) is { Length: > 0 } reasoning)
-            {
-                Reasoning(events, reasoning);
-            }
-            if (JsonWire.String(delta["content"]) is { Length: > 0 } text)
-            {
-                Text(events, text);
-            }
-            foreach (var call in (delta["tool_calls"] as JsonArray)?.OfType<JsonObject>() ?? [])
-            {
-                ToolCall(events, call);
-            }
-        }
-        if (JsonWire.String(choice["finish_reason"]) is { } finish)
-        {
-            _finishReason = finish;
+            ToolCall(events, call);
         }
     }
 
@@ -216,7 +185,7 @@ public sealed class ToResponsesStream(JsonObject request, string model)
         return evt;
     }
 
-    private void Start(List<JsonObject> events, JsonObject? chunk)
+    protected override void Start(List<JsonObject> events, JsonObject? chunk)
     {
         if (_response is not null)
         {
@@ -229,7 +198,7 @@ public sealed class ToResponsesStream(JsonObject request, string model)
         events.Add(new JsonObject { ["type"] = "response.in_progress", ["response"] = _response.DeepClone() });
     }
 
-    private IEnumerable<StreamFrame> Frames(List<JsonObject> events, Usage? usage, string? text, RelayError? error)
+    protected override IEnumerable<StreamFrame> Frames(List<JsonObject> events, Usage? usage, string? text, RelayError? error)
     {
         foreach (var evt in events)
         {

@@ -113,18 +113,7 @@ public sealed class ResponsesInboundTests
     {
         var request = Read("""{"model":"gpt-4o","input":"x","stream":true}""");
         var adaptor = ResponsesClientApi.Instance.Adapt(TestAdaptors.OpenAI(), request);
-        string Chunk(string delta, string finish = "null") => $$"""data: {"id":"c1","model":"gpt-4o","created":1,"choices":[{"index":0,"delta":{{{delta}}},"finish_reason":{{finish}}}]}""" + "\n\n";
-        var sse = Chunk("\"role\":\"assistant\",\"reasoning_content\":\"think\"") + Chunk("\"content\":\"Hi\"") + Chunk("\"content\":\" there\"")
-            + Chunk("\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"\"}}]")
-            + Chunk("\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"a\\\":1}\"}}]")
-            + Chunk("", "\"length\"")
-            + "data: {\"id\":\"c1\",\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":7,\"total_tokens\":12}}\n\ndata: [DONE]\n\n";
-
-        var frames = new List<StreamFrame>();
-        await foreach (var frame in adaptor.ReadStreamAsync(new MemoryStream(Encoding.UTF8.GetBytes(sse)), request, CancellationToken.None))
-        {
-            frames.Add(frame);
-        }
+        var frames = await adaptor.ReadAllAsync(ChatTranscript.ReasoningTextAndToolCall("length", "Hi", " there"), request);
 
         var events = frames.Where(f => !f.Data.IsEmpty).ToList();
         Assert.Equal(
