@@ -107,6 +107,9 @@ public sealed record UpstreamPayload(WireFormatKind Format, RelayMode Mode, stri
     /// <summary>Content sent as it is (pass-through bytes, multipart forms); hosts that wrap bodies need <see cref="Json"/>.</summary>
     public HttpContent? Content { get; init; }
 
+    /// <summary>The OpenAI path when it is not the mode's (<c>/v1/responses</c> passed through).</summary>
+    public string? Path { get; init; }
+
     /// <summary>Claude's <c>anthropic-beta</c> values: a header for Anthropic and Vertex AI, a body field for Bedrock.</summary>
     public IReadOnlyList<string> Betas { get; init; } = [];
 

@@ -37,7 +37,10 @@ public sealed record OpenAIRoutes(string Root, string? ChatPath = null)
     /// <summary>The base URL already ends in the version path (Novita, OpenAI-compatible, Gemini's OpenAI endpoint).</summary>
     public static readonly OpenAIRoutes InBaseUrl = new("");
 
-    public string PathOf(RelayMode mode) => mode == RelayMode.ChatCompletions && ChatPath is { } chat ? chat : Root + mode.Path()["/v1".Length..];
+    public string PathOf(RelayMode mode) => mode == RelayMode.ChatCompletions && ChatPath is { } chat ? chat : PathOf(mode.Path());
+
+    /// <summary>An OpenAI path (<c>/v1/…</c>) under this provider's root.</summary>
+    public string PathOf(string openAIPath) => Root + openAIPath["/v1".Length..];
 }
 
 /// <summary>Which vendor billing endpoint tells a channel's remaining credit (one-api's <c>update_balance</c>).</summary>

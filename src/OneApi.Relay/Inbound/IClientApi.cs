@@ -16,6 +16,9 @@ public interface IClientApi
     /// <summary>The adaptor as this client sees it: answers and stream frames in the client's format.</summary>
     IChannelAdaptor Adapt(IChannelAdaptor adaptor, RelayRequest request);
 
+    /// <summary>The adaptor as this client sees it on <paramref name="channel"/>, for APIs only some channel types serve natively.</summary>
+    IChannelAdaptor Adapt(IChannelAdaptor adaptor, RelayRequest request, UpstreamChannel channel) => Adapt(adaptor, request);
+
     /// <summary>An error body in the client's format.</summary>
     byte[] SerializeError(RelayError error, string requestId);
 

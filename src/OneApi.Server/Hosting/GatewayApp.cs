@@ -123,9 +123,11 @@ public static partial class GatewayApp
         app.UseRateLimiter();
         app.UseAccountCacheReset();
         app.MapHealth();
+        app.UseRelayRouteErrors();
         app.MapManagementApi();
         app.MapRelayEndpoints();
         app.MapAnthropicMessagesEndpoints();
+        app.MapResponsesEndpoints();
         app.MapApiDocument();
         app.MapConsole();
         return app;

@@ -12,6 +12,7 @@ public static class AnthropicMessagesEndpoints
     public static void MapAnthropicMessagesEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/v1/messages", RelayAsync);
+        app.MapPost("/v1/messages/count_tokens", AnthropicCountTokens.CountAsync);
     }
 
     private static Task RelayAsync(HttpContext context, RelayPipeline pipeline)

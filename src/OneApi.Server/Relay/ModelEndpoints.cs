@@ -1,10 +1,9 @@
-using OneApi.Relay.OpenAI;
 using OneApi.Server.Auth;
 using OneApi.Server.Channels;
 
 namespace OneApi.Server.Relay;
 
-/// <summary><c>GET /v1/models</c>: the models the key's group can reach (and the token may use), in OpenAI's list format.</summary>
+/// <summary><c>GET /v1/models</c>: the models the key's group can reach (and the token may use), in OpenAI's list format or Anthropic's.</summary>
 public static class ModelEndpoints
 {
     public static async Task<IResult> ListAsync(HttpContext context, RelayKeyAuthenticator authenticator, RoutingTableStore routing)
@@ -14,9 +13,20 @@ public static class ModelEndpoints
         {
             return ErrorResult(context, error!);
         }
-        var models = VisibleModels(caller, routing.Current).Select(Describe);
-        return Results.Json(new { @object = "list", data = models });
+        var models = VisibleModels(caller, routing.Current).ToList();
+        return context.Request.Headers.ContainsKey("anthropic-version")
+            ? Results.Json(AnthropicList(models))
+            : Results.Json(new { @object = "list", data = models.Select(Describe) });
     }
+
+    /// <summary>Anthropic's list shape (https://docs.anthropic.com/en/api/models-list), for its SDKs and Claude Code.</summary>
+    private static object AnthropicList(List<string> models) => new
+    {
+        data = models.Select(m => new { type = "model", id = m, display_name = m, created_at = "2021-07-25T00:00:00Z" }),
+        has_more = false,
+        first_id = models.FirstOrDefault(),
+        last_id = models.LastOrDefault(),
+    };
 
     public static async Task<IResult> RetrieveAsync(HttpContext context, string model, RelayKeyAuthenticator authenticator, RoutingTableStore routing)
     {
@@ -49,5 +59,5 @@ public static class ModelEndpoints
     };
 
     private static IResult ErrorResult(HttpContext context, OneApi.Relay.Abstractions.RelayError error) =>
-        Results.Text(OpenAIError.Serialize(error, context.RequestId()), "application/json", statusCode: error.StatusCode);
+        Results.Text(RelayRouteErrors.DialectOf(context).SerializeError(error, context.RequestId()), "application/json", statusCode: error.StatusCode);
 }

@@ -138,7 +138,7 @@ public sealed partial class RelayPipeline(
         {
             return RelayError.NotImplemented();
         }
-        adaptor = ClientApis.Of(context).Adapt(adaptor, bill.Request);
+        adaptor = ClientApis.Of(context).Adapt(adaptor, bill.Request, bill.Channel.Upstream);
         var channel = bill.Channel.Upstream;
         using var exchange = await upstream.ExchangeAsync(adaptor, ct => adaptor.BuildRequestAsync(bill.Request, channel, ct), channel,
             bill.Request.Model, settings.RelayTimeout, context.RequestAborted);

@@ -9,7 +9,7 @@ namespace OneApi.Server.Web;
 /// </summary>
 public static class ConsoleEndpoints
 {
-    private static readonly string[] ApiPrefixes = ["/api", "/v1", "/dashboard/billing", "/openapi", "/swagger"];
+    private static readonly string[] ApiPrefixes = ["/api", "/v1", "/v1beta", "/dashboard/billing", "/openapi", "/swagger"];
 
     public static void MapConsole(this WebApplication app)
     {

@@ -46,7 +46,7 @@ public static class FromAnthropicAnswer
                     break;
             }
         }
-        var reply = new JsonObject { ["role"] = "assistant", ["content"] = text.ToString() };
+        var reply = new JsonObject { ["role"] = "assistant", ["content"] = text.ToString(), ["refusal"] = null };
         if (reasoning.Length > 0)
         {
             reply[format.Field] = reasoning.ToString();
@@ -70,6 +70,7 @@ public static class FromAnthropicAnswer
             {
                 ["index"] = 0,
                 ["message"] = reply,
+                ["logprobs"] = null,
                 ["finish_reason"] = AnthropicUsage.FinishReason(JsonWire.String(message["stop_reason"])),
             }),
             ["usage"] = usage.ToOpenAI(),

@@ -17,6 +17,7 @@ public sealed class FromAnthropicStream(RelayRequest request, long created)
     private string _id = "chatcmpl-" + Guid.NewGuid().ToString("N");
     private string _model = request.Model;
     private AnthropicUsage _usage;
+    private readonly bool _includeUsage = JsonWire.Bool((request.Body["stream_options"] as JsonObject)?["include_usage"]) == true;
 
     /// <summary>
     /// The OpenAI frames for a stream of Messages event payloads, however the host framed them; ends after
@@ -70,12 +71,10 @@ public sealed class FromAnthropicStream(RelayRequest request, long created)
             case "message_delta":
                 _usage = _usage.Merge(AnthropicUsage.Read(evt["usage"]));
                 var finish = AnthropicUsage.FinishReason(JsonWire.String((evt["delta"] as JsonObject)?["stop_reason"]));
-                var chunk = ChunkJson(new JsonObject(), finish);
-                chunk["usage"] = _usage.ToOpenAI();
-                return new StreamFrame(JsonWire.Serialize(chunk), _usage.ToUsage());
+                return new StreamFrame(JsonWire.Serialize(ChunkJson(new JsonObject(), finish)), _usage.ToUsage());
             case "message_stop":
                 Finished = true;
-                return null;
+                return _includeUsage ? UsageChunk() : null;
             case "error":
                 var error = AnthropicErrors.FromEvent(evt);
                 return new StreamFrame(OpenAIError.Serialize(error, ""), Error: error);
@@ -83,6 +82,19 @@ public sealed class FromAnthropicStream(RelayRequest request, long created)
                 // ping, content_block_stop, and event types added later.
                 return null;
         }
+    }
+
+    /// <summary>
+    /// OpenAI's last chunk for <c>stream_options.include_usage</c>: empty choices and the usage, apart from the finish
+    /// chunk. Billing already has the usage from <c>message_delta</c>; the client API drops this chunk when only the
+    /// gateway asked for usage.
+    /// </summary>
+    private StreamFrame UsageChunk()
+    {
+        var chunk = ChunkJson(new JsonObject(), null);
+        chunk["choices"] = new JsonArray();
+        chunk["usage"] = _usage.ToOpenAI();
+        return new StreamFrame(JsonWire.Serialize(chunk), _usage.ToUsage());
     }
 
     private StreamFrame? BlockStart(int index, JsonObject? block)

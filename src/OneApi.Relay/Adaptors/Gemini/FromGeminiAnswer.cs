@@ -29,7 +29,7 @@ public static class FromGeminiAnswer
         {
             var parts = GeminiParts.Read(candidate);
             text.Append(parts.Generated);
-            var message = new JsonObject { ["role"] = "assistant", ["content"] = parts.Text };
+            var message = new JsonObject { ["role"] = "assistant", ["content"] = parts.Text, ["refusal"] = null };
             if (parts.Reasoning.Length > 0)
             {
                 message[format.Field] = parts.Reasoning;
@@ -42,6 +42,7 @@ public static class FromGeminiAnswer
             {
                 ["index"] = JsonWire.Int(candidate["index"]) ?? i,
                 ["message"] = message,
+                ["logprobs"] = null,
                 ["finish_reason"] = GeminiParts.FinishReason(JsonWire.String(candidate["finishReason"]), parts.ToolCalls.Count > 0),
             });
         }

@@ -85,7 +85,8 @@ public sealed class FromGeminiStream(RelayRequest request, long created)
                 }
                 delta["tool_calls"] = parts.ToolCalls;
             }
-            var choice = new JsonObject { ["index"] = index, ["delta"] = delta };
+            // OpenAI's chunk schema requires finish_reason on every choice: null until the last.
+            var choice = new JsonObject { ["index"] = index, ["delta"] = delta, ["finish_reason"] = null };
             if (JsonWire.String(candidate["finishReason"]) is { } reason)
             {
                 choice["finish_reason"] = GeminiParts.FinishReason(reason, _calledTools.Contains(index));

@@ -67,7 +67,7 @@ public sealed class BearerHost : IUpstreamHost
     public HostKind Kind => HostKind.Bearer;
 
     public ValueTask<HttpRequestMessage> BuildAsync(UpstreamPayload payload, UpstreamChannel channel, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(Post(Url(channel, payload.Mode), payload, channel.Key));
+        ValueTask.FromResult(Post(payload.Path is { } path ? Url(channel, path) : Url(channel, payload.Mode), payload, channel.Key));
 
     /// <summary>A POST of the payload with the key as a Bearer token, asking for SSE when it streams.</summary>
     public static HttpRequestMessage Post(string url, UpstreamPayload payload, string key)
@@ -89,10 +89,23 @@ public sealed class BearerHost : IUpstreamHost
     /// </summary>
     public static string Url(UpstreamChannel channel, RelayMode mode)
     {
+        var (baseUrl, routes) = Target(channel);
+        return baseUrl + routes.PathOf(mode);
+    }
+
+    /// <summary>The URL of an OpenAI path no mode stands for (<c>/v1/responses</c>), under the same rules.</summary>
+    public static string Url(UpstreamChannel channel, string openAIPath)
+    {
+        var (baseUrl, routes) = Target(channel);
+        return baseUrl + routes.PathOf(openAIPath);
+    }
+
+    private static (string BaseUrl, OpenAIRoutes Routes) Target(UpstreamChannel channel)
+    {
         var baseUrl = ChannelTypes.BaseUrlOf(channel).TrimEnd('/');
         var routes = baseUrl.EndsWith("/v1", StringComparison.Ordinal) || baseUrl.StartsWith("https://gateway.ai.cloudflare.com", StringComparison.OrdinalIgnoreCase)
             ? OpenAIRoutes.InBaseUrl
             : ChannelTypes.Find(channel.Type)?.OpenAIRoutes ?? OpenAIRoutes.Standard;
-        return baseUrl + routes.PathOf(mode);
+        return (baseUrl, routes);
     }
 }

@@ -58,8 +58,7 @@ public sealed class AnthropicClientApi(IReadOnlyList<string>? betas = null) : IC
             var body = (JsonObject)request.ClientBody!.DeepClone();
             body["model"] = request.Model;
             // A channel system prompt replaced the OpenAI form's system message: it replaces Claude's system too.
-            if ((request.Body["messages"] as JsonArray)?.FirstOrDefault() is JsonObject first && JsonWire.String(first["role"]) == "system" &&
-                JsonWire.String(first["content"]) is { } system && system != FromAnthropicRequest.SystemText(request.ClientBody))
+            if (ChannelSystemPrompt.Replacing(request, FromAnthropicRequest.SystemText(request.ClientBody)) is { } system)
             {
                 body["system"] = system;
             }
@@ -132,24 +131,7 @@ public sealed class AnthropicClientApi(IReadOnlyList<string>? betas = null) : IC
             return answer.Error is null ? answer with { Body = ToAnthropicAnswer.Convert(answer.Body.Span, request.OriginModel) } : answer;
         }
 
-        public override async IAsyncEnumerable<StreamFrame> ReadStreamAsync(Stream upstream, RelayRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
-        {
-            var translator = new ToAnthropicStream(request.OriginModel);
-            await foreach (var chunk in Inner.ReadStreamAsync(upstream, request, cancellationToken).ConfigureAwait(false))
-            {
-                foreach (var frame in translator.Translate(chunk))
-                {
-                    yield return frame;
-                }
-                if (chunk.Error is not null)
-                {
-                    yield break;
-                }
-            }
-            foreach (var frame in translator.Finish())
-            {
-                yield return frame;
-            }
-        }
+        public override IAsyncEnumerable<StreamFrame> ReadStreamAsync(Stream upstream, RelayRequest request, CancellationToken cancellationToken) =>
+            new ToAnthropicStream(request.OriginModel).TranslateAsync(Inner.ReadStreamAsync(upstream, request, cancellationToken), cancellationToken);
     }
 }

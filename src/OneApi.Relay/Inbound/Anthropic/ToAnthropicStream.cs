@@ -9,32 +9,15 @@ namespace OneApi.Relay.Inbound.Anthropic;
 /// <c>message_start</c>, a content block per kind of output (thinking, text, each tool call) with its deltas,
 /// then <c>message_delta</c> with the stop reason and usage, and <c>message_stop</c>.
 /// </summary>
-public sealed class ToAnthropicStream(string model)
+public sealed class ToAnthropicStream(string model) : ChatChunkTranslator
 {
     private readonly Dictionary<int, int> _blockByToolIndex = [];
     private bool _started;
     private int _blockIndex = -1;
     private string? _blockType;
-    private string? _finishReason;
-    private JsonObject? _usage;
-
-    /// <summary>The events for one chunk; billing data stays on the first frame (or on an empty one when there is none).</summary>
-    public IEnumerable<StreamFrame> Translate(StreamFrame chunk)
-    {
-        var events = new List<JsonObject>();
-        if (chunk.Error is { } error)
-        {
-            events.Add(ErrorEvent(error));
-        }
-        else if (JsonWire.Parse(chunk.Data.Span) is { } json)
-        {
-            Read(json, events);
-        }
-        return Frames(events, chunk.Usage, chunk.Text, chunk.Error);
-    }
 
     /// <summary>The closing events, once the upstream stream has ended.</summary>
-    public IEnumerable<StreamFrame> Finish()
+    public override IEnumerable<StreamFrame> Finish()
     {
         var events = new List<JsonObject>();
         Start(events, null);
@@ -42,57 +25,41 @@ public sealed class ToAnthropicStream(string model)
         events.Add(new JsonObject
         {
             ["type"] = "message_delta",
-            ["delta"] = new JsonObject { ["stop_reason"] = ToAnthropicAnswer.StopReason(_finishReason), ["stop_sequence"] = null },
-            ["usage"] = ToAnthropicAnswer.Usage(_usage),
+            ["delta"] = new JsonObject { ["stop_reason"] = ToAnthropicAnswer.StopReason(FinishReason), ["stop_sequence"] = null },
+            ["usage"] = ToAnthropicAnswer.Usage(ChatUsage),
         });
         events.Add(new JsonObject { ["type"] = "message_stop" });
-        return Frames(events, null, null, null);
+        return EventFrames.Of(events, null, null, null);
     }
 
-    public static JsonObject ErrorEvent(RelayError error) => new()
+    protected override JsonObject ErrorEvent(RelayError error) => new()
     {
         ["type"] = "error",
         ["error"] = new JsonObject { ["type"] = AnthropicClientApi.ErrorType(error), ["message"] = error.Message },
     };
 
-    private void Read(JsonObject chunk, List<JsonObject> events)
+    protected override void Delta(List<JsonObject> events, JsonObject delta)
     {
-        Start(events, chunk);
-        if (chunk["usage"] is JsonObject usage)
+        if (ToAnthropicAnswer.ReasoningText(delta) is { Length: > 0 } reasoning)
         {
-            _usage = usage;
+            Open(events, "thinking", new JsonObject { ["type"] = "thinking", ["thinking"] = "" });
+            events.Add(Delta(new JsonObject { ["type"] = "thinking_delta", ["thinking"] = reasoning }));
         }
-        if ((chunk["choices"] as JsonArray)?.FirstOrDefault() is not JsonObject choice)
+        foreach (var block in (delta["thinking_blocks"] as JsonArray)?.OfType<JsonObject>() ?? [])
         {
-            return;
-        }
-        if (choice["delta"] is JsonObject delta)
-        {
-            if (ToAnthropicAnswer.ReasoningText(delta) is { Length: > 0 } reasoning)
+            if (JsonWire.String(block["signature"]) is { Length: > 0 } signature && _blockType == "thinking")
             {
-                Open(events, "thinking", new JsonObject { ["type"] = "thinking", ["thinking"] = "" });
-                events.Add(Delta(new JsonObject { ["type"] = "thinking_delta", ["thinking"] = reasoning }));
-            }
-            foreach (var block in (delta["thinking_blocks"] as JsonArray)?.OfType<JsonObject>() ?? [])
-            {
-                if (JsonWire.String(block["signature"]) is { Length: > 0 } signature && _blockType == "thinking")
-                {
-                    events.Add(Delta(new JsonObject { ["type"] = "signature_delta", ["signature"] = signature }));
-                }
-            }
-            if (JsonWire.String(delta["content"]) is { Length: > 0 } text)
-            {
-                Open(events, "text", new JsonObject { ["type"] = "text", ["text"] = "" });
-                events.Add(Delta(new JsonObject { ["type"] = "text_delta", ["text"] = text }));
-            }
-            foreach (var call in (delta["tool_calls"] as JsonArray)?.OfType<JsonObject>() ?? [])
-            {
-                ToolCall(events, call);
+                events.Add(Delta(new JsonObject { ["type"] = "signature_delta", ["signature"] = signature }));
             }
         }
-        if (JsonWire.String(choice["finish_reason"]) is { } finish)
+        if (JsonWire.String(delta["content"]) is { Length: > 0 } text)
         {
-            _finishReason = finish;
+            Open(events, "text", new JsonObject { ["type"] = "text", ["text"] = "" });
+            events.Add(Delta(new JsonObject { ["type"] = "text_delta", ["text"] = text }));
+        }
+        foreach (var call in (delta["tool_calls"] as JsonArray)?.OfType<JsonObject>() ?? [])
+        {
+            ToolCall(events, call);
         }
     }
 
@@ -130,7 +97,7 @@ public sealed class ToAnthropicStream(string model)
         }
     }
 
-    private void Start(List<JsonObject> events, JsonObject? chunk)
+    protected override void Start(List<JsonObject> events, JsonObject? chunk)
     {
         if (_started)
         {
@@ -177,15 +144,4 @@ public sealed class ToAnthropicStream(string model)
     }
 
     private JsonObject Delta(JsonObject delta) => new() { ["type"] = "content_block_delta", ["index"] = _blockIndex, ["delta"] = delta };
-
-    private static IEnumerable<StreamFrame> Frames(List<JsonObject> events, Usage? usage, string? text, RelayError? error)
-    {
-        if (events.Count == 0)
-        {
-            return usage is null && text is null ? [] : [new StreamFrame(ReadOnlyMemory<byte>.Empty, usage, text)];
-        }
-        return events.Select((e, i) => i == 0
-            ? new StreamFrame(JsonWire.Serialize(e), usage, text, error, JsonWire.String(e["type"]))
-            : new StreamFrame(JsonWire.Serialize(e), Event: JsonWire.String(e["type"])));
-    }
 }

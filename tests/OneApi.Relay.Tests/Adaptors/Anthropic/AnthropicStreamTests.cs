@@ -10,9 +10,10 @@ public sealed class AnthropicStreamTests
 {
     private readonly IChannelAdaptor _adaptor = TestAdaptors.Anthropic();
 
-    private async Task<List<StreamFrame>> ReadAllAsync(string fixture, string query = "")
+    private async Task<List<StreamFrame>> ReadAllAsync(string fixture, string query = "", bool includeUsage = false)
     {
-        var request = Fixture.Request("""{"model":"claude-3-7-sonnet-20250219","stream":true,"messages":[]}""", query: query);
+        var streamOptions = includeUsage ? ""","stream_options":{"include_usage":true}""" : "";
+        var request = Fixture.Request("""{"model":"claude-3-7-sonnet-20250219","stream":true,"messages":[]""" + streamOptions + "}", query: query);
         var frames = new List<StreamFrame>();
         await foreach (var frame in _adaptor.ReadStreamAsync(Fixture.Stream(fixture), request, CancellationToken.None))
         {
@@ -37,11 +38,25 @@ public sealed class AnthropicStreamTests
         Assert.Equal("assistant", (string?)Delta(chunks[0])!["role"]);
         Assert.Equal("Hello!", string.Concat(frames.Select(f => f.Text)));
         Assert.Equal("stop", (string?)chunks[^1]["choices"]![0]!["finish_reason"]);
-        // Usage comes once, with message_delta: 25 + 10 cached + 5 cache-written prompt tokens.
+        // Usage comes once, with message_delta: 25 + 10 cached + 5 cache-written prompt tokens. It is billed, but the
+        // client that did not ask for usage gets none.
         Assert.Equal(Usage.Of(40, 15), Assert.Single(frames, f => f.Usage is not null).Usage);
-        Assert.Equal(40, (int)chunks[^1]["usage"]!["prompt_tokens"]!);
+        Assert.All(chunks, c => Assert.Null(c["usage"]));
         Assert.All(frames, f => Assert.Null(f.Error));
         Assert.All(frames, f => Assert.Null(f.Event));
+    }
+
+    [Fact]
+    public async Task StreamWithIncludeUsage_EndsWithAUsageChunkWithEmptyChoices()
+    {
+        var frames = await ReadAllAsync("anthropic/stream_with_usage.sse", includeUsage: true);
+
+        var chunks = Chunks(frames);
+        Assert.Empty(chunks[^1]["choices"]!.AsArray());
+        Assert.Equal((40, 15), ((int)chunks[^1]["usage"]!["prompt_tokens"]!, (int)chunks[^1]["usage"]!["completion_tokens"]!));
+        Assert.Equal("stop", (string?)chunks[^2]["choices"]![0]!["finish_reason"]);
+        Assert.Null(chunks[^2]["usage"]);
+        Assert.Equal(Usage.Of(40, 15), frames[^1].Usage);
     }
 
     [Fact]

@@ -79,18 +79,7 @@ public sealed class AnthropicInboundTests
     {
         var request = Read("""{"model":"gpt-4o","max_tokens":100,"stream":true,"messages":[{"role":"user","content":"x"}]}""");
         var adaptor = AnthropicClientApi.Instance.Adapt(TestAdaptors.OpenAI(), request);
-        string Chunk(string delta, string finish = "null") => $$"""data: {"id":"c1","model":"gpt-4o","choices":[{"index":0,"delta":{{{delta}}},"finish_reason":{{finish}}}]}""" + "\n\n";
-        var sse = Chunk("\"role\":\"assistant\",\"reasoning_content\":\"think\"") + Chunk("\"content\":\"Hi\"")
-            + Chunk("\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"\"}}]")
-            + Chunk("\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"a\\\":1}\"}}]")
-            + Chunk("", "\"tool_calls\"")
-            + "data: {\"id\":\"c1\",\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":7,\"total_tokens\":12}}\n\ndata: [DONE]\n\n";
-
-        var frames = new List<StreamFrame>();
-        await foreach (var frame in adaptor.ReadStreamAsync(new MemoryStream(Encoding.UTF8.GetBytes(sse)), request, CancellationToken.None))
-        {
-            frames.Add(frame);
-        }
+        var frames = await adaptor.ReadAllAsync(ChatTranscript.ReasoningTextAndToolCall("tool_calls", "Hi"), request);
 
         var events = frames.Where(f => !f.Data.IsEmpty).ToList();
         Assert.Equal(
