@@ -12,7 +12,7 @@ using OneApi.Server.Options;
 namespace OneApi.Server.Relay;
 
 /// <summary>
-/// Images and audio (images/generations, audio/speech, audio/transcriptions, audio/translations), relayed to
+/// Images and audio (images/generations, edits and variations, audio/speech, transcriptions and translations), relayed to
 /// channels whose adaptor is an <see cref="IMediaAdaptor"/> and billed as one-api bills them. A known price (images,
 /// speech) is reserved like a chat request's, so parallel requests cannot spend it twice; transcriptions, priced only
 /// once the answer is in, still need a balance above zero. The charge is made once the upstream has answered 2xx.
@@ -151,10 +151,12 @@ public sealed partial class MediaRelay(
     {
         switch (request.Mode)
         {
-            case RelayMode.ImagesGenerations:
+            case var image when image.IsImage():
                 var size = request.Text("size") is { Length: > 0 } s ? s : "1024x1024";
                 var n = request.Int("n") is { } count and not 0 ? count : 1;
-                if (MediaPrices.ValidateImage(model, size, n, request.Text("prompt")) is { } invalid)
+                // A variation is made from the picture alone: it takes no prompt.
+                var prompt = request.Mode == RelayMode.ImagesVariations ? null : request.Text("prompt");
+                if (MediaPrices.ValidateImage(model, size, n, prompt) is { } invalid)
                 {
                     return (null, invalid);
                 }

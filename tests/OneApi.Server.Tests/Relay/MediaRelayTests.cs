@@ -16,16 +16,16 @@ namespace OneApi.Server.Tests.Relay;
 /// <summary>Images and audio through the official OpenAI .NET SDK to a fake OpenAI upstream, billed as one-api bills them.</summary>
 public sealed class MediaRelayTests(GatewayPool pool) : IClassFixture<GatewayPool>
 {
-    private static OpenAIClient Client(TestGateway gateway, TestAccount account) =>
+    internal static OpenAIClient Client(TestGateway gateway, TestAccount account) =>
         new(new ApiKeyCredential(account.Key), new OpenAIClientOptions { Endpoint = new Uri(gateway.BaseUrl + "/v1") });
 
-    private static async Task<List<Log>> ConsumeLogsAsync(TestGateway gateway, TestAccount account)
+    internal static async Task<List<Log>> ConsumeLogsAsync(TestGateway gateway, TestAccount account)
     {
         await using var db = await gateway.DbAsync();
         return await db.Logs.Where(l => l.UserId == account.UserId && l.Type == LogType.Consume).ToListAsync();
     }
 
-    private static async Task AssertChargedAsync(TestGateway gateway, TestAccount account, long quota, long userQuota = 1_000_000_000, long tokenQuota = 1_000_000_000)
+    internal static async Task AssertChargedAsync(TestGateway gateway, TestAccount account, long quota, long userQuota = 1_000_000_000, long tokenQuota = 1_000_000_000)
     {
         await using var db = await gateway.DbAsync();
         var token = await db.Tokens.SingleAsync(t => t.Id == account.TokenId);
@@ -239,7 +239,7 @@ public sealed class MediaRelayTests(GatewayPool pool) : IClassFixture<GatewayPoo
         await AssertChargedAsync(gateway, account, 0);
     }
 
-    private static async Task<Dictionary<string, (string? FileName, byte[] Data)>> ReadFormAsync(RecordedRequest sent)
+    internal static async Task<Dictionary<string, (string? FileName, byte[] Data)>> ReadFormAsync(RecordedRequest sent)
     {
         var boundary = MediaTypeHeaderValue.Parse(sent.ContentType!).Parameters.Single(p => p.Name == "boundary").Value!.Trim('"');
         var reader = new MultipartReader(boundary, new MemoryStream(sent.Body));
