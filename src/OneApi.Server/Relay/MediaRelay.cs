@@ -79,12 +79,19 @@ public sealed partial class MediaRelay(
             return;
         }
         using var held = reservation;
+        var (seconds, unreadable) = await AudioSecondsAsync(request, aborted);
+        if (unreadable is not null)
+        {
+            await reservations.RefundAsync(caller, reservation);
+            await RelayPipeline.WriteErrorAsync(context, unreadable);
+            return;
+        }
 
         // Another channel may take over while nothing has reached the client; the price stays the first channel's,
         // which is what was reserved.
         var error = await pipeline.WithFailoverAsync(caller, channel, request.Model, (route, _) =>
             AttemptAsync(context, new MediaBill(caller, route, request, RelayPipeline.MappedModel(request.Model, route), price, reservation.Amount,
-                context.RequestId(), started), quota));
+                context.RequestId(), started, seconds), quota));
         if (error is not null)
         {
             await reservations.RefundAsync(caller, reservation);
@@ -197,7 +204,7 @@ public sealed partial class MediaRelay(
         }
     }
 
-    /// <summary>Transcriptions are small text: read whole, billed by the audio's duration when ffprobe can tell it, else by the text's tokens.</summary>
+    /// <summary>Transcriptions are small text: read whole, billed by the audio's duration when ffprobe is there, else by the text's tokens.</summary>
     private async Task RelayTranscriptionAsync(HttpContext context, HttpResponseMessage response, MediaBill bill)
     {
         byte[] answer;
@@ -210,8 +217,7 @@ public sealed partial class MediaRelay(
             LogPassThroughBroken(logger, e.Message);
             return; // nothing reached the client: nothing to charge
         }
-        var seconds = await AudioDuration.SecondsAsync(bill.Request.File!.Data, context.RequestAborted);
-        var tokens = seconds is { } duration
+        var tokens = bill.AudioSeconds is { } duration
             ? duration * MediaPrices.AudioTokensPerSecond(bill.Model)
             : tokenCounter.CountText(TranscriptionText.From(answer, bill.Request.ResponseFormat), bill.Model);
         context.Response.StatusCode = (int)response.StatusCode;
@@ -232,7 +238,7 @@ public sealed partial class MediaRelay(
     }
 
     private sealed record MediaBill(RelayCaller Caller, ChannelRoute Channel, MediaRequest Request, string Model, PriceQuote Price,
-        long Reserved, string RequestId, long Started);
+        long Reserved, string RequestId, long Started, double? AudioSeconds);
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "media answer broke off before it was all passed on: {Message}")]
     private static partial void LogPassThroughBroken(ILogger logger, string message);
