@@ -8,6 +8,8 @@ public enum RelayMode
     Embeddings,
     Moderations,
     ImagesGenerations,
+    ImagesEdits,
+    ImagesVariations,
     AudioSpeech,
     AudioTranscription,
     AudioTranslation,
@@ -23,9 +25,14 @@ public static class RelayModes
         RelayMode.Embeddings => "/v1/embeddings",
         RelayMode.Moderations => "/v1/moderations",
         RelayMode.ImagesGenerations => "/v1/images/generations",
+        RelayMode.ImagesEdits => "/v1/images/edits",
+        RelayMode.ImagesVariations => "/v1/images/variations",
         RelayMode.AudioSpeech => "/v1/audio/speech",
         RelayMode.AudioTranscription => "/v1/audio/transcriptions",
         RelayMode.AudioTranslation => "/v1/audio/translations",
         _ => throw new ArgumentOutOfRangeException(nameof(mode)),
     };
+
+    /// <summary>The image endpoints, priced per picture.</summary>
+    public static bool IsImage(this RelayMode mode) => mode is RelayMode.ImagesGenerations or RelayMode.ImagesEdits or RelayMode.ImagesVariations;
 }

@@ -30,10 +30,10 @@ public static class MediaPrices
         ["dall-e-3"] = 4000,
     };
 
-    /// <summary>one-api's checks of an image request against its tables; null when it may go upstream.</summary>
-    public static RelayError? ValidateImage(string model, string size, int n, string prompt)
+    /// <summary>one-api's checks of an image request against its tables; null when it may go upstream. A null prompt is one the endpoint does not take.</summary>
+    public static RelayError? ValidateImage(string model, string size, int n, string? prompt)
     {
-        if (prompt.Length == 0)
+        if (prompt is { Length: 0 })
         {
             return RelayError.InvalidRequest("prompt is required", "invalid_image_request");
         }
@@ -41,7 +41,7 @@ public static class MediaPrices
         {
             return RelayError.InvalidRequest("size not supported for this image model", "size_not_supported");
         }
-        if (ImagePromptLengthLimits.TryGetValue(model, out var limit) && prompt.Length > limit)
+        if (ImagePromptLengthLimits.TryGetValue(model, out var limit) && prompt?.Length > limit)
         {
             return RelayError.InvalidRequest("prompt is too long", "prompt_too_long");
         }

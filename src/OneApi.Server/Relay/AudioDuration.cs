@@ -5,8 +5,8 @@ namespace OneApi.Server.Relay;
 
 /// <summary>
 /// The length of an uploaded audio file by <c>ffprobe</c>, as Laisky's one-api bills whisper (it expects
-/// <c>/usr/bin/ffprobe</c> in the image). Null when ffprobe is absent or cannot read the file; the caller then
-/// bills the returned text instead, as upstream one-api does.
+/// <c>/usr/bin/ffprobe</c> in the image). Null when ffprobe is absent or cannot read the file; the relay then
+/// bills the returned text (no ffprobe) or refuses the file (unreadable).
 /// </summary>
 public static class AudioDuration
 {

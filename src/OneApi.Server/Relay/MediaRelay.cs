@@ -12,7 +12,7 @@ using OneApi.Server.Options;
 namespace OneApi.Server.Relay;
 
 /// <summary>
-/// Images and audio (images/generations, audio/speech, audio/transcriptions, audio/translations), relayed to
+/// Images and audio (images/generations, edits and variations, audio/speech, transcriptions and translations), relayed to
 /// channels whose adaptor is an <see cref="IMediaAdaptor"/> and billed as one-api bills them. A known price (images,
 /// speech) is reserved like a chat request's, so parallel requests cannot spend it twice; transcriptions, priced only
 /// once the answer is in, still need a balance above zero. The charge is made once the upstream has answered 2xx.
@@ -79,12 +79,19 @@ public sealed partial class MediaRelay(
             return;
         }
         using var held = reservation;
+        var (seconds, unreadable) = await AudioSecondsAsync(request, aborted);
+        if (unreadable is not null)
+        {
+            await reservations.RefundAsync(caller, reservation);
+            await RelayPipeline.WriteErrorAsync(context, unreadable);
+            return;
+        }
 
         // Another channel may take over while nothing has reached the client; the price stays the first channel's,
         // which is what was reserved.
         var error = await pipeline.WithFailoverAsync(caller, channel, request.Model, (route, _) =>
             AttemptAsync(context, new MediaBill(caller, route, request, RelayPipeline.MappedModel(request.Model, route), price, reservation.Amount,
-                context.RequestId(), started), quota));
+                context.RequestId(), started, seconds), quota));
         if (error is not null)
         {
             await reservations.RefundAsync(caller, reservation);
@@ -151,10 +158,12 @@ public sealed partial class MediaRelay(
     {
         switch (request.Mode)
         {
-            case RelayMode.ImagesGenerations:
+            case var image when image.IsImage():
                 var size = request.Text("size") is { Length: > 0 } s ? s : "1024x1024";
                 var n = request.Int("n") is { } count and not 0 ? count : 1;
-                if (MediaPrices.ValidateImage(model, size, n, request.Text("prompt")) is { } invalid)
+                // A variation is made from the picture alone: it takes no prompt.
+                var prompt = request.Mode == RelayMode.ImagesVariations ? null : request.Text("prompt");
+                if (MediaPrices.ValidateImage(model, size, n, prompt) is { } invalid)
                 {
                     return (null, invalid);
                 }
@@ -195,7 +204,7 @@ public sealed partial class MediaRelay(
         }
     }
 
-    /// <summary>Transcriptions are small text: read whole, billed by the audio's duration when ffprobe can tell it, else by the text's tokens.</summary>
+    /// <summary>Transcriptions are small text: read whole, billed by the audio's duration when ffprobe is there, else by the text's tokens.</summary>
     private async Task RelayTranscriptionAsync(HttpContext context, HttpResponseMessage response, MediaBill bill)
     {
         byte[] answer;
@@ -208,8 +217,7 @@ public sealed partial class MediaRelay(
             LogPassThroughBroken(logger, e.Message);
             return; // nothing reached the client: nothing to charge
         }
-        var seconds = await AudioDuration.SecondsAsync(bill.Request.File!.Data, context.RequestAborted);
-        var tokens = seconds is { } duration
+        var tokens = bill.AudioSeconds is { } duration
             ? duration * MediaPrices.AudioTokensPerSecond(bill.Model)
             : tokenCounter.CountText(TranscriptionText.From(answer, bill.Request.ResponseFormat), bill.Model);
         context.Response.StatusCode = (int)response.StatusCode;
@@ -230,7 +238,7 @@ public sealed partial class MediaRelay(
     }
 
     private sealed record MediaBill(RelayCaller Caller, ChannelRoute Channel, MediaRequest Request, string Model, PriceQuote Price,
-        long Reserved, string RequestId, long Started);
+        long Reserved, string RequestId, long Started, double? AudioSeconds);
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "media answer broke off before it was all passed on: {Message}")]
     private static partial void LogPassThroughBroken(ILogger logger, string message);

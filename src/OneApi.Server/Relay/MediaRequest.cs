@@ -10,7 +10,8 @@ namespace OneApi.Server.Relay;
 
 /// <summary>
 /// A client's image or audio request: a JSON body (images/generations, audio/speech) or a multipart form
-/// (audio/transcriptions, audio/translations), read once and rebuilt for the upstream with the channel's model.
+/// (images/edits, images/variations, audio/transcriptions, audio/translations), read once and rebuilt for the
+/// upstream with the channel's model.
 /// </summary>
 public sealed class MediaRequest
 {
@@ -34,14 +35,14 @@ public sealed class MediaRequest
 
     public bool IsForm => _form is not null;
 
-    /// <summary>The uploaded audio of a transcription or translation.</summary>
-    public FormPart? File => _form?.FirstOrDefault(p => p.Name == "file" && p.FileName is not null);
+    /// <summary>The uploaded audio of a transcription or translation, or the picture to edit or vary.</summary>
+    public FormPart? File => _form?.FirstOrDefault(p => p.FileName is not null && FilePartNames(Mode).Contains(p.Name));
 
     public string? ResponseFormat => _form is null ? null : FormValue("response_format");
 
     public static async Task<(MediaRequest? Request, RelayError? Error)> ReadAsync(RelayMode mode, byte[] body, string? contentType)
     {
-        if (mode is RelayMode.AudioTranscription or RelayMode.AudioTranslation)
+        if (mode is RelayMode.AudioTranscription or RelayMode.AudioTranslation or RelayMode.ImagesEdits or RelayMode.ImagesVariations)
         {
             return await ReadFormAsync(mode, body, contentType);
         }
@@ -61,7 +62,7 @@ public sealed class MediaRequest
             {
                 return (null, RelayError.InvalidRequest("model is required", "missing_model"));
             }
-            model = "dall-e-2"; // one-api's default, as OpenAI's
+            model = DefaultImageModel;
         }
         return (new MediaRequest(mode, model, json, body, null), null);
     }
@@ -95,18 +96,35 @@ public sealed class MediaRequest
         var request = new MediaRequest(mode, "", null, null, parts);
         if (request.File is null)
         {
-            return (null, RelayError.InvalidRequest("file is required", "missing_file"));
+            return (null, RelayError.InvalidRequest($"{FilePartNames(mode)[0]} is required", "missing_" + FilePartNames(mode)[0]));
+        }
+        if (request.FormValue("n") is { } n && !(int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count is >= 1 and <= BillingFields.MaxImages))
+        {
+            return (null, RelayError.InvalidRequest("n must be a whole number", "invalid_n") with { Param = "n" });
         }
         var model = request.FormValue("model");
-        return string.IsNullOrWhiteSpace(model)
-            ? (null, RelayError.InvalidRequest("model is required", "missing_model"))
-            : (new MediaRequest(mode, model, null, null, parts), null);
+        if (string.IsNullOrWhiteSpace(model))
+        {
+            if (!mode.IsImage())
+            {
+                return (null, RelayError.InvalidRequest("model is required", "missing_model"));
+            }
+            model = DefaultImageModel;
+        }
+        return (new MediaRequest(mode, model, null, null, parts), null);
     }
+
+    /// <summary>one-api's default, as OpenAI's, for image requests that name no model.</summary>
+    private const string DefaultImageModel = "dall-e-2";
+
+    /// <summary>The form field carrying the file: gpt-image-1 edits take several pictures as <c>image[]</c>.</summary>
+    private static string[] FilePartNames(RelayMode mode) => mode.IsImage() ? ["image", "image[]"] : ["file"];
 
     public string Text(string name) => _json is null ? FormValue(name) ?? "" : Text(_json, name) ?? "";
 
-    public int? Int(string name) =>
-        _json?[name] is JsonValue value && value.TryGetValue(out int number) ? number : null;
+    public int? Int(string name) => _json is null
+        ? int.TryParse(FormValue(name), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : null
+        : _json[name] is JsonValue value && value.TryGetValue(out int number) ? number : null;
 
     /// <summary>The body for the upstream: the client's own bytes when the model is unchanged, else rebuilt with <paramref name="model"/>.</summary>
     public HttpContent Content(string model)
@@ -117,6 +135,10 @@ public sealed class MediaRequest
             return new ByteArrayContent(bytes) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
         }
         var form = new MultipartFormDataContent();
+        if (FormValue("model") is null)
+        {
+            form.Add(new StringContent(model), "model"); // the default the client relied on, or what the channel maps it to
+        }
         foreach (var part in _form)
         {
             var content = new ByteArrayContent(part.Name == "model" ? Encoding.UTF8.GetBytes(model) : part.Data);

@@ -8,7 +8,7 @@ public static class RelayEndpoints
 {
     private static readonly string[] NotImplementedRoutes =
     [
-        "/v1/edits", "/v1/images/edits", "/v1/images/variations", "/v1/rerank",
+        "/v1/edits", "/v1/rerank",
         "/v1/files/{**rest}", "/v1/files", "/v1/fine_tuning/jobs/{**rest}", "/v1/fine_tuning/jobs",
         "/v1/assistants/{**rest}", "/v1/assistants", "/v1/threads/{**rest}", "/v1/threads",
     ];
@@ -22,6 +22,8 @@ public static class RelayEndpoints
         v1.MapPost("/engines/{model}/embeddings", (HttpContext c, string model, RelayPipeline p) => p.RelayAsync(c, RelayMode.Embeddings, model));
         v1.MapPost("/moderations", (HttpContext c, RelayPipeline p) => p.RelayAsync(c, RelayMode.Moderations, null));
         v1.MapPost("/images/generations", (HttpContext c, MediaRelay m) => m.RelayAsync(c, RelayMode.ImagesGenerations));
+        v1.MapPost("/images/edits", (HttpContext c, MediaRelay m) => m.RelayAsync(c, RelayMode.ImagesEdits));
+        v1.MapPost("/images/variations", (HttpContext c, MediaRelay m) => m.RelayAsync(c, RelayMode.ImagesVariations));
         v1.MapPost("/audio/speech", (HttpContext c, MediaRelay m) => m.RelayAsync(c, RelayMode.AudioSpeech));
         v1.MapPost("/audio/transcriptions", (HttpContext c, MediaRelay m) => m.RelayAsync(c, RelayMode.AudioTranscription));
         v1.MapPost("/audio/translations", (HttpContext c, MediaRelay m) => m.RelayAsync(c, RelayMode.AudioTranslation));

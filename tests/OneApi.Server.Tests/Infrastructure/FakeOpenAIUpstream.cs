@@ -61,7 +61,7 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
         var response = context.Response;
         switch (scenario)
         {
-            case "ok" when path is "v1/images/generations" or "v1/audio/speech" or "v1/audio/transcriptions" or "v1/audio/translations":
+            case "ok" when path is "v1/images/generations" or "v1/images/edits" or "v1/images/variations" or "v1/audio/speech" or "v1/audio/transcriptions" or "v1/audio/translations":
                 await WriteMediaAsync(context, path, buffer.ToArray());
                 break;
             case "ok":
@@ -153,7 +153,7 @@ public sealed class FakeOpenAIUpstream : IAsyncDisposable
     private static async Task WriteMediaAsync(HttpContext context, string path, byte[] body)
     {
         var response = context.Response;
-        if (path == "v1/images/generations")
+        if (path.StartsWith("v1/images/", StringComparison.Ordinal))
         {
             await WriteJsonAsync(response, 200, """{"created":1713833628,"data":[{"url":"https://example.com/img-1.png","revised_prompt":"a cat"}]}""");
             return;

@@ -247,13 +247,13 @@ public sealed class TestGateway : IAsyncDisposable
         return response;
     }
 
-    /// <summary>Posts a transcription of a small WAV-looking file as a client would (multipart), buffering the answer.</summary>
+    /// <summary>Posts a transcription of a one-second WAV as a client would (multipart), buffering the answer.</summary>
     public async Task<HttpResponseMessage> TranscribeAsync(string key, string model = "whisper-1")
     {
         using var form = new MultipartFormDataContent
         {
             { new StringContent(model), "model" },
-            { new ByteArrayContent(System.Text.Encoding.ASCII.GetBytes("RIFF....WAVEfmt ")), "file", "a.wav" },
+            { new ByteArrayContent(TestAudio.Wav(1)), "file", "a.wav" },
         };
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/audio/transcriptions") { Content = form };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);

@@ -16,16 +16,16 @@ namespace OneApi.Server.Tests.Relay;
 /// <summary>Images and audio through the official OpenAI .NET SDK to a fake OpenAI upstream, billed as one-api bills them.</summary>
 public sealed class MediaRelayTests(GatewayPool pool) : IClassFixture<GatewayPool>
 {
-    private static OpenAIClient Client(TestGateway gateway, TestAccount account) =>
+    internal static OpenAIClient Client(TestGateway gateway, TestAccount account) =>
         new(new ApiKeyCredential(account.Key), new OpenAIClientOptions { Endpoint = new Uri(gateway.BaseUrl + "/v1") });
 
-    private static async Task<List<Log>> ConsumeLogsAsync(TestGateway gateway, TestAccount account)
+    internal static async Task<List<Log>> ConsumeLogsAsync(TestGateway gateway, TestAccount account)
     {
         await using var db = await gateway.DbAsync();
         return await db.Logs.Where(l => l.UserId == account.UserId && l.Type == LogType.Consume).ToListAsync();
     }
 
-    private static async Task AssertChargedAsync(TestGateway gateway, TestAccount account, long quota, long userQuota = 1_000_000_000, long tokenQuota = 1_000_000_000)
+    internal static async Task AssertChargedAsync(TestGateway gateway, TestAccount account, long quota, long userQuota = 1_000_000_000, long tokenQuota = 1_000_000_000)
     {
         await using var db = await gateway.DbAsync();
         var token = await db.Tokens.SingleAsync(t => t.Id == account.TokenId);
@@ -160,13 +160,13 @@ public sealed class MediaRelayTests(GatewayPool pool) : IClassFixture<GatewayPoo
 
     [Theory]
     [MemberData(nameof(TestGateway.Databases), MemberType = typeof(TestGateway))]
-    public async Task Transcription_ForwardsTheFileAndMappedModel_AndBillsTheReturnedText(string database)
+    public async Task Transcription_ForwardsTheFileAndMappedModel_AndBillsTheWavsDuration(string database)
     {
         var gateway = await pool.GetAsync(database);
         var account = await gateway.CreateAccountAsync();
         await gateway.CreateChannelAsync(account.Group, "my-whisper", pool.Upstream.BaseUrl(account.Group, "ok"),
             extra: new { model_mapping = """{"my-whisper":"whisper-1"}""" });
-        var audio = Encoding.ASCII.GetBytes("RIFF....WAVEfmt fake audio bytes");
+        var audio = TestAudio.Wav(3);
 
         var transcription = await Client(gateway, account).GetAudioClient("my-whisper")
             .TranscribeAudioAsync(new MemoryStream(audio), "speech.wav");
@@ -178,34 +178,63 @@ public sealed class MediaRelayTests(GatewayPool pool) : IClassFixture<GatewayPoo
         Assert.Equal("whisper-1", Encoding.UTF8.GetString(form["model"].Data));
         Assert.Equal("speech.wav", form["file"].FileName);
         Assert.Equal(audio, form["file"].Data);
-        // No ffprobe here: billed by the text, "The quick brown fox jumped over the lazy dog." = 10 tokens, whisper-1 ratio 15
+        // 3 s × 3.333 audio tokens a second = 10 tokens, whisper-1 ratio 15
         var log = Assert.Single(await ConsumeLogsAsync(gateway, account));
         Assert.Equal(("whisper-1", 10, 150), (log.ModelName, log.PromptTokens, log.Quota));
         await AssertChargedAsync(gateway, account, 150);
     }
 
     [Fact]
-    public async Task Translation_SrtFormat_PassesThroughAndBillsTheCueText()
+    public async Task Translation_SrtFormatOfAnMp3_PassesThroughAndBillsTheDuration()
     {
         var gateway = await pool.GetAsync("sqlite");
         var account = await gateway.CreateAccountAsync();
         await gateway.CreateChannelAsync(account.Group, "whisper-1", pool.Upstream.BaseUrl(account.Group, "ok"));
-        using var form = new MultipartFormDataContent
-        {
-            { new ByteArrayContent([1, 2, 3, 4]) { Headers = { ContentType = new MediaTypeHeaderValue("audio/mpeg") } }, "file", "a.mp3" },
-            { new StringContent("whisper-1"), "model" },
-            { new StringContent("srt"), "response_format" },
-        };
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/audio/translations") { Content = form };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", account.Key);
 
-        using var response = await gateway.Http.SendAsync(request);
+        using var response = await SendAudioAsync(gateway, account, "/v1/audio/translations", await TestAudio.Mp3Async(6), "a.mp3", "srt");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.ToString());
         Assert.Contains("00:00:00,000 --> 00:00:02,500", await response.Content.ReadAsStringAsync());
         Assert.Equal("/v1/audio/translations", pool.Upstream.Requests(account.Group).Single().Path);
-        Assert.Equal(150, Assert.Single(await ConsumeLogsAsync(gateway, account)).Quota);
+        // 6 s at 50 a second for whisper-1 (3.333 tokens × ratio 15), and a little more: the encoder pads the MP3 by some milliseconds
+        Assert.InRange(Assert.Single(await ConsumeLogsAsync(gateway, account)).Quota, 300, 310);
+    }
+
+    [Theory]
+    [InlineData("/v1/audio/transcriptions")]
+    [InlineData("/v1/audio/translations")]
+    public async Task Transcription_OfATextFile_Is400WithoutCallingUpstreamOrBilling(string path)
+    {
+        var gateway = await pool.GetAsync("sqlite");
+        var account = await gateway.CreateAccountAsync();
+        await gateway.CreateChannelAsync(account.Group, "whisper-1", pool.Upstream.BaseUrl(account.Group, "ok"));
+
+        using var response = await SendAudioAsync(gateway, account, path, Encoding.UTF8.GetBytes("just some notes, not audio\n"), "notes.mp3", "json");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Contains("invalid_audio_file", body);
+        Assert.Contains("notes.mp3", body);
+        Assert.Empty(pool.Upstream.Requests(account.Group));
+        Assert.Empty(await ConsumeLogsAsync(gateway, account));
+        await AssertChargedAsync(gateway, account, 0);
+    }
+
+    private static async Task<HttpResponseMessage> SendAudioAsync(TestGateway gateway, TestAccount account, string path, byte[] audio, string fileName,
+        string responseFormat)
+    {
+        using var form = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(audio) { Headers = { ContentType = new MediaTypeHeaderValue("audio/mpeg") } }, "file", fileName },
+            { new StringContent("whisper-1"), "model" },
+            { new StringContent(responseFormat), "response_format" },
+        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = form };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", account.Key);
+        var response = await gateway.Http.SendAsync(request);
+        await response.Content.LoadIntoBufferAsync();
+        return response;
     }
 
     [Fact]
@@ -232,14 +261,14 @@ public sealed class MediaRelayTests(GatewayPool pool) : IClassFixture<GatewayPoo
         await gateway.CreateChannelAsync(account.Group, "whisper-1", pool.Upstream.BaseUrl(account.Group, "error500"));
 
         var error = await Assert.ThrowsAsync<ClientResultException>(() =>
-            Client(gateway, account).GetAudioClient("whisper-1").TranscribeAudioAsync(new MemoryStream([1, 2, 3]), "a.mp3"));
+            Client(gateway, account).GetAudioClient("whisper-1").TranscribeAudioAsync(new MemoryStream(TestAudio.Wav(1)), "a.wav"));
 
         Assert.Equal(500, error.Status);
         Assert.Empty(await ConsumeLogsAsync(gateway, account));
         await AssertChargedAsync(gateway, account, 0);
     }
 
-    private static async Task<Dictionary<string, (string? FileName, byte[] Data)>> ReadFormAsync(RecordedRequest sent)
+    internal static async Task<Dictionary<string, (string? FileName, byte[] Data)>> ReadFormAsync(RecordedRequest sent)
     {
         var boundary = MediaTypeHeaderValue.Parse(sent.ContentType!).Parameters.Single(p => p.Name == "boundary").Value!.Trim('"');
         var reader = new MultipartReader(boundary, new MemoryStream(sent.Body));
