@@ -51,7 +51,6 @@ public static class ManagementApi
         app.MapChannelEndpoints();
         app.MapTokenEndpoints();
         app.MapModelCatalogEndpoints();
-        app.MapChannelTypeEndpoints();
         app.MapConsoleInsightEndpoints();
         app.MapCostEndpoints();
         app.MapBillingDashboardEndpoints();
