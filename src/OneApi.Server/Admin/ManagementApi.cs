@@ -51,6 +51,7 @@ public static class ManagementApi
         app.MapChannelEndpoints();
         app.MapTokenEndpoints();
         app.MapModelCatalogEndpoints();
+        app.MapChannelTypeEndpoints();
         app.MapConsoleInsightEndpoints();
         app.MapCostEndpoints();
         app.MapBillingDashboardEndpoints();

@@ -6,26 +6,17 @@ using OneApi.Server.Relay;
 
 namespace OneApi.Server.Admin;
 
-/// <summary>What the console offers when editing channels and users: the channel types, the models each knows, and the groups.</summary>
+/// <summary>What the console offers when editing channels and users: the models each channel type knows, and the groups.</summary>
 public static class ModelCatalogEndpoints
 {
     public static void MapModelCatalogEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/models", ModelsByChannelType).RequireRole(UserRole.Common).WithTags("Catalog");
-        app.MapGet("/api/channel/types", Types).RequireRole(UserRole.Admin).WithTags("Channel");
         app.MapGet("/api/channel/models", AllModels).RequireRole(UserRole.Admin).WithTags("Channel");
         app.MapGet("/api/group/", Groups).RequireRole(UserRole.Admin).WithTags("Catalog");
     }
 
     public sealed record ModelDescription(string Id, string Object, long Created, string OwnedBy, object[] Permission, string Root, string? Parent);
-
-    /// <summary>One channel type as the console shows it.</summary>
-    public sealed record ChannelTypeView(int Id, string Name, string DefaultBaseUrl);
-
-    /// <summary>The catalogue of channel types, so the console keeps no copy of it.</summary>
-    private static IResult Types() =>
-        ApiResponse.Done(Enumerable.Range(1, ChannelTypes.Dummy - 1)
-            .Select(type => new ChannelTypeView(type, ChannelTypes.NameOf(type), ChannelTypes.DefaultBaseUrl(type))));
 
     /// <summary><c>channel type → models</c> for every known type; a type without an adaptor here lists none.</summary>
     private static IResult ModelsByChannelType(AdaptorRegistry adaptors) =>

@@ -3,9 +3,22 @@ using OneApi.Server.Tests.Infrastructure;
 
 namespace OneApi.Server.Tests.Admin;
 
-/// <summary>Routes the console adds beside one-api's: the public price list and channel health.</summary>
+/// <summary>Routes the console adds beside one-api's: the channel-type catalogue, the public price list, channel health.</summary>
 public sealed class ConsoleInsightTests(GatewayPool pool) : IClassFixture<GatewayPool>
 {
+    [Fact]
+    public async Task ChannelTypes_ListEachTypeWithItsNameAndDefaultBaseUrl()
+    {
+        var gateway = await pool.GetAsync("sqlite");
+        var types = (await gateway.Admin.GetJsonAsync("/api/channel/types")).Data().EnumerateArray()
+            .ToDictionary(t => t.GetProperty("id").GetInt32(), t => (t.GetProperty("name").GetString(), t.GetProperty("default_base_url").GetString()));
+
+        Assert.Equal(("OpenAI", "https://api.openai.com"), types[1]);
+        Assert.Equal(("Azure", ""), types[3]);
+        Assert.Equal(("DeepSeek", "https://api.deepseek.com"), types[36]);
+        Assert.DoesNotContain(0, types.Keys);
+    }
+
     [Fact]
     public async Task Pricing_IsPublicAndListsTheServedModelsWithTheirRatios()
     {
