@@ -87,6 +87,10 @@ export interface ChannelType {
   id: number;
   name: string;
   default_base_url: string;
+  /** What the key box takes, where the server's catalogue says. */
+  key_format?: string;
+  /** False: channels of this type are stored but not relayed yet. */
+  relayed?: boolean;
 }
 
 export interface Log {

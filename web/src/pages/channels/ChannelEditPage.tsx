@@ -101,7 +101,8 @@ export default function ChannelEditPage() {
   }
 
   const fill = (models: string[]) => form.setFieldValue('models', [...new Set([...(form.getFieldValue('models') ?? []), ...models])]);
-  const defaultUrl = types.find((x) => x.id === type)?.default_base_url;
+  const chosen = types.find((x) => x.id === type);
+  const defaultUrl = chosen?.default_base_url;
   const title = editing ? t('Edit channel') : t('Add channel');
   if (editing && channel.isPending) return <Spin />;
 
@@ -119,7 +120,7 @@ export default function ChannelEditPage() {
           style={{ maxWidth: 760 }}
         >
           <Form.Item label={t('Type')} name="type" rules={[{ required: true }]}>
-            <Select showSearch={{ optionFilterProp: 'label' }} options={types.map((x) => ({ value: x.id, label: x.name }))} />
+            <Select showSearch={{ optionFilterProp: 'label' }} options={types.filter((x) => x.relayed !== false).map((x) => ({ value: x.id, label: x.name }))} />
           </Form.Item>
           <Form.Item label={t('Name')} name="name" rules={[{ required: true, message: t('Required') }]}>
             <Input />
@@ -138,7 +139,7 @@ export default function ChannelEditPage() {
             extra={editing ? t('Leave empty to keep the current key') : t('One key per line creates one channel per key')}
             rules={[{ required: !editing && !keyInConfig.has(type), message: t('Required') }]}
           >
-            <Input.TextArea rows={editing ? 1 : 3} autoComplete="off" />
+            <Input.TextArea rows={editing ? 1 : 3} autoComplete="off" placeholder={chosen?.key_format} />
           </Form.Item>
           <Form.Item label={t('Groups')} name="group" rules={[{ required: true, message: t('Required') }]}>
             <Select mode="tags" options={(groups.data ?? []).map((g) => ({ value: g, label: g }))} />
