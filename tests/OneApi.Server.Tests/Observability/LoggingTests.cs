@@ -28,7 +28,7 @@ public sealed class LoggingTests
             {
                 using var browser = new HttpClient { BaseAddress = new Uri(gateway.BaseUrl) };
                 await AssertSuccessAsync(await browser.PostAsJsonAsync("/api/user/login", new { username = "root", password = "123456" }));
-                await AssertSuccessAsync(await browser.PutAsJsonAsync("/api/user/self", new { password }));
+                await AssertSuccessAsync(await browser.PutAsJsonAsync("/api/user/self", new { password, original_password = "123456" }));
                 await AssertSuccessAsync(await browser.PostAsJsonAsync("/api/user/login", new { username = "root", password }));
 
                 account = await gateway.CreateAccountAsync();
