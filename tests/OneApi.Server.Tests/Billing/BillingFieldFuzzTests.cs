@@ -95,6 +95,8 @@ public sealed class BillingFieldFuzzTests(GatewayPool pool, ITestOutputHelper ou
         }
         using var transcription = await gateway.TranscribeAsync(account.Key);
         statuses.Add(transcription.StatusCode);
+        using var responses = await SendAsync(gateway, account, "/v1/responses", """{"model":"gpt-4o-mini","input":"hi","max_output_tokens":16}""");
+        statuses.Add(responses.StatusCode);
 
         Assert.All(statuses, status => Assert.Equal(HttpStatusCode.Forbidden, status));
         Assert.Empty(pool.Upstream.Requests(account.Group));
