@@ -16,8 +16,7 @@ public sealed class RelayRequest
         _clientRaw = rawBody;
         OriginModel = model;
         Model = model;
-        ClientWantsStreamUsage = body["stream_options"] is JsonObject options && options["include_usage"] is JsonValue include &&
-            include.TryGetValue(out bool wanted) && wanted;
+        ClientWantsStreamUsage = AsksForStreamUsageIn(body);
     }
 
     public RelayMode Mode { get; }
@@ -45,6 +44,16 @@ public sealed class RelayRequest
     /// on its own account (<c>ENFORCE_INCLUDE_USAGE</c>), the client that did not ask must not get it.
     /// </summary>
     public bool ClientWantsStreamUsage { get; private init; }
+
+    /// <summary>
+    /// Whether the body as it now stands (the client's, or as the gateway edited it) asks for the usage chunk: a
+    /// converter writes that chunk then, and the client API drops it when only the gateway asked.
+    /// </summary>
+    public bool AsksForStreamUsage => AsksForStreamUsageIn(Body);
+
+    private static bool AsksForStreamUsageIn(JsonObject body) =>
+        body["stream_options"] is JsonObject options && options["include_usage"] is JsonValue include &&
+        include.TryGetValue(out bool wanted) && wanted;
 
     /// <summary>The query string of the client's URL (e.g. <c>reasoning_format</c>, <c>thinking</c>).</summary>
     public IReadOnlyDictionary<string, string> Query { get; init; } = new Dictionary<string, string>();

@@ -57,7 +57,7 @@ public static class OpenAIShapes
 /// </summary>
 public sealed class OpenAIStreamChunks(RelayRequest request, long created, string? id = null)
 {
-    private readonly bool _includeUsage = JsonWire.Bool((request.Body["stream_options"] as JsonObject)?["include_usage"]) == true;
+    private readonly bool _includeUsage = request.AsksForStreamUsage;
     private bool _started;
 
     public string Id { get; set; } = id ?? "chatcmpl-" + Guid.NewGuid().ToString("N");

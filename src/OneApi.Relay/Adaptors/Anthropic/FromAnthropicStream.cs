@@ -17,7 +17,7 @@ public sealed class FromAnthropicStream(RelayRequest request, long created)
     private string _id = "chatcmpl-" + Guid.NewGuid().ToString("N");
     private string _model = request.Model;
     private AnthropicUsage _usage;
-    private readonly bool _includeUsage = JsonWire.Bool((request.Body["stream_options"] as JsonObject)?["include_usage"]) == true;
+    private readonly bool _includeUsage = request.AsksForStreamUsage;
 
     /// <summary>
     /// The OpenAI frames for a stream of Messages event payloads, however the host framed them; ends after

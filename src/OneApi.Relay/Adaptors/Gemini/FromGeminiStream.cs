@@ -13,7 +13,7 @@ namespace OneApi.Relay.Adaptors.Gemini;
 public sealed class FromGeminiStream(RelayRequest request, long created)
 {
     private readonly ReasoningFormat _format = ReasoningFormat.For(request);
-    private readonly bool _includeUsage = JsonWire.Bool((request.Body["stream_options"] as JsonObject)?["include_usage"]) == true;
+    private readonly bool _includeUsage = request.AsksForStreamUsage;
     private readonly HashSet<int> _calledTools = [];
     private readonly HashSet<int> _started = [];
     private string _id = "chatcmpl-" + Guid.NewGuid().ToString("N");
