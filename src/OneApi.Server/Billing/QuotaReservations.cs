@@ -111,10 +111,19 @@ public sealed class QuotaReservations(IDbContextFactory<OneApiDbContext> databas
 
     private void Release(RelayCaller caller, long exposure)
     {
-        _userExposure.AddOrUpdate(caller.UserId, 0, (_, held) => held - exposure);
+        Release(_userExposure, caller.UserId, exposure);
         if (!caller.TokenUnlimited)
         {
-            _tokenExposure.AddOrUpdate(caller.TokenId, 0, (_, held) => held - exposure);
+            Release(_tokenExposure, caller.TokenId, exposure);
+        }
+    }
+
+    /// <summary>Lowers one caller's exposure; an entry back at zero is dropped, so the maps hold only callers in flight.</summary>
+    private static void Release(ConcurrentDictionary<int, long> exposures, int id, long exposure)
+    {
+        if (exposures.AddOrUpdate(id, 0, (_, held) => held - exposure) == 0)
+        {
+            exposures.TryRemove(new KeyValuePair<int, long>(id, 0));
         }
     }
 
