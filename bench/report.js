@@ -25,7 +25,7 @@ const mib = kb => has(kb) && kb > 0 ? Math.round(kb / 1024).toLocaleString('en-U
 const pair = (a, b) => `${a} / ${b}`;
 const bodyName = b => b === 'small' ? 'small' : +b >= 1024 && +b % 1024 === 0 ? `${+b / 1024} MB` : `${b} KB`;
 const modeName = m => m === 'stream' ? 'stream' : 'plain';
-const table = (head, lines) => [`| ${head.join(' | ')} |`, `|${head.map((_, i) => i < 3 ? '---' : '--:').join('|')}|`,
+const table = (textColumns, head, lines) => [`| ${head.join(' | ')} |`, `|${head.map((_, i) => i < textColumns ? '---' : '--:').join('|')}|`,
   ...lines.map(l => `| ${l.join(' | ')} |`)].join('\n');
 
 // One point (part, body, mode, connections: any when not given) of one target: medians over its runs, errors summed, peak memory.
@@ -42,7 +42,8 @@ function point(target, part, body, mode, conns) {
 const ratio = (a, b) => a && b && b.rps > 0 ? a.rps / b.rps : undefined;
 const points = [...new Map(of('wrk').filter(r => r.part !== 'c1')
   .map(r => [`${r.part}|${r.body}|${r.mode}|${r.conns}`, r])).values()];
-const started = Object.fromEntries(of('start').map(r => [r.target, r]));
+// Idle memory is read from the first start of each target (the load phase when it ran).
+const started = Object.fromEntries(of('start').reverse().map(r => [r.target, r]));
 
 const out = [];
 out.push(`## One API for .NET vs direct vs Portkey ${meta.portkey_version || ''}`.trimEnd(), '');
@@ -52,6 +53,9 @@ out.push(`Commit ${meta.commit}, ${meta.date}; ${meta.host}. Gateway (and Portke
   `1,500 connections: ${meta.conns1500_duration} s).`);
 out.push(`Idle RSS after start: gateway ${mib(started.gateway?.idle_rss_kb)} MiB (first answer after ` +
   `${int(started.gateway?.start_ms)} ms), Portkey ${mib(started.portkey?.idle_rss_kb)} MiB.`, '');
+for (const d of of('died')) {
+  out.push(`**${d.target} exited${d.during ? ` during ${d.during}` : ''}**; the last lines of its log:`, '', '```', d.last_log, '```', '');
+}
 
 // ---- throughput
 const order = { small: 0, big: 1, conns1500: 2 };
@@ -59,7 +63,7 @@ points.sort((a, b) => order[a.part] - order[b.part] || +(a.body === 'small' ? 0 
   || a.conns - b.conns || (a.mode === 'stream') - (b.mode === 'stream'));
 if (points.length) {
   out.push('### Throughput', '');
-  out.push(table(['part', 'body', 'mode', 'conns', 'direct req/s', 'gateway req/s', 'Portkey req/s', 'gateway ÷ Portkey',
+  out.push(table(3, ['part', 'body', 'mode', 'conns', 'direct req/s', 'gateway req/s', 'Portkey req/s', 'gateway ÷ Portkey',
     'gateway ÷ direct', 'gateway p50 / p99 ms', 'Portkey p50 / p99 ms', 'errors gateway / Portkey', 'peak RSS gateway / Portkey MiB'],
   points.map(({ part, body, mode, conns }) => {
     const [d, g, p] = ['direct', 'gateway', 'portkey'].map(t => point(t, part, body, mode, conns));
@@ -79,7 +83,7 @@ const addedFirstByte = (target, body, q) => {
 };
 if (c1.length) {
   out.push('### Added latency at 1 connection (ms over calling the mock directly)', '');
-  out.push(table(['body', 'mode', 'direct p50 / p99', 'gateway added p50 / p99', 'Portkey added p50 / p99',
+  out.push(table(2, ['body', 'mode', 'direct p50 / p99', 'gateway added p50 / p99', 'Portkey added p50 / p99',
     'first byte direct p50 / p99', 'gateway first byte added p50 / p99', 'Portkey first byte added p50 / p99'],
   c1.map(({ body, mode }) => {
     const [d, g, p] = ['direct', 'gateway', 'portkey'].map(t => point(t, 'c1', body, mode, 1));
@@ -101,7 +105,7 @@ const costOf = (target, mode) => {
 if (big.length > 1) {
   const [s, l] = [bodyName(big[0]), bodyName(big[big.length - 1])];
   out.push(`### What a ${l} body costs against a ${s} one (req/s at ${bigConns} connections, ${s} ÷ ${l})`, '');
-  out.push(table(['mode', 'gateway', 'Portkey', 'direct'], ['nonstream', 'stream']
+  out.push(table(1, ['mode', 'gateway', 'Portkey', 'direct'], ['nonstream', 'stream']
     .filter(m => big.some(b => point('gateway', 'big', b, m, bigConns) || point('portkey', 'big', b, m, bigConns)))
     .map(m => [modeName(m), times(costOf('gateway', m)), times(costOf('portkey', m)), times(costOf('direct', m))])), '');
 }
@@ -115,7 +119,7 @@ const broken = r => r.breakdown ? r.breakdown.incomplete + r.breakdown.outOfOrde
 const afterStreams = Object.fromEntries(of('after_streams').map(r => [r.target, r.serving]));
 if (streams.length) {
   out.push(`### Long streams (slow-upstream: ${meta.slow_chunks} chunks × ${meta.slow_interval_ms} ms each)`, '');
-  out.push(table(['target', 'streams', 'starts over', 'intact', 'refused 503', 'other status', 'resets / socket errors',
+  out.push(table(1, ['target', 'streams', 'starts over', 'intact', 'refused 503', 'other status', 'resets / socket errors',
     'broken or timed out', 'first byte p50 / p99 ms', 'worst chunk gap p50 / p99 ms', 'total p99 s', 'RSS idle → peak MiB', 'alive after'],
   streams.map(s => {
     const r = s.result, g = r.gateway;

@@ -14,13 +14,17 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BENCH="$ROOT/bench"
-SHARED_BENCH="${SHARED_BENCH:-$ROOT/../shared/bench}"
+if [[ -z ${SHARED_BENCH:-} ]]; then   # beside the checkout, or beside the main checkout when this is a git worktree
+  SHARED_BENCH="$ROOT/../shared/bench"
+  common="$(git -C "$ROOT" rev-parse --path-format=absolute --git-common-dir 2>/dev/null || true)"
+  [[ -d $SHARED_BENCH || -z $common ]] || SHARED_BENCH="$(dirname "$common")/../shared/bench"
+fi
 SHARED_BENCH="$(cd "$SHARED_BENCH" 2>/dev/null && pwd)" || { echo "bench rig not found (set SHARED_BENCH)" >&2; exit 1; }
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 if [[ ${1:-} == --smoke ]]; then   # proves every part works end to end; the figures mean nothing
   : "${DURATION:=2}" "${RUNS:=1}" "${WARMUP:=1}" "${C1_DURATION:=2}" "${C1_RUNS:=1}" "${CONNS1500_DURATION:=3}"
-  : "${STREAMS_N:=200}" "${STREAMS_OVER_N:=600}" "${GW_NOFILE:=1024}" "${SLOW_CHUNKS:=20}"
+  : "${STREAMS_N:=200}" "${STREAMS_OVER_N:=600}" "${STREAMS_NOFILE:=1024}" "${SLOW_CHUNKS:=20}"
 fi
 PARTS="${PARTS:-c1 small big conns1500 streams}"
 TARGETS="${TARGETS:-gateway portkey}"
@@ -57,7 +61,7 @@ record() { jq -nc "$@" >> "$RESULTS"; }   # one JSON line per measurement, read 
 
 # The client side (wrk, the stream client, the mocks) gets every descriptor the machine allows.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-GW_NOFILE="${GW_NOFILE:-$(ulimit -Hn)}"
+GW_NOFILE="${GW_NOFILE:-$(ulimit -Hn)}" STREAMS_NOFILE="${STREAMS_NOFILE:-${GW_NOFILE:-}}"
 PIN_GW=() PIN_MOCK=()
 if [[ -n $GW_CPUS$MOCK_CPUS ]] && (( $(nproc) < 2 )); then log "fewer than 2 CPUs: pinning off"; GW_CPUS="" MOCK_CPUS=""; fi
 [[ -n $GW_CPUS ]] && PIN_GW=(taskset -c "$GW_CPUS")
@@ -131,6 +135,19 @@ target_headers() {   # TARGET MODE
   esac
 }
 target_pid() { case $1 in gateway) echo "$SERVER_PID" ;; portkey) echo "$PORTKEY_PID" ;; *) echo "" ;; esac; }
+declare -A DIED=()
+alive() {   # TARGET [WHAT IT WAS DOING]: false once its process has exited; the first time, that is recorded
+  local pid; pid=$(target_pid "$1")
+  [[ -z $pid ]] || kill -0 "$pid" 2>/dev/null && return 0
+  if [[ -z ${DIED[$1]:-} ]]; then
+    DIED[$1]=1
+    local logf=server; [[ $1 == portkey ]] && logf=portkey
+    log "$1 exited${2:+ during $2}"
+    record --arg target "$1" --arg during "${2:-}" --arg last "$(tail -n 3 "$WORK/$logf.log" 2>/dev/null | cut -c1-300)" \
+           '{kind: "died", target: $target, during: $during, last_log: $last}'
+  fi
+  return 1
+}
 header_args() { local line; while IFS= read -r line; do [[ -n $line ]] && printf -- '-H\0%s\0' "$line"; done <<<"$1"; }
 
 probe() {   # TARGET MODE -> 0 when one small request in that mode succeeds
@@ -157,6 +174,7 @@ wrk_run() {   # TARGET PART BODY MODE CONNS SECONDS RUN(0 = warm-up, not recorde
   (( conns < t )) && t=$conns
   line=$(BENCH_BODY_FILE="$(body_file "$body" "$mode")" run_child "${PIN_MOCK[@]}" wrk -t"$t" -c"$conns" -d"${secs}s" \
            --timeout 30s -s "$SHARED_BENCH/chat.lua" "${H[@]}" "$(target_url "$target" "$mode")" 2>&1 | grep '^RESULT' || true)
+  alive "$target" "$part, body $body, $mode, $conns connections" || true
   (( run > 0 )) || return 0
   [[ -n $line ]] || { log "wrk gave no result for $target $part $body $mode c=$conns"; line="RESULT rps=0 failed=1"; }
   fields=$(awk '{ for (i = 2; i <= NF; i++) if (split($i, kv, "=") == 2) printf "%s\"%s\":%s", (n++ ? "," : ""), kv[1], kv[2] }' <<<"$line")
@@ -170,6 +188,7 @@ wrk_run() {   # TARGET PART BODY MODE CONNS SECONDS RUN(0 = warm-up, not recorde
 declare -A WARM=() DIRECT_DONE=()
 measure() {   # TARGET PART BODY MODE CONNS SECONDS RUNS
   local target=$1 part=$2 body=$3 mode=$4 conns=$5 secs=$6 runs=$7 r direct=1 t
+  alive "$target" || return 0
   [[ -n ${DIRECT_DONE[$part,$body,$mode,$conns]:-} ]] && direct=0
   for t in "$target" direct; do
     [[ $t == direct && $direct == 0 ]] && continue
@@ -187,6 +206,7 @@ measure() {   # TARGET PART BODY MODE CONNS SECONDS RUNS
 
 first_byte() {   # TARGET BODY MODE: time to the first body byte, one request at a time
   local target=$1 body=$2 mode=$3 json
+  alive "$target" || return 0
   json=$(URL="$(target_url "$target" "$mode")" HEADERS="$(target_headers "$target" "$mode")" \
          BODY_FILE="$(body_file "$body" "$mode")" SECONDS="$C1_DURATION" \
          run_child "${PIN_MOCK[@]}" node "$BENCH/first-byte.js") || json='{"n":0,"failed":1}'
@@ -216,7 +236,7 @@ run_parts() {   # TARGET MODE: every selected load part of one target in one mod
 
 # ---- long streams: STREAMS_N spread over STREAMS_RAMP_MS, then STREAMS_OVER_N at once
 streams_run() {   # TARGET LABEL N RAMP_MS
-  local target=$1 label=$2 n=$3 ramp=$4 url headers pid json alive=true
+  local target=$1 label=$2 n=$3 ramp=$4 url headers pid json lives=true
   case $target in
     direct)  url="$SLOW_MOCK/v1/chat/completions"; headers="" ;;
     gateway) url="$(target_url gateway stream)"; headers="$(target_headers gateway stream)" ;;
@@ -228,10 +248,10 @@ streams_run() {   # TARGET LABEL N RAMP_MS
          TIMEOUT_MS="$STREAMS_TIMEOUT_MS" run_child "${PIN_MOCK[@]}" node --max-old-space-size=4096 \
          "$SHARED_BENCH/slow-upstream/streams.js") || json='{"n":'"$n"',"intact":0,"client_failed":true}'
   sleep 2
-  [[ -z $pid ]] || kill -0 "$pid" 2>/dev/null || alive=false
-  record --arg target "$target" --arg label "$label" --argjson n "$n" --argjson ramp "$ramp" --argjson alive "$alive" \
+  alive "$target" "$n long streams ($label)" || lives=false
+  record --arg target "$target" --arg label "$label" --argjson n "$n" --argjson ramp "$ramp" --argjson alive "$lives" \
          --argjson r "$json" '{kind: "streams", target: $target, label: $label, n: $n, ramp_ms: $ramp, alive: $alive, result: $r}'
-  [[ $alive == true ]]
+  [[ $lives == true ]]
 }
 streams_part() {   # TARGET
   local target=$1 serving=false
@@ -292,7 +312,10 @@ try_point_channel() {   # BASE_URL MODE -> 0 once a request in that mode goes th
 point_channel() { try_point_channel "$@" || die "a $2 request through $BASE still fails after pointing the channel at $1"; }
 mock_for() { if [[ $1 == stream ]]; then echo "$MOCK_SSE"; else echo "$MOCK_JSON"; fi; }
 
-start_gateway() {
+GATEWAY_STARTS=0
+start_gateway() {   # PHASE NOFILE
+  local phase=$1 nofile=$2
+  GATEWAY_STARTS=$((GATEWAY_STARTS + 1))
   port_busy "$PORT" && die "port $PORT is in use (set BENCH_PORT)"
   local -a cmd
   if [[ -z ${BENCH_SERVER_CMD:-} ]]; then
@@ -306,11 +329,11 @@ start_gateway() {
     cd "$ROOT"
     unset SQL_DSN LOG_SQL_DSN REDIS_CONN_STRING
     [[ -n ${BENCH_SQL_DSN:-} ]] && export SQL_DSN="$BENCH_SQL_DSN"
-    export PORT SQLITE_PATH="$WORK/one-api.db" ASPNETCORE_ENVIRONMENT=Production \
+    export PORT SQLITE_PATH="$WORK/one-api-$GATEWAY_STARTS.db" ASPNETCORE_ENVIRONMENT=Production \
            INITIAL_ROOT_ACCESS_TOKEN="$ACCESS_TOKEN" INITIAL_ROOT_TOKEN="$RELAY_KEY" SESSION_SECRET="$(randhex 32)"
-    ulimit -n "$GW_NOFILE"
+    ulimit -n "$nofile"
     exec "${PIN_GW[@]}" "${cmd[@]}"
-  ) >"$WORK/server.log" 2>&1 &
+  ) >>"$WORK/server.log" 2>&1 &
   SERVER_PID=$!
   local t0; t0=$(date +%s%N)
   for _ in $(seq 1 600); do
@@ -321,24 +344,18 @@ start_gateway() {
   curl -sf -m 2 "$BASE/api/status" >/dev/null || { tail -n 50 "$WORK/server.log" >&2; die "no answer on $BASE/api/status"; }
   local start_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
   sleep 2   # let start-up work settle before reading the idle memory
-  record --arg target gateway --argjson ms "$start_ms" --argjson kb "$(tree_kb "$SERVER_PID" VmRSS)" \
-         '{kind: "start", target: $target, start_ms: $ms, idle_rss_kb: $kb}'
+  record --arg target gateway --arg phase "$phase" --argjson ms "$start_ms" --argjson kb "$(tree_kb "$SERVER_PID" VmRSS)" \
+         --argjson nofile "$nofile" '{kind: "start", target: $target, phase: $phase, start_ms: $ms, idle_rss_kb: $kb, nofile: $nofile}'
   log "server up on $BASE (pid $SERVER_PID) after ${start_ms} ms"
   api POST /api/channel/ "$(channel_json "$MOCK_JSON")" >/dev/null || die "could not create the channel"
   CHANNEL_ID=$(api GET '/api/channel/?p=0' | jq -r '[.data | if type == "object" then (.items // .data // []) else . end
                                                      | .[] | select(.name == "bench") | .id][0] // empty')
   [[ -n $CHANNEL_ID ]] || die "channel created but not found in GET /api/channel/"
 }
-stop_gateway() {
-  kill -0 "$SERVER_PID" 2>/dev/null || log "the server was no longer running"
-  stop_pid "$SERVER_PID"
-  tail -n 200 "$WORK/server.log" > "$OUT/server-tail.log" 2>/dev/null || true
-  SERVER_PID=""
-}
 
 # ---- Portkey, as ../shared/bench/ANCHORS.md starts it, installed in a cache folder outside the repo
-start_portkey() {
-  local pkg="$PORTKEY_DIR/node_modules/@portkey-ai/gateway"
+start_portkey() {   # PHASE NOFILE
+  local phase=$1 nofile=$2 pkg="$PORTKEY_DIR/node_modules/@portkey-ai/gateway"
   if [[ ! -f $pkg/build/start-server.js ]]; then
     log "installing @portkey-ai/gateway@$PORTKEY_VERSION into $PORTKEY_DIR"
     mkdir -p "$PORTKEY_DIR"
@@ -349,6 +366,7 @@ start_portkey() {
   (
     cd "$pkg"
     export NODE_ENV=production
+    ulimit -n "$nofile"
     exec "${PIN_GW[@]}" node -r "$SHARED_BENCH/loopback-only.cjs" -r "$SHARED_BENCH/portkey-stream-fix.cjs" \
       build/start-server.js --headless --port="$PORTKEY_PORT"
   ) >"$WORK/portkey.log" 2>&1 &
@@ -361,8 +379,9 @@ start_portkey() {
   done
   probe portkey nonstream || { tail -n 50 "$WORK/portkey.log" >&2; die "no answer from Portkey on :$PORTKEY_PORT"; }
   probe portkey stream || die "a streamed request through Portkey fails (is portkey-stream-fix.cjs loaded?)"
-  record --arg target portkey --argjson ms "$(( ($(date +%s%N) - t0) / 1000000 ))" \
-         --argjson kb "$(tree_kb "$PORTKEY_PID" VmRSS)" '{kind: "start", target: $target, start_ms: $ms, idle_rss_kb: $kb}'
+  record --arg target portkey --arg phase "$phase" --argjson ms "$(( ($(date +%s%N) - t0) / 1000000 ))" \
+         --argjson kb "$(tree_kb "$PORTKEY_PID" VmRSS)" --argjson nofile "$nofile" \
+         '{kind: "start", target: $target, phase: $phase, start_ms: $ms, idle_rss_kb: $kb, nofile: $nofile}'
   log "Portkey up on :$PORTKEY_PORT (pid $PORTKEY_PID)"
 }
 
@@ -370,7 +389,7 @@ start_portkey() {
 record --arg commit "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')" --arg date "$(date -u +%FT%TZ)" \
   --arg host "$(nproc) CPUs, $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo), $(uname -r)" \
   --arg gw_cpus "${GW_CPUS:-any}" --arg mock_cpus "${MOCK_CPUS:-any}" --arg db "${BENCH_SQL_DSN:+other database}" \
-  --arg parts "$PARTS" --arg modes "$MODES" --arg nofile "$GW_NOFILE" \
+  --arg parts "$PARTS" --arg modes "$MODES" --arg nofile "$GW_NOFILE/$STREAMS_NOFILE" \
   --argjson duration "$DURATION" --argjson runs "$RUNS" --argjson c1_duration "$C1_DURATION" --argjson c1_runs "$C1_RUNS" \
   --argjson conns1500_duration "$CONNS1500_DURATION" --argjson slow_chunks "$SLOW_CHUNKS" --argjson slow_interval "$SLOW_INTERVAL_MS" \
   --arg portkey "$PORTKEY_VERSION" \
@@ -379,21 +398,37 @@ record --arg commit "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo
     duration: $duration, runs: $runs, c1_duration: $c1_duration, c1_runs: $c1_runs, conns1500_duration: $conns1500_duration,
     slow_chunks: $slow_chunks, slow_interval_ms: $slow_interval, portkey_version: $portkey}'
 
+start_target() {   # TARGET PHASE NOFILE
+  case $1 in
+    gateway) start_gateway "$2" "$3" ;;
+    portkey) start_portkey "$2" "$3" ;;
+    *) die "unknown target $1 (gateway, portkey)" ;;
+  esac
+}
+stop_target() {   # TARGET
+  local pid; pid=$(target_pid "$1")
+  [[ -n $pid ]] && ! kill -0 "$pid" 2>/dev/null && log "$1 was no longer running"
+  stop_pid "$pid"
+  case $1 in gateway) SERVER_PID="" ;; portkey) PORTKEY_PID="" ;; esac
+}
+
+LOAD_PARTS=""; for part in c1 small big conns1500; do has "$PARTS" "$part" && LOAD_PARTS+=" $part"; done
 for target in $TARGETS; do
-  case $target in
-    gateway) start_gateway ;;
-    portkey) start_portkey ;;
-    *) die "unknown target $target (gateway, portkey)" ;;
-  esac
-  for mode in $MODES; do
-    [[ $target == gateway ]] && point_channel "$(mock_for "$mode")" "$mode"
-    run_parts "$target" "$mode"
-  done
-  if has "$PARTS" streams && has "$STREAMS_TARGETS" "$target"; then streams_part "$target"; fi
-  case $target in
-    gateway) stop_gateway ;;
-    portkey) stop_pid "$PORTKEY_PID"; PORTKEY_PID="" ;;
-  esac
+  if [[ -n $LOAD_PARTS ]]; then
+    start_target "$target" load "$GW_NOFILE"
+    for mode in $MODES; do
+      alive "$target" || break
+      [[ $target == gateway ]] && point_channel "$(mock_for "$mode")" "$mode"
+      run_parts "$target" "$mode"
+    done
+    stop_target "$target"
+  fi
+  # The long streams get a fresh process: what the load parts left in its heap would blur idle and peak memory.
+  if has "$PARTS" streams && has "$STREAMS_TARGETS" "$target"; then
+    start_target "$target" streams "$STREAMS_NOFILE"
+    streams_part "$target"
+    stop_target "$target"
+  fi
 done
 
 node "$BENCH/report.js" "$RESULTS" | tee "$OUT/report.md"
