@@ -33,8 +33,9 @@ function point(target, part, body, mode, conns) {
   const runs = of('wrk').filter(r => r.target === target && r.part === part && r.body === body && r.mode === mode
     && (conns === undefined || r.conns === conns));
   if (!runs.length) return undefined;
+  const answered = runs.filter(r => r.reqs > 0);   // a run that completed no request has no latency
   return {
-    rps: median(runs.map(r => r.rps || 0)), p50: median(runs.map(r => r.p50_us || 0)), p99: median(runs.map(r => r.p99_us || 0)),
+    rps: median(runs.map(r => r.rps || 0)), p50: median(answered.map(r => r.p50_us)), p99: median(answered.map(r => r.p99_us)),
     errors: sum(runs.map(r => (r.non2xx || 0) + (r.connect || 0) + (r.read || 0) + (r.write || 0) + (r.timeout || 0) + (r.failed || 0))),
     hwm: Math.max(...runs.map(r => r.hwm_kb || 0)), conns: runs[0].conns,
   };

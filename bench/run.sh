@@ -250,7 +250,7 @@ streams_run() {   # TARGET LABEL N RAMP_MS
   sleep 2
   alive "$target" "$n long streams ($label)" || lives=false
   record --arg target "$target" --arg label "$label" --argjson n "$n" --argjson ramp "$ramp" --argjson alive "$lives" \
-         --argjson r "$json" '{kind: "streams", target: $target, label: $label, n: $n, ramp_ms: $ramp, alive: $alive, result: $r}'
+         --argjson r "$json" '{kind: "streams", target: $target, "label": $label, n: $n, ramp_ms: $ramp, alive: $alive, result: $r}'
   [[ $lives == true ]]
 }
 streams_part() {   # TARGET
