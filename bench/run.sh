@@ -249,8 +249,8 @@ streams_run() {   # TARGET LABEL N RAMP_MS
          "$SHARED_BENCH/slow-upstream/streams.js") || json='{"n":'"$n"',"intact":0,"client_failed":true}'
   sleep 2
   alive "$target" "$n long streams ($label)" || lives=false
-  record --arg target "$target" --arg label "$label" --argjson n "$n" --argjson ramp "$ramp" --argjson alive "$lives" \
-         --argjson r "$json" '{kind: "streams", target: $target, "label": $label, n: $n, ramp_ms: $ramp, alive: $alive, result: $r}'
+  record --arg target "$target" --arg scenario "$label" --argjson n "$n" --argjson ramp "$ramp" --argjson alive "$lives" \
+         --argjson r "$json" '{kind: "streams", target: $target, label: $scenario, n: $n, ramp_ms: $ramp, alive: $alive, result: $r}'
   [[ $lives == true ]]
 }
 streams_part() {   # TARGET
