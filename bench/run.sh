@@ -3,9 +3,9 @@
 # (npm @portkey-ai/gateway), in one run, printing one report (bench/report.js). Uses the shared rig in
 # ../shared/bench (nginx mock, chat.lua, slow-upstream, Portkey preloads); see bench/README.md.
 #
-#   bench/run.sh                                             # everything, about 25 minutes
+#   bench/run.sh                                             # everything, 20-25 minutes on a quiet machine
 #   PARTS="c1 small" bench/run.sh                            # some parts
-#   bench/run.sh --smoke                                     # every part with tiny settings, about 5 minutes
+#   bench/run.sh --smoke                                     # every part with tiny settings (figures mean nothing), ~4 minutes
 #
 # Parts (PARTS, default all): c1 (added latency at 1 connection, first streamed byte), small (small bodies at
 # SMALL_CONNS), big (150 KB and 1 MB bodies at BIG_CONNS), conns1500 (150 KB at 1,500 connections), streams
