@@ -36,7 +36,7 @@ BIG_CONNS="${BIG_CONNS:-100}" BIG_BODIES="${BIG_BODIES:-150 1024}"
 CONNS1500="${CONNS1500:-1500}" CONNS1500_DURATION="${CONNS1500_DURATION:-20}" CONNS1500_RUNS="${CONNS1500_RUNS:-1}"
 STREAMS_TARGETS="${STREAMS_TARGETS:-gateway}"
 STREAMS_N="${STREAMS_N:-9000}" STREAMS_RAMP_MS="${STREAMS_RAMP_MS:-1000}" STREAMS_OVER_N="${STREAMS_OVER_N:-11000}"
-STREAMS_TIMEOUT_MS="${STREAMS_TIMEOUT_MS:-120000}"
+STREAMS_TIMEOUT_MS="${STREAMS_TIMEOUT_MS:-120000}" SETTLE_MAX_S="${SETTLE_MAX_S:-120}"
 SLOW_CHUNKS="${SLOW_CHUNKS:-100}" SLOW_INTERVAL_MS="${SLOW_INTERVAL_MS:-100}"
 PORT="${BENCH_PORT:-13000}"
 PORTKEY_PORT="${PORTKEY_PORT:-8787}" PORTKEY_VERSION="${PORTKEY_VERSION:-1.15.2}"
@@ -166,11 +166,25 @@ tree_kb() {   # PID VmHWM|VmRSS
   echo "$s"
 }
 
+# A closed connection does not cancel the work a target has already taken in: after 1,500 connections of 150 KB bodies
+# it may stay busy for seconds. Each measurement waits until the target uses less than a tenth of a CPU.
+CLK_TCK=$(getconf CLK_TCK)
+cpu_ticks() { awk '{print $14 + $15}' /proc/"$1"/stat 2>/dev/null || echo 0; }
+settle() {   # TARGET
+  local pid a b waited=0; pid=$(target_pid "$1"); [[ -n $pid ]] || return 0
+  while (( waited < SETTLE_MAX_S * 2 )); do
+    a=$(cpu_ticks "$pid"); sleep 0.5; b=$(cpu_ticks "$pid"); waited=$((waited + 1))
+    (( (b - a) * 20 <= CLK_TCK )) && break
+  done
+  (( waited > 2 )) && log "$1 was busy for $((waited / 2)) s after the previous run"
+  return 0
+}
+
 # ---- wrk: one run of one target, recorded
 wrk_run() {   # TARGET PART BODY MODE CONNS SECONDS RUN(0 = warm-up, not recorded)
   local target=$1 part=$2 body=$3 mode=$4 conns=$5 secs=$6 run=$7 pid line fields t=$WRK_THREADS
   local -a H=(); mapfile -d '' H < <(header_args "$(target_headers "$target" "$mode")")
-  pid=$(target_pid "$target"); reset_hwm "$pid"
+  pid=$(target_pid "$target"); settle "$target"; reset_hwm "$pid"
   (( conns < t )) && t=$conns
   line=$(BENCH_BODY_FILE="$(body_file "$body" "$mode")" run_child "${PIN_MOCK[@]}" wrk -t"$t" -c"$conns" -d"${secs}s" \
            --timeout 30s -s "$SHARED_BENCH/chat.lua" "${H[@]}" "$(target_url "$target" "$mode")" 2>&1 | grep '^RESULT' || true)
@@ -207,6 +221,7 @@ measure() {   # TARGET PART BODY MODE CONNS SECONDS RUNS
 first_byte() {   # TARGET BODY MODE: time to the first body byte, one request at a time
   local target=$1 body=$2 mode=$3 json
   alive "$target" || return 0
+  settle "$target"
   json=$(URL="$(target_url "$target" "$mode")" HEADERS="$(target_headers "$target" "$mode")" \
          BODY_FILE="$(body_file "$body" "$mode")" SECONDS="$C1_DURATION" \
          run_child "${PIN_MOCK[@]}" node "$BENCH/first-byte.js") || json='{"n":0,"failed":1}'
@@ -242,7 +257,7 @@ streams_run() {   # TARGET LABEL N RAMP_MS
     gateway) url="$(target_url gateway stream)"; headers="$(target_headers gateway stream)" ;;
     portkey) url="$(target_url portkey stream)"; headers="$(portkey_headers "$SLOW_MOCK/v1")" ;;
   esac
-  pid=$(target_pid "$target")
+  pid=$(target_pid "$target"); settle "$target"
   log "$target: $n long streams ($label, starts over ${ramp} ms)"
   json=$(URL="$url" N="$n" RAMP_MS="$ramp" CHUNKS="$SLOW_CHUNKS" HEADERS="$headers" GW_PID="$pid" \
          TIMEOUT_MS="$STREAMS_TIMEOUT_MS" run_child "${PIN_MOCK[@]}" node --max-old-space-size=4096 \
