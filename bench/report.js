@@ -52,8 +52,9 @@ out.push(`Commit ${meta.commit}, ${meta.date}; ${meta.host}. Gateway (and Portke
   `${meta.gw_cpus}; wrk (1 thread), the mocks and the stream client on CPU ${meta.mock_cpus}; ${meta.db}, auth + quota + logs on. ` +
   `Medians of ${meta.runs} × ${meta.duration} s (1 connection: ${meta.c1_runs} × ${meta.c1_duration} s; ` +
   `1,500 connections: ${meta.conns1500_duration} s).`);
-out.push(`Idle RSS after start: gateway ${mib(started.gateway?.idle_rss_kb)} MiB (first answer after ` +
-  `${int(started.gateway?.start_ms)} ms), Portkey ${mib(started.portkey?.idle_rss_kb)} MiB.`, '');
+const idle = [started.gateway && `gateway ${mib(started.gateway.idle_rss_kb)} MiB (first answer after ${int(started.gateway.start_ms)} ms)`,
+  started.portkey && `Portkey ${mib(started.portkey.idle_rss_kb)} MiB`].filter(Boolean);
+out.push(`Idle RSS after start: ${idle.join(', ') || dash}.`, '');
 for (const d of of('died')) {
   out.push(`**${d.target} exited${d.during ? ` during ${d.during}` : ''}**; the last lines of its log:`, '', '```', d.last_log, '```', '');
 }

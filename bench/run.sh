@@ -5,7 +5,7 @@
 #
 #   bench/run.sh                                             # everything, 20-25 minutes on a quiet machine
 #   PARTS="c1 small" bench/run.sh                            # some parts
-#   bench/run.sh --smoke                                     # every part with tiny settings (figures mean nothing), ~4 minutes
+#   bench/run.sh --smoke                                     # every part with tiny settings (figures mean nothing), ~5 minutes
 #
 # Parts (PARTS, default all): c1 (added latency at 1 connection, first streamed byte), small (small bodies at
 # SMALL_CONNS), big (150 KB and 1 MB bodies at BIG_CONNS), conns1500 (150 KB at 1,500 connections), streams
