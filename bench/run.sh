@@ -98,7 +98,7 @@ trap 'exit 130' INT TERM
 
 # ---- tools
 need=()
-for tool in nginx wrk jq curl node; do command -v "$tool" >/dev/null 2>&1 || need+=("$tool"); done
+for tool in nginx wrk jq curl node npm; do command -v "$tool" >/dev/null 2>&1 || need+=("$tool"); done
 if (( ${#need[@]} )); then
   need=("${need[@]/node/nodejs}")
   log "installing ${need[*]}"
