@@ -394,6 +394,7 @@ start_portkey() {   # PHASE NOFILE
   done
   probe portkey nonstream || { tail -n 50 "$WORK/portkey.log" >&2; die "no answer from Portkey on :$PORTKEY_PORT"; }
   probe portkey stream || die "a streamed request through Portkey fails (is portkey-stream-fix.cjs loaded?)"
+  sleep 2
   record --arg target portkey --arg phase "$phase" --argjson ms "$(( ($(date +%s%N) - t0) / 1000000 ))" \
          --argjson kb "$(tree_kb "$PORTKEY_PID" VmRSS)" --argjson nofile "$nofile" \
          '{kind: "start", target: $target, phase: $phase, start_ms: $ms, idle_rss_kb: $kb, nofile: $nofile}'
