@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -30,20 +31,37 @@ public static class DataServiceCollectionExtensions
 
     public static void Configure(DbContextOptionsBuilder options, DatabaseSettings settings)
     {
+        // One method per provider: the JIT loads the assemblies a method names, and a node uses one database.
         switch (settings.Provider)
         {
             case DatabaseProvider.Sqlite:
-                options.UseSqlite(settings.ConnectionString);
-                options.AddInterceptors(SqlitePragmas.Instance);
+                UseSqlite(options, settings);
                 break;
             case DatabaseProvider.PostgreSql:
-                options.UseNpgsql(new Npgsql.NpgsqlConnectionStringBuilder(settings.ConnectionString) { MaxPoolSize = settings.MaxOpenConnections }.ConnectionString);
+                UsePostgreSql(options, settings);
                 break;
             case DatabaseProvider.MySql:
-                options.UseMySQL(new MySql.Data.MySqlClient.MySqlConnectionStringBuilder(settings.ConnectionString) { MaximumPoolSize = (uint)settings.MaxOpenConnections }.ConnectionString);
-                options.AddInterceptors(MySqlDeleteAliases.Instance);
+                UseMySql(options, settings);
                 break;
         }
         options.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void UseSqlite(DbContextOptionsBuilder options, DatabaseSettings settings)
+    {
+        options.UseSqlite(settings.ConnectionString);
+        options.AddInterceptors(SqlitePragmas.Instance);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void UsePostgreSql(DbContextOptionsBuilder options, DatabaseSettings settings) =>
+        options.UseNpgsql(new Npgsql.NpgsqlConnectionStringBuilder(settings.ConnectionString) { MaxPoolSize = settings.MaxOpenConnections }.ConnectionString);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void UseMySql(DbContextOptionsBuilder options, DatabaseSettings settings)
+    {
+        options.UseMySQL(new MySql.Data.MySqlClient.MySqlConnectionStringBuilder(settings.ConnectionString) { MaximumPoolSize = (uint)settings.MaxOpenConnections }.ConnectionString);
+        options.AddInterceptors(MySqlDeleteAliases.Instance);
     }
 }

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
-using MySql.EntityFrameworkCore.Extensions;
 using OneApi.Data.Entities;
 
 namespace OneApi.Data;
@@ -31,7 +30,7 @@ public sealed class OneApiDbContext(DbContextOptions<OneApiDbContext> options) :
                 }
             }
         }
-        if (Database.IsMySql())
+        if (DatabaseProviders.IsMySql(Database))
         {
             MySqlStringSizes.Apply(modelBuilder.Model);
         }

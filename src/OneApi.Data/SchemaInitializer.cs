@@ -6,7 +6,6 @@ using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Migrations.Operations;
 using Microsoft.EntityFrameworkCore.Storage;
-using MySql.EntityFrameworkCore.Extensions;
 
 namespace OneApi.Data;
 
@@ -166,11 +165,11 @@ public static class SchemaInitializer
     /// <summary>A query of (column name, 1 when nullable) for the table, from the provider's catalog. The name is the model's own.</summary>
     private static string? NullabilityQuery(DatabaseFacade database, string table)
     {
-        if (database.IsSqlite())
+        if (DatabaseProviders.IsSqlite(database))
         {
             return $"SELECT name, 1 - \"notnull\" FROM pragma_table_info('{table}')";
         }
-        var schema = database.IsNpgsql() ? "current_schema()" : database.IsMySql() ? "DATABASE()" : null;
+        var schema = DatabaseProviders.IsNpgsql(database) ? "current_schema()" : DatabaseProviders.IsMySql(database) ? "DATABASE()" : null;
         return schema is null ? null :
             "SELECT column_name, CASE WHEN is_nullable = 'YES' THEN 1 ELSE 0 END FROM information_schema.columns " +
             $"WHERE table_schema = {schema} AND table_name = '{table}'";

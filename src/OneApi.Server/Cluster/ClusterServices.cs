@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using OneApi.Server.Configuration;
 using StackExchange.Redis;
 
@@ -14,6 +15,14 @@ public static class ClusterServices
             services.AddSingleton<IWindowLimiters, LocalWindowLimiters>();
             return services;
         }
+        AddRedis(services, redis);
+        return services;
+    }
+
+    // Apart, so that a node without Redis never loads StackExchange.Redis.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AddRedis(IServiceCollection services, RedisSettings redis)
+    {
         services.AddSingleton(redis);
         // AbortOnConnectFail is off: this returns at once even when Redis is down, and keeps reconnecting.
         services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redis.Options));
@@ -22,6 +31,5 @@ public static class ClusterServices
         services.AddSingleton<IWindowLimiters, RedisWindowLimiters>();
         services.AddHostedService<RedisSignalListener>();
         services.AddHostedService<RedisSuspensions>();
-        return services;
     }
 }

@@ -157,8 +157,10 @@ public sealed class GatewaySettings
             OtlpTraces = (reader.String("OTEL_EXPORTER_OTLP_ENDPOINT") ?? reader.String("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")) is not null
                 && !reader.Bool("OTEL_SDK_DISABLED", false),
             JsonLogs = reader.Choice("LOG_FORMAT", "text", "text", "json") == "json",
-            Redis = RedisSettings.From(reader.String("REDIS_CONN_STRING"), reader.String("REDIS_PASSWORD"),
-                reader.String("REDIS_MASTER_NAME"), reader.String("REDIS_KEY_PREFIX") ?? "oneapi:"),
+            // Only a node with Redis runs RedisSettings.From: compiling it loads StackExchange.Redis.
+            Redis = reader.String("REDIS_CONN_STRING") is { } redis
+                ? RedisSettings.From(redis, reader.String("REDIS_PASSWORD"), reader.String("REDIS_MASTER_NAME"), reader.String("REDIS_KEY_PREFIX") ?? "oneapi:")
+                : null,
         };
     }
 

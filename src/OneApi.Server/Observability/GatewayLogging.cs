@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using OneApi.Server.Configuration;
 using OneApi.Server.Relay;
 using Serilog;
@@ -39,27 +40,34 @@ public static class GatewayLogging
         }
         if (settings.LogDirectory is { } directory)
         {
-            Directory.CreateDirectory(directory);
-            var path = Path.Combine(directory, "oneapi-.log");
-            // Serilog's provider takes every event and filters by its own levels, so the quiet categories are repeated here.
-            var files = new LoggerConfiguration().MinimumLevel.Information();
-            foreach (var category in QuietCategories)
-            {
-                files = files.MinimumLevel.Override(category, Serilog.Events.LogEventLevel.Warning);
-            }
-            files = settings.JsonLogs
-                ? files.WriteTo.File(new CompactJsonFormatter(), path, rollingInterval: RollingInterval.Day,
-                    fileSizeLimitBytes: MaxFileBytes, rollOnFileSizeLimit: true, retainedFileCountLimit: KeptFiles)
-                : files.WriteTo.File(path, rollingInterval: RollingInterval.Day, fileSizeLimitBytes: MaxFileBytes,
-                    rollOnFileSizeLimit: true, retainedFileCountLimit: KeptFiles,
-                    outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} [{Level:u3}] {SourceContext} {RequestId} {Message:lj}{NewLine}{Exception}");
-            logging.AddSerilog(files.CreateLogger(), dispose: true);
+            AddLogFiles(logging, directory, settings.JsonLogs);
         }
         foreach (var category in QuietCategories)
         {
             logging.AddFilter(category, LogLevel.Warning);
         }
         return logging;
+    }
+
+    // Its own method, so that Serilog is loaded only by a node that writes log files.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AddLogFiles(ILoggingBuilder logging, string directory, bool json)
+    {
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, "oneapi-.log");
+        // Serilog's provider takes every event and filters by its own levels, so the quiet categories are repeated here.
+        var files = new LoggerConfiguration().MinimumLevel.Information();
+        foreach (var category in QuietCategories)
+        {
+            files = files.MinimumLevel.Override(category, Serilog.Events.LogEventLevel.Warning);
+        }
+        files = json
+            ? files.WriteTo.File(new CompactJsonFormatter(), path, rollingInterval: RollingInterval.Day,
+                fileSizeLimitBytes: MaxFileBytes, rollOnFileSizeLimit: true, retainedFileCountLimit: KeptFiles)
+            : files.WriteTo.File(path, rollingInterval: RollingInterval.Day, fileSizeLimitBytes: MaxFileBytes,
+                rollOnFileSizeLimit: true, retainedFileCountLimit: KeptFiles,
+                outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} [{Level:u3}] {SourceContext} {RequestId} {Message:lj}{NewLine}{Exception}");
+        logging.AddSerilog(files.CreateLogger(), dispose: true);
     }
 
     /// <summary>Middleware, after the request id is assigned: puts it in the logging scope of everything the request does.</summary>

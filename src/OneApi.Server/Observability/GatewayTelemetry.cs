@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using OneApi.Server.Configuration;
@@ -18,10 +19,17 @@ public static class GatewayTelemetry
 
     public static IServiceCollection AddGatewayTelemetry(this IServiceCollection services, GatewaySettings settings, IConfiguration configuration)
     {
-        if (!settings.PrometheusMetrics && !settings.OtlpTraces)
+        if (settings.PrometheusMetrics || settings.OtlpTraces)
         {
-            return services;
+            AddOpenTelemetry(services, settings, configuration);
         }
+        return services;
+    }
+
+    // Methods that name OpenTelemetry's types run only when it is on, so a node without it never loads its assemblies.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AddOpenTelemetry(IServiceCollection services, GatewaySettings settings, IConfiguration configuration)
+    {
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(configuration["OTEL_SERVICE_NAME"] ?? "one-api", serviceVersion: Hosting.CommandLine.Version));
         if (settings.PrometheusMetrics)
@@ -37,7 +45,6 @@ public static class GatewayTelemetry
             // a caller's traceparent), else the sampler drops the relay span as the child of an unsampled parent.
             telemetry.WithTracing(tracing => tracing.AddSource("Microsoft.AspNetCore", GatewayTracing.SourceName).AddOtlpExporter());
         }
-        return services;
     }
 
     /// <summary>Maps <c>/metrics</c> (when on) and puts the relay span around <c>/v1</c> requests.</summary>
@@ -64,7 +71,10 @@ public static class GatewayTelemetry
                 return Task.CompletedTask;
             }));
         }
-        app.MapPrometheusScrapingEndpoint(MetricsPath).DisableRateLimiting();
+        MapMetrics(app);
         return app;
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void MapMetrics(WebApplication app) => app.MapPrometheusScrapingEndpoint(MetricsPath).DisableRateLimiting();
 }

@@ -1,5 +1,7 @@
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using OneApi.Data;
+using OneApi.Server.Configuration;
 using StackExchange.Redis;
 
 namespace OneApi.Server.Observability;
@@ -19,12 +21,12 @@ public static class HealthEndpoints
         return app;
     }
 
-    private static async Task<IResult> ReadyAsync(Drain drain, IDbContextFactory<OneApiDbContext> databases, IServiceProvider services, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadyAsync(Drain drain, IDbContextFactory<OneApiDbContext> databases, GatewaySettings settings, IServiceProvider services, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ProbeTimeout);
         var database = await DatabaseAnswersAsync(databases, timeout.Token);
-        var redis = services.GetService<IConnectionMultiplexer>() is { } multiplexer ? await RedisAnswersAsync(multiplexer) : (bool?)null;
+        var redis = settings.Redis is null ? (bool?)null : await RedisAnswersAsync(services);
         var ready = database && redis != false && !drain.Draining;
         var body = new ReadinessView(ready, State(database), redis is { } up ? State(up) : "off", drain.Draining);
         return Results.Json(body, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
@@ -45,8 +47,11 @@ public static class HealthEndpoints
         }
     }
 
-    private static async Task<bool> RedisAnswersAsync(IConnectionMultiplexer multiplexer)
+    // Apart, so that only a node with Redis loads StackExchange.Redis.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static async Task<bool> RedisAnswersAsync(IServiceProvider services)
     {
+        var multiplexer = services.GetRequiredService<IConnectionMultiplexer>();
         if (!multiplexer.IsConnected)
         {
             return false;

@@ -17,12 +17,24 @@ public sealed class GoogleServiceAccountTokens : IGoogleAccessTokens
 {
     public const string CloudPlatformScope = "https://www.googleapis.com/auth/cloud-platform";
 
-    private readonly ConcurrentDictionary<string, Lazy<GoogleCredential>> _credentials = new(StringComparer.Ordinal);
+    // Created on the first Vertex call: a field typed with Google's classes would load Google.Apis into every node.
+    private Credentials? _credentials;
 
     public Task<string> GetAsync(string serviceAccountJson, CancellationToken cancellationToken)
     {
-        var credential = _credentials.GetOrAdd(serviceAccountJson, json => new Lazy<GoogleCredential>(() =>
-            CredentialFactory.FromJson<ServiceAccountCredential>(json).ToGoogleCredential().CreateScoped(CloudPlatformScope)));
-        return credential.Value.UnderlyingCredential.GetAccessTokenForRequestAsync(null, cancellationToken);
+        var credentials = LazyInitializer.EnsureInitialized(ref _credentials);
+        return credentials.TokenAsync(serviceAccountJson, cancellationToken);
+    }
+
+    private sealed class Credentials
+    {
+        private readonly ConcurrentDictionary<string, Lazy<GoogleCredential>> _byKey = new(StringComparer.Ordinal);
+
+        public Task<string> TokenAsync(string serviceAccountJson, CancellationToken cancellationToken)
+        {
+            var credential = _byKey.GetOrAdd(serviceAccountJson, json => new Lazy<GoogleCredential>(() =>
+                CredentialFactory.FromJson<ServiceAccountCredential>(json).ToGoogleCredential().CreateScoped(CloudPlatformScope)));
+            return credential.Value.UnderlyingCredential.GetAccessTokenForRequestAsync(null, cancellationToken);
+        }
     }
 }
