@@ -37,7 +37,8 @@ public static partial class GatewayApp
         {
             kestrel.Listen(IPAddress.Any, settings.Port, listen => listen.Use(next => async connection =>
             {
-                using (capacity.Connection())
+                using var counted = capacity.TryConnect();
+                if (counted is not null)
                 {
                     await next(connection);
                 }
@@ -95,10 +96,13 @@ public static partial class GatewayApp
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                // an idle pooled socket holds a descriptor that a burst of new clients may need (see RelayCapacity)
+                PooledConnectionIdleTimeout = TimeSpan.FromSeconds(15),
                 AutomaticDecompression = DecompressionMethods.All,
                 ConnectTimeout = TimeSpan.FromSeconds(30),
                 MaxConnectionsPerServer = int.MaxValue,
                 Proxy = settings.RelayProxy is { } proxy ? new WebProxy(proxy) : null,
+                ConnectCallback = (context, cancellationToken) => CountedSockets.ConnectAsync(context, capacity, cancellationToken),
             })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers(); // per-request logging scopes cost more than the relay's own work
@@ -111,7 +115,11 @@ public static partial class GatewayApp
         var app = builder.Build();
         if (openFiles is { } files)
         {
-            LogOpenFiles(app.Logger, files.After, files.Before, capacity.Ceiling);
+            app.Lifetime.ApplicationStarted.Register(() =>
+            {
+                capacity.CountOpenAtStart();
+                LogOpenFiles(app.Logger, files.After, files.Before, capacity.Reserve, capacity.Ceiling);
+            });
         }
         app.UseRequestIds();
         app.UseRequestLogScope();
@@ -142,6 +150,6 @@ public static partial class GatewayApp
     }
 
     [LoggerMessage(EventId = 9001, Level = LogLevel.Information,
-        Message = "open-file limit {Limit} (was {Before}): room for about {Streams} concurrent streams, each holding two sockets")]
-    private static partial void LogOpenFiles(ILogger logger, long limit, long before, long streams);
+        Message = "open-file limit {Limit} (was {Before}), {Reserve} kept for the runtime and files: room for about {Streams} concurrent streams, each holding two sockets")]
+    private static partial void LogOpenFiles(ILogger logger, long limit, long before, long reserve, long streams);
 }

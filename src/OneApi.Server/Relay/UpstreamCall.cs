@@ -124,6 +124,10 @@ public sealed class UpstreamCall(IHttpClientFactory clients, GatewaySettings set
         {
             return (null, RelayError.UpstreamTimeout());
         }
+        catch (HttpRequestException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.TooManyOpenSockets })
+        {
+            return (null, RelayError.Overloaded()); // the gateway's own limit, not the channel's fault: no retry, no suspension
+        }
         catch (HttpRequestException e)
         {
             return (null, RelayError.UpstreamUnreachable(e.InnerException is SocketException socket ? socket.SocketErrorCode.ToString() : e.HttpRequestError.ToString()));

@@ -33,10 +33,13 @@ public sealed class ProcessGateway : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public static async Task<ProcessGateway> StartAsync(string sqlitePath, IDictionary<string, string>? environment = null, int? port = null)
+    /// <param name="openFiles">Soft and hard limit on open files for the process, as <c>ulimit -n</c> sets them.</param>
+    public static async Task<ProcessGateway> StartAsync(string sqlitePath, IDictionary<string, string>? environment = null, int? port = null, int? openFiles = null)
     {
         var chosenPort = port ?? FreePort();
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "OneApi.Server.dll")])
+        var server = Path.Combine(AppContext.BaseDirectory, "OneApi.Server.dll");
+        var start = new ProcessStartInfo(openFiles is null ? "dotnet" : "/bin/sh",
+            openFiles is null ? [server] : ["-c", $"ulimit -n {openFiles} && exec dotnet \"$0\"", server])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
