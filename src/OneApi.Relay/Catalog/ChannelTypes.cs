@@ -51,7 +51,7 @@ public static class ChannelTypes
         new(16, "Zhipu", "https://open.bigmodel.cn", OpenAIFormat, HostKind.Zhipu, "id.secret", ProviderModels.Zhipu,
             Quirks: ChannelQuirks.SamplingInUnitRange),
         Unrelayed(17, "Ali", "https://dashscope.aliyuncs.com"),
-        new(18, "Xunfei", "https://spark-api.xf-yun.com", [WireFormatKind.Spark], HostKind.Xunfei, "APPID|APISecret|APIKey", SparkVersion.Models),
+        new(18, "Xunfei", "", [WireFormatKind.Spark], HostKind.Xunfei, "APPID|APISecret|APIKey", SparkVersion.Models),
         OpenAILike(19, "AI360", "https://ai.360.cn", ProviderModels.AI360),
         OpenAILike(20, "OpenRouter", "https://openrouter.ai/api", ProviderModels.OpenRouter, BalanceApi.OpenRouter, ChannelQuirks.OpenRouter),
         new(21, "AIProxyLibrary", "https://api.aiproxy.io", [WireFormatKind.AIProxyLibrary], HostKind.AIProxyLibrary,

@@ -10,11 +10,14 @@ namespace OneApi.Relay.Adaptors.Xunfei;
 /// Xunfei Spark (channel type 18) over its WebSocket API: the key is <c>APPID|APISecret|APIKey</c> as one-api splits
 /// it; the model (or the channel's <c>api_version</c>) picks the path and <c>domain</c>; the URL is signed
 /// (<see cref="SparkSignature"/>) and the request frame is sent once the socket opens, through
-/// <see cref="WebSocketBridge"/>, whose answer holds one frame per line. A base URL other than Xunfei's lets an
-/// operator point the channel at a relay; its http(s) scheme stands for ws(s).
+/// <see cref="WebSocketBridge"/>, whose answer holds one frame per line. A base URL, when the channel has one, lets an
+/// operator point it at a relay; its http(s) scheme stands for ws(s).
 /// </summary>
 public sealed class SparkHost(TimeProvider? time = null) : IUpstreamHost
 {
+    /// <summary>Xunfei's address; the catalogue leaves type 18's base URL empty, as one-api does.</summary>
+    private const string SparkApi = "https://spark-api.xf-yun.com";
+
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     public HostKind Kind => HostKind.Xunfei;
@@ -34,7 +37,8 @@ public sealed class SparkHost(TimeProvider? time = null) : IUpstreamHost
         {
             ((JsonObject)frame["payload"]!).Remove("functions");
         }
-        var address = new Uri(ChannelTypes.BaseUrlOf(channel).TrimEnd('/') + version.Path);
+        var baseUrl = ChannelTypes.BaseUrlOf(channel) is { Length: > 0 } own ? own : SparkApi;
+        var address = new Uri(baseUrl.TrimEnd('/') + version.Path);
         var message = new HttpRequestMessage(HttpMethod.Get, SparkSignature.Sign(address, apiKey, apiSecret, _time.GetUtcNow()))
         {
             Content = UpstreamPayload.JsonContent(frame),
