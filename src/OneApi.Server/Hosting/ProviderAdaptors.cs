@@ -1,10 +1,8 @@
 using OneApi.Relay.Abstractions;
 using OneApi.Relay.Adaptors;
-using OneApi.Relay.Adaptors.AIProxy;
 using OneApi.Relay.Adaptors.Anthropic;
 using OneApi.Relay.Adaptors.AwsBedrock;
 using OneApi.Relay.Adaptors.Cloudflare;
-using OneApi.Relay.Adaptors.Coze;
 using OneApi.Relay.Adaptors.DeepL;
 using OneApi.Relay.Adaptors.Azure;
 using OneApi.Relay.Adaptors.Gemini;
@@ -38,8 +36,8 @@ public static class ProviderAdaptors
         services.AddSingleton<IUpstreamHost, DeepLHost>();
         services.AddSingleton<IUpstreamHost>(sp => new SparkHost(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IUpstreamHost>(sp => new TencentHost(sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IUpstreamHost, CozeHost>();
-        services.AddSingleton<IUpstreamHost, AIProxyLibraryHost>();
+        services.AddSingleton<IUpstreamHost>(ConfiguredBearerHost.Coze);
+        services.AddSingleton<IUpstreamHost>(ConfiguredBearerHost.AIProxyLibrary);
         services.AddSingleton<IUpstreamHost>(sp => new ZhipuHost(new ZhipuTokens(sp.GetRequiredService<TimeProvider>())));
         services.AddSingleton<IUpstreamHost, AzureHost>();
         services.AddSingleton<IUpstreamHost, AnthropicHost>();
