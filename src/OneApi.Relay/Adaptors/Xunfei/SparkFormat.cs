@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json.Nodes;
 using OneApi.Relay.Abstractions;
 using OneApi.Relay.OpenAI;
@@ -29,14 +30,14 @@ public sealed class SparkFormat(TimeProvider? time = null) : IWireFormat
     public async Task<UpstreamAnswer> ReadAnswerAsync(HttpResponseMessage response, RelayRequest request, CancellationToken cancellationToken)
     {
         var upstream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        var text = new System.Text.StringBuilder();
+        var text = new StringBuilder();
         var toolCalls = new JsonArray();
         await foreach (var line in NdjsonReader.LinesAsync(upstream, cancellationToken).ConfigureAwait(false))
         {
             var frame = SparkFrame.Read(line.Span);
             if (frame.Error is { } error)
             {
-                return new UpstreamAnswer(line, null, "", error);
+                return new UpstreamAnswer(default, null, "", error);
             }
             text.Append(frame.Text);
             if (frame.ToolCall is { } call)
