@@ -9,7 +9,9 @@ using OneApi.Relay.Adaptors.DeepL;
 using OneApi.Relay.Adaptors.Gemini;
 using OneApi.Relay.Adaptors.Ollama;
 using OneApi.Relay.Adaptors.OpenAI;
+using OneApi.Relay.Adaptors.Tencent;
 using OneApi.Relay.Adaptors.VertexAI;
+using OneApi.Relay.Adaptors.Xunfei;
 using OneApi.Relay.Adaptors.Zhipu;
 using OneApi.Relay.Images;
 
@@ -25,7 +27,8 @@ internal static class TestAdaptors
 
     public static IUpstreamHost[] Hosts(IGoogleAccessTokens? tokens = null, TimeProvider? time = null, GeminiOptions? gemini = null) =>
     [
-        new BearerHost(), new CloudflareHost(), JsonLinesHost.Ollama, JsonLinesHost.Cohere, new DeepLHost(), new ZhipuHost(new ZhipuTokens(time)), new AzureHost(), new AnthropicHost(), new BedrockHost(time), new GoogleAIHost(gemini ?? GeminiOptions.Default),
+        new BearerHost(), new CloudflareHost(), JsonLinesHost.Ollama, JsonLinesHost.Cohere, new DeepLHost(), new SparkHost(time), new TencentHost(time),
+        ConfiguredBearerHost.Coze, ConfiguredBearerHost.AIProxyLibrary, new ZhipuHost(new ZhipuTokens(time)), new AzureHost(), new AnthropicHost(), new BedrockHost(time), new GoogleAIHost(gemini ?? GeminiOptions.Default),
         new VertexHost(tokens ?? new StubGoogleTokens()),
     ];
 

@@ -14,6 +14,14 @@ public enum WireFormatKind
     Ollama,
     Cohere,
     DeepL,
+    /// <summary>Xunfei Spark's WebSocket chat frames (<c>header</c>/<c>parameter</c>/<c>payload</c>).</summary>
+    Spark,
+    /// <summary>Tencent Hunyuan's <c>ChatCompletions</c> action (PascalCase fields).</summary>
+    Hunyuan,
+    /// <summary>Coze's v3 chat with a bot, its events as SSE.</summary>
+    Coze,
+    /// <summary>AI Proxy's knowledge-base ask API.</summary>
+    AIProxyLibrary,
     /// <summary>A provider that shut its API down: requests are refused with a notice (PaLM).</summary>
     Retired,
 }
@@ -41,6 +49,14 @@ public enum HostKind
     Cohere,
     /// <summary>DeepL's API: <c>/v2/translate</c> with a <c>DeepL-Auth-Key</c>.</summary>
     DeepL,
+    /// <summary>Xunfei Spark: a WebSocket at a URL signed with HMAC-SHA256 from the <c>APPID|APISecret|APIKey</c> key.</summary>
+    Xunfei,
+    /// <summary>Tencent Cloud API 3.0: TC3-HMAC-SHA256 signed from the <c>AppId|SecretId|SecretKey</c> key.</summary>
+    Tencent,
+    /// <summary>Coze's API: <c>{base}/v3/chat</c> with a personal access token.</summary>
+    Coze,
+    /// <summary>AI Proxy's library API: <c>{base}/api/library/ask</c> with a Bearer key.</summary>
+    AIProxyLibrary,
 }
 
 /// <summary>

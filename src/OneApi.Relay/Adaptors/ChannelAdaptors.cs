@@ -1,12 +1,16 @@
 using System.Collections.Frozen;
 using OneApi.Relay.Abstractions;
+using OneApi.Relay.Adaptors.AIProxy;
 using OneApi.Relay.Adaptors.Anthropic;
 using OneApi.Relay.Adaptors.Cohere;
+using OneApi.Relay.Adaptors.Coze;
 using OneApi.Relay.Adaptors.DeepL;
 using OneApi.Relay.Adaptors.Gemini;
 using OneApi.Relay.Adaptors.Ollama;
 using OneApi.Relay.Adaptors.OpenAI;
+using OneApi.Relay.Adaptors.Tencent;
 using OneApi.Relay.Adaptors.VertexAI;
+using OneApi.Relay.Adaptors.Xunfei;
 using OneApi.Relay.Catalog;
 using OneApi.Relay.Images;
 
@@ -26,6 +30,10 @@ public sealed record WireFormatSettings(OpenAIRequestOptions OpenAI, GeminiOptio
         WireFormatKind.Ollama => new OllamaFormat(Images, Time),
         WireFormatKind.Cohere => new CohereFormat(Time),
         WireFormatKind.DeepL => new DeepLFormat(Time),
+        WireFormatKind.Spark => new SparkFormat(Time),
+        WireFormatKind.Hunyuan => new HunyuanFormat(Time),
+        WireFormatKind.Coze => new CozeFormat(Time),
+        WireFormatKind.AIProxyLibrary => new AIProxyLibraryFormat(Time),
         WireFormatKind.Retired => RetiredFormat.PaLM,
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };

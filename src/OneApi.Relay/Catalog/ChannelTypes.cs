@@ -5,6 +5,7 @@ using OneApi.Relay.Adaptors.AwsBedrock;
 using OneApi.Relay.Adaptors.Gemini;
 using OneApi.Relay.Adaptors.OpenAI;
 using OneApi.Relay.Adaptors.VertexAI;
+using OneApi.Relay.Adaptors.Xunfei;
 
 namespace OneApi.Relay.Catalog;
 
@@ -50,12 +51,14 @@ public static class ChannelTypes
         new(16, "Zhipu", "https://open.bigmodel.cn", OpenAIFormat, HostKind.Zhipu, "id.secret", ProviderModels.Zhipu,
             Quirks: ChannelQuirks.SamplingInUnitRange),
         Unrelayed(17, "Ali", "https://dashscope.aliyuncs.com"),
-        Unrelayed(18, "Xunfei", ""),
+        new(18, "Xunfei", "", [WireFormatKind.Spark], HostKind.Xunfei, "APPID|APISecret|APIKey", SparkVersion.Models),
         OpenAILike(19, "AI360", "https://ai.360.cn", ProviderModels.AI360),
         OpenAILike(20, "OpenRouter", "https://openrouter.ai/api", ProviderModels.OpenRouter, BalanceApi.OpenRouter, ChannelQuirks.OpenRouter),
-        Unrelayed(21, "AIProxyLibrary", "https://api.aiproxy.io"),
+        new(21, "AIProxyLibrary", "https://api.aiproxy.io", [WireFormatKind.AIProxyLibrary], HostKind.AIProxyLibrary,
+            "API key (the library in the channel config's library_id)", OpenAIModels.All),
         OpenAILike(22, "FastGPT", "https://fastgpt.run/api/openapi", []),
-        Unrelayed(23, "Tencent", "https://hunyuan.tencentcloudapi.com"),
+        new(23, "Tencent", "https://hunyuan.tencentcloudapi.com", [WireFormatKind.Hunyuan], HostKind.Tencent, "AppId|SecretId|SecretKey",
+            ["hunyuan-lite", "hunyuan-standard", "hunyuan-standard-256K", "hunyuan-pro", "hunyuan-vision"]),
         new(24, "Gemini", "https://generativelanguage.googleapis.com", [WireFormatKind.Gemini], HostKind.GoogleAI, ApiKey, GeminiModels.All),
         OpenAILike(25, "Moonshot", "https://api.moonshot.cn", ["moonshot-v1-8k", "moonshot-v1-32k", "moonshot-v1-128k"]),
         OpenAILike(26, "Baichuan", "https://api.baichuan-ai.com", ProviderModels.Baichuan),
@@ -69,7 +72,7 @@ public static class ChannelTypes
         OpenAILike(32, "StepFun", "https://api.stepfun.com", ProviderModels.StepFun),
         new(33, "AwsClaude", "", [WireFormatKind.ClaudeMessages], HostKind.AwsBedrock, "ak|sk|region (or ak, sk and region in the config)",
             [.. BedrockModelIds.ModelNames]),
-        Unrelayed(34, "Coze", "https://api.coze.com"),
+        new(34, "Coze", "https://api.coze.com", [WireFormatKind.Coze], HostKind.Coze, "personal access token (models are bot-{bot id})", []),
         new(35, "Cohere", "https://api.cohere.ai", [WireFormatKind.Cohere], HostKind.Cohere, ApiKey, ProviderModels.Cohere),
         OpenAILike(36, "DeepSeek", "https://api.deepseek.com", ["deepseek-chat", "deepseek-reasoner"], BalanceApi.DeepSeek, ChannelQuirks.NoReasoningInHistory),
         new(37, "Cloudflare", "https://api.cloudflare.com", OpenAIFormat, HostKind.Cloudflare, "API token (the account id in the channel config's user_id)",

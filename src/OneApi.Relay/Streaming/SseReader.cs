@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.IO.Pipelines;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 
@@ -24,6 +26,53 @@ public static class SseReader
         {
             yield return sse.Data;
         }
+    }
+
+    /// <summary>
+    /// The events of a stream, or, when the body is a lone JSON object instead, that object as one unnamed event:
+    /// some providers (Tencent, Coze) refuse a stream request with a JSON error and a 200.
+    /// </summary>
+    public static async IAsyncEnumerable<SseEvent> ReadOrJsonAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
+        var first = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var isJson = StartsWithBrace(first.Buffer);
+        reader.AdvanceTo(first.Buffer.Start);
+        if (isJson)
+        {
+            var whole = await reader.ReadAtLeastAsync(int.MaxValue, cancellationToken).ConfigureAwait(false);
+            yield return new SseEvent("message", whole.Buffer.ToArray());
+            reader.AdvanceTo(whole.Buffer.End);
+            yield break;
+        }
+        await foreach (var sse in ReadAsync(reader.AsStream(leaveOpen: true), cancellationToken).ConfigureAwait(false))
+        {
+            yield return sse;
+        }
+    }
+
+    /// <summary>The <c>data:</c> payloads of <see cref="ReadOrJsonAsync"/>.</summary>
+    public static async IAsyncEnumerable<ReadOnlyMemory<byte>> DataOrJsonAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var sse in ReadOrJsonAsync(stream, cancellationToken).ConfigureAwait(false))
+        {
+            yield return sse.Data;
+        }
+    }
+
+    private static bool StartsWithBrace(ReadOnlySequence<byte> buffer)
+    {
+        foreach (var segment in buffer)
+        {
+            foreach (var b in segment.Span)
+            {
+                if (b is not ((byte)' ' or (byte)'\r' or (byte)'\n' or (byte)'\t'))
+                {
+                    return b == (byte)'{';
+                }
+            }
+        }
+        return false;
     }
 
     public static bool IsDone(ReadOnlySpan<byte> data) => data.SequenceEqual("[DONE]"u8);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using OneApi.Data;
 using OneApi.Relay.Abstractions;
 using OneApi.Relay.Tokens;
+using OneApi.Relay.Transport;
 using OneApi.Server.Admin;
 using OneApi.Server.Auth;
 using OneApi.Server.Background;
@@ -104,6 +105,7 @@ public static partial class GatewayApp
                 Proxy = settings.RelayProxy is { } proxy ? new WebProxy(proxy) : null,
                 ConnectCallback = (context, cancellationToken) => CountedSockets.ConnectAsync(context, capacity, cancellationToken),
             })
+            .AddHttpMessageHandler(() => new WebSocketBridge()) // Xunfei Spark answers over a WebSocket
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers(); // per-request logging scopes cost more than the relay's own work
         replaceServices?.Invoke(services);

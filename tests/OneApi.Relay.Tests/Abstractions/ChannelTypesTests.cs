@@ -112,6 +112,7 @@ public sealed class ChannelTypesTests
         var withoutModels = ChannelTypes.All.Where(t => t.IsRelayed && !t.WireFormats.Contains(WireFormatKind.Retired) && t.DefaultModels.Count == 0)
             .Select(t => t.Name);
 
-        Assert.Equal(["FastGPT", "OpenAICompatible"], withoutModels);
+        // Coze's models are the operator's bots (bot-{id}).
+        Assert.Equal(["FastGPT", "Coze", "OpenAICompatible"], withoutModels);
     }
 }

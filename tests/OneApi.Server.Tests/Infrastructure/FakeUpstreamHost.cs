@@ -33,6 +33,7 @@ public abstract class FakeUpstreamHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
+        app.UseWebSockets(); // for providers that answer over a WebSocket (Xunfei Spark)
         app.Map("/{caseId}/{scenario}/{**path}", async (HttpContext context, string caseId, string scenario, string? path) =>
         {
             using var buffer = new MemoryStream();

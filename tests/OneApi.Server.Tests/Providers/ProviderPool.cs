@@ -15,6 +15,10 @@ public sealed class ProviderPool : IAsyncLifetime
     public FakeOllamaUpstream Ollama { get; private set; } = null!;
     public FakeCohereUpstream Cohere { get; private set; } = null!;
     public FakeDeepLUpstream DeepL { get; private set; } = null!;
+    public FakeSparkUpstream Spark { get; private set; } = null!;
+    public FakeTencentUpstream Tencent { get; private set; } = null!;
+    public FakeCozeUpstream Coze { get; private set; } = null!;
+    public FakeAIProxyLibraryUpstream AIProxyLibrary { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -27,6 +31,10 @@ public sealed class ProviderPool : IAsyncLifetime
         Ollama = await FakeOllamaUpstream.StartAsync();
         Cohere = await FakeCohereUpstream.StartAsync();
         DeepL = await FakeDeepLUpstream.StartAsync();
+        Spark = await FakeSparkUpstream.StartAsync();
+        Tencent = await FakeTencentUpstream.StartAsync();
+        Coze = await FakeCozeUpstream.StartAsync();
+        AIProxyLibrary = await FakeAIProxyLibraryUpstream.StartAsync();
         Gateway = await TestGateway.StartAsync("sqlite", new Dictionary<string, string?>
         {
             ["OPENROUTER_PROVIDER_SORT"] = "latency",
@@ -46,5 +54,9 @@ public sealed class ProviderPool : IAsyncLifetime
         await Ollama.DisposeAsync();
         await Cohere.DisposeAsync();
         await DeepL.DisposeAsync();
+        await Spark.DisposeAsync();
+        await Tencent.DisposeAsync();
+        await Coze.DisposeAsync();
+        await AIProxyLibrary.DisposeAsync();
     }
 }
