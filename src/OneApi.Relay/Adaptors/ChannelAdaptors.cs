@@ -6,6 +6,7 @@ using OneApi.Relay.Adaptors.DeepL;
 using OneApi.Relay.Adaptors.Gemini;
 using OneApi.Relay.Adaptors.Ollama;
 using OneApi.Relay.Adaptors.OpenAI;
+using OneApi.Relay.Adaptors.Replicate;
 using OneApi.Relay.Adaptors.VertexAI;
 using OneApi.Relay.Catalog;
 using OneApi.Relay.Images;
@@ -26,6 +27,7 @@ public sealed record WireFormatSettings(OpenAIRequestOptions OpenAI, GeminiOptio
         WireFormatKind.Ollama => new OllamaFormat(Images, Time),
         WireFormatKind.Cohere => new CohereFormat(Time),
         WireFormatKind.DeepL => new DeepLFormat(Time),
+        WireFormatKind.Replicate => new ReplicateFormat(Time),
         WireFormatKind.Retired => RetiredFormat.PaLM,
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };

@@ -8,6 +8,7 @@ using OneApi.Relay.Adaptors.Azure;
 using OneApi.Relay.Adaptors.Gemini;
 using OneApi.Relay.Adaptors.Ollama;
 using OneApi.Relay.Adaptors.OpenAI;
+using OneApi.Relay.Adaptors.Replicate;
 using OneApi.Relay.Adaptors.VertexAI;
 using OneApi.Relay.Adaptors.Zhipu;
 using OneApi.Relay.Images;
@@ -32,6 +33,7 @@ public static class ProviderAdaptors
         services.AddSingleton<IUpstreamHost>(JsonLinesHost.Ollama);
         services.AddSingleton<IUpstreamHost>(JsonLinesHost.Cohere);
         services.AddSingleton<IUpstreamHost, DeepLHost>();
+        services.AddSingleton<IUpstreamHost>(sp => new ReplicateHost(sp.GetRequiredService<TimeProvider>(), settings.ReplicatePollTimeout));
         services.AddSingleton<IUpstreamHost>(sp => new ZhipuHost(new ZhipuTokens(sp.GetRequiredService<TimeProvider>())));
         services.AddSingleton<IUpstreamHost, AzureHost>();
         services.AddSingleton<IUpstreamHost, AnthropicHost>();

@@ -1,0 +1,171 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using OneApi.Relay.Abstractions;
+using OneApi.Relay.Catalog;
+using OneApi.Relay.OpenAI;
+using OneApi.Relay.Streaming;
+
+namespace OneApi.Relay.Adaptors.Replicate;
+
+/// <summary>
+/// Replicate's predictions API (https://replicate.com/docs/reference/http), channel type 46. A request creates a
+/// prediction of the official model, <c>POST {base}/v1/models/{owner}/{name}/predictions</c> with a Bearer key
+/// (<c>Prefer: wait</c> unless it streams, so quick models answer at once), and is then followed: a stream opens the
+/// prediction's <c>urls.stream</c>, anything else polls <c>urls.get</c> until the prediction ends or the poll timeout
+/// passes (then it is canceled, so it stops costing). one-api called api.replicate.com whatever the base URL; here the
+/// channel's base URL is honoured.
+/// </summary>
+public sealed class ReplicateHost(TimeProvider time, TimeSpan pollTimeout) : IUpstreamHost
+{
+    public const string DefaultBaseUrl = "https://api.replicate.com";
+
+    /// <summary>As often as Replicate's own Python client polls.</summary>
+    public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>What following a created prediction needs to know, carried on the create request.</summary>
+    private sealed record Creation(UpstreamPayload Payload, string Root);
+
+    private static readonly HttpRequestOptionsKey<Creation> CreationKey = new("OneApi.Replicate.Creation");
+
+    public HostKind Kind => HostKind.Replicate;
+
+    public ValueTask<HttpRequestMessage> BuildAsync(UpstreamPayload payload, UpstreamChannel channel, CancellationToken cancellationToken)
+    {
+        var root = Root(channel);
+        var model = string.Join('/', payload.Model.Split('/').Select(Uri.EscapeDataString));
+        var message = new HttpRequestMessage(HttpMethod.Post, $"{root}/v1/models/{model}/predictions") { Content = payload.ToContent() };
+        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", channel.Key);
+        if (!payload.Stream)
+        {
+            message.Headers.Add("Prefer", "wait");
+        }
+        message.Options.Set(CreationKey, new Creation(payload, root));
+        return ValueTask.FromResult(message);
+    }
+
+    /// <summary>The base URL; one-api's default for the type (<c>…/v1/models/</c>), still in channels it made, is cut back to the host.</summary>
+    public static string Root(UpstreamChannel channel)
+    {
+        var root = ChannelTypes.BaseUrlOf(channel).TrimEnd('/');
+        foreach (var suffix in (string[])["/v1/models", "/v1"])
+        {
+            if (root.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                root = root[..^suffix.Length];
+            }
+        }
+        return root.Length > 0 ? root : DefaultBaseUrl;
+    }
+
+    public async Task<UpstreamReply> FollowAsync(HttpResponseMessage accepted, UpstreamSend send, CancellationToken cancellationToken)
+    {
+        if (accepted.RequestMessage is not { } created || !created.Options.TryGetValue(CreationKey, out var creation))
+        {
+            return new UpstreamReply(accepted, null);
+        }
+        var (payload, root) = creation;
+        var started = time.GetTimestamp();
+        var answer = accepted;
+        while (true)
+        {
+            ReplicatePrediction? prediction;
+            using (answer)
+            {
+                prediction = ReplicatePrediction.Parse(await answer.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
+            }
+            if (prediction is null)
+            {
+                return new UpstreamReply(null, RelayError.UpstreamMalformed("Replicate's answer is not a prediction"));
+            }
+            if (prediction.Failure is { } failure)
+            {
+                return new UpstreamReply(null, failure);
+            }
+            if (payload.Stream)
+            {
+                return prediction.StreamUrl is { } stream
+                    ? await send(Get(stream, created, "text/event-stream"), cancellationToken).ConfigureAwait(false)
+                    : new UpstreamReply(null, ReplicateErrors.NoStream());
+            }
+            if (prediction.HasEnded)
+            {
+                return await AnswerAsync(prediction, payload.InlineFiles, send, cancellationToken).ConfigureAwait(false);
+            }
+            if (time.GetElapsedTime(started) >= pollTimeout)
+            {
+                await CancelAsync(prediction, root, created, send).ConfigureAwait(false);
+                return new UpstreamReply(null, ReplicateErrors.TimedOut(pollTimeout));
+            }
+            await Task.Delay(PollInterval, time, cancellationToken).ConfigureAwait(false);
+            var polled = await send(Get(prediction.GetUrl ?? $"{root}/v1/predictions/{prediction.Id}", created), cancellationToken).ConfigureAwait(false);
+            if (polled.Response is not { IsSuccessStatusCode: true } next)
+            {
+                return polled;
+            }
+            answer = next;
+        }
+    }
+
+    /// <summary>Replicate's SSE events, each as <c>{"event", "data"}</c>: its <c>output</c> events carry bare text, so the name is needed to read them.</summary>
+    public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadEventsAsync(Stream upstream, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var sse in SseReader.ReadAsync(upstream, cancellationToken).ConfigureAwait(false))
+        {
+            yield return JsonWire.Serialize(new JsonObject { ["event"] = sse.EventType, ["data"] = System.Text.Encoding.UTF8.GetString(sse.Data) });
+        }
+    }
+
+    /// <summary>The ended prediction as the answer to read, its files fetched into data URLs when the client wants bytes.</summary>
+    private static async Task<UpstreamReply> AnswerAsync(ReplicatePrediction prediction, bool inlineFiles, UpstreamSend send, CancellationToken cancellationToken)
+    {
+        if (inlineFiles && prediction.Json["output"] is not null)
+        {
+            var files = new JsonArray();
+            foreach (var url in prediction.Output)
+            {
+                if (!url.StartsWith("http", StringComparison.OrdinalIgnoreCase))
+                {
+                    files.Add(url);
+                    continue;
+                }
+                var fetched = await send(new HttpRequestMessage(HttpMethod.Get, url), cancellationToken).ConfigureAwait(false);
+                if (fetched.Response is not { IsSuccessStatusCode: true } file)
+                {
+                    return fetched;
+                }
+                using (file)
+                {
+                    var bytes = await file.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+                    files.Add($"data:{file.Content.Headers.ContentType?.MediaType ?? "image/png"};base64,{Convert.ToBase64String(bytes)}");
+                }
+            }
+            prediction.Json["output"] = files;
+        }
+        return new UpstreamReply(new HttpResponseMessage(HttpStatusCode.OK) { Content = UpstreamPayload.JsonContent(prediction.Json) }, null);
+    }
+
+    /// <summary>Stops a prediction nobody waits for any more; Replicate bills its running time. Best effort.</summary>
+    private static async Task CancelAsync(ReplicatePrediction prediction, string root, HttpRequestMessage created, UpstreamSend send)
+    {
+        using var cancel = Authorized(HttpMethod.Post, prediction.CancelUrl ?? $"{root}/v1/predictions/{prediction.Id}/cancel", created);
+        var reply = await send(cancel, CancellationToken.None).ConfigureAwait(false);
+        reply.Response?.Dispose();
+    }
+
+    private static HttpRequestMessage Get(string url, HttpRequestMessage created, string? accept = null)
+    {
+        var request = Authorized(HttpMethod.Get, url, created);
+        if (accept is not null)
+        {
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(accept));
+            request.Headers.CacheControl = new CacheControlHeaderValue { NoStore = true };
+        }
+        return request;
+    }
+
+    /// <summary>A request to one of the prediction's URLs with the key the prediction was created with.</summary>
+    private static HttpRequestMessage Authorized(HttpMethod method, string url, HttpRequestMessage created) =>
+        new(method, url) { Headers = { Authorization = created.Headers.Authorization } };
+}
