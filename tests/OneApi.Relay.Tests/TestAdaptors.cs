@@ -9,6 +9,7 @@ using OneApi.Relay.Adaptors.DeepL;
 using OneApi.Relay.Adaptors.Gemini;
 using OneApi.Relay.Adaptors.Ollama;
 using OneApi.Relay.Adaptors.OpenAI;
+using OneApi.Relay.Adaptors.Replicate;
 using OneApi.Relay.Adaptors.VertexAI;
 using OneApi.Relay.Adaptors.Zhipu;
 using OneApi.Relay.Images;
@@ -26,7 +27,7 @@ internal static class TestAdaptors
     public static IUpstreamHost[] Hosts(IGoogleAccessTokens? tokens = null, TimeProvider? time = null, GeminiOptions? gemini = null) =>
     [
         new BearerHost(), new CloudflareHost(), JsonLinesHost.Ollama, JsonLinesHost.Cohere, new DeepLHost(), new ZhipuHost(new ZhipuTokens(time)), new AzureHost(), new AnthropicHost(), new BedrockHost(time), new GoogleAIHost(gemini ?? GeminiOptions.Default),
-        new VertexHost(tokens ?? new StubGoogleTokens()),
+        new VertexHost(tokens ?? new StubGoogleTokens()), new ReplicateHost(time ?? TimeProvider.System, TimeSpan.FromMinutes(5)),
     ];
 
     public static IChannelAdaptor OpenAI() => For(ChannelTypes.OpenAI, "gpt-4o-mini");
