@@ -15,6 +15,7 @@ public sealed class ProviderPool : IAsyncLifetime
     public FakeOllamaUpstream Ollama { get; private set; } = null!;
     public FakeCohereUpstream Cohere { get; private set; } = null!;
     public FakeDeepLUpstream DeepL { get; private set; } = null!;
+    public FakeReplicateUpstream Replicate { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -27,10 +28,12 @@ public sealed class ProviderPool : IAsyncLifetime
         Ollama = await FakeOllamaUpstream.StartAsync();
         Cohere = await FakeCohereUpstream.StartAsync();
         DeepL = await FakeDeepLUpstream.StartAsync();
+        Replicate = await FakeReplicateUpstream.StartAsync();
         Gateway = await TestGateway.StartAsync("sqlite", new Dictionary<string, string?>
         {
             ["OPENROUTER_PROVIDER_SORT"] = "latency",
             ["USER_CONTENT_REQUEST_TIMEOUT"] = "2",
+            ["REPLICATE_POLL_TIMEOUT"] = "2",
         });
     }
 
@@ -46,5 +49,6 @@ public sealed class ProviderPool : IAsyncLifetime
         await Ollama.DisposeAsync();
         await Cohere.DisposeAsync();
         await DeepL.DisposeAsync();
+        await Replicate.DisposeAsync();
     }
 }
