@@ -87,14 +87,15 @@ public sealed class ReplicateChannelTests(ProviderPool pool) : IClassFixture<Pro
     {
         var account = await AccountAsync(Llama);
 
-        var (text, _, finish) = await pool.Client(account).GetChatClient(Llama).StreamAsync([new UserChatMessage("Hi")]);
+        var (text, usage, finish) = await pool.Client(account).GetChatClient(Llama).StreamAsync([new UserChatMessage("Hi")]);
 
         Assert.Equal(("Hello from Replicate!", ChatFinishReason.Stop), (text, finish));
+        Assert.Equal((FakeReplicateUpstream.InputTokens, FakeReplicateUpstream.OutputTokens), (usage?.InputTokenCount, usage?.OutputTokenCount));
         var calls = pool.Replicate.Calls(account.Group);
         Assert.Equal((true, null), ((bool)calls[0].Json["stream"]!, calls[0].Header("Prefer")));
         Assert.StartsWith("/stream/chat-", calls[1].Path, StringComparison.Ordinal);
         var log = await pool.ConsumeLogAsync(account);
-        Assert.True(log.CompletionTokens > 0);
+        Assert.Equal((FakeReplicateUpstream.InputTokens, FakeReplicateUpstream.OutputTokens), (log.PromptTokens, log.CompletionTokens));
         Assert.Equal(LlamaQuota(log), log.Quota);
     }
 

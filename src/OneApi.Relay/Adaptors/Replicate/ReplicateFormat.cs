@@ -61,11 +61,16 @@ public sealed class ReplicateFormat(TimeProvider? time = null) : IWireFormat, IM
         return new UpstreamAnswer(JsonWire.Serialize(openAI), usage, text);
     }
 
-    /// <summary>The events as <see cref="ReplicateHost.ReadEventsAsync"/> gives them: <c>{"event", "data"}</c>.</summary>
+    /// <summary>
+    /// The events as <see cref="ReplicateHost.ReadEventsAsync"/> gives them, <c>{"event", "data"}</c>: text from
+    /// <c>output</c>, the finish once <c>done</c> is followed by the ended <c>prediction</c> (its metrics are the
+    /// usage) or by nothing more.
+    /// </summary>
     public async IAsyncEnumerable<StreamFrame> ReadStreamAsync(IAsyncEnumerable<ReadOnlyMemory<byte>> events, RelayRequest request,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var chunks = new OpenAIStreamChunks(request, _time.GetUtcNow().ToUnixTimeSeconds());
+        var done = false;
         await foreach (var payload in events.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             var sse = JsonWire.Parse(payload.Span);
@@ -81,18 +86,30 @@ public sealed class ReplicateFormat(TimeProvider? time = null) : IWireFormat, IM
                 case "error":
                     yield return new StreamFrame(default, Error: ReplicateErrors.Failed(Field(data, "detail") ?? data));
                     yield break;
-                case "done" when Reason(data) is { } reason:
+                case "done" when Field(data, "reason") is { Length: > 0 } reason:
                     yield return new StreamFrame(default, Error: reason == "canceled" ? ReplicateErrors.Canceled() : ReplicateErrors.Failed(reason));
                     yield break;
                 case "done":
-                    foreach (var frame in chunks.Delta(new JsonObject(), "", "stop"))
+                    done = true;
+                    break;
+                case "prediction" when done:
+                    foreach (var frame in Finish(chunks, ReplicatePrediction.Parse(System.Text.Encoding.UTF8.GetBytes(data))?.Usage))
                     {
                         yield return frame;
                     }
                     yield break;
             }
         }
+        if (done)
+        {
+            foreach (var frame in Finish(chunks, null))
+            {
+                yield return frame;
+            }
+        }
     }
+
+    private static IEnumerable<StreamFrame> Finish(OpenAIStreamChunks chunks, Usage? usage) => chunks.Delta(new JsonObject(), "", "stop", usage);
 
     public async Task<UpstreamAnswer?> ReadMediaAnswerAsync(HttpResponseMessage response, RelayMode mode, CancellationToken cancellationToken)
     {
@@ -110,8 +127,6 @@ public sealed class ReplicateFormat(TimeProvider? time = null) : IWireFormat, IM
 
     public RelayError ReadError(int statusCode, ReadOnlySpan<byte> body) => ReplicateErrors.Read(statusCode, body);
 
-    /// <summary><c>done</c> carries <c>{}</c>, or <c>{"reason": "canceled"|"error"}</c> when the prediction did not succeed.</summary>
-    private static string? Reason(string data) => Field(data, "reason") is { Length: > 0 } reason ? reason : null;
-
+    /// <summary>A field of an event's JSON data (<c>done</c> carries <c>{}</c>, or <c>{"reason": "canceled"|"error"}</c>).</summary>
     private static string? Field(string json, string name) => JsonWire.String(JsonWire.Parse(System.Text.Encoding.UTF8.GetBytes(json))?[name]);
 }

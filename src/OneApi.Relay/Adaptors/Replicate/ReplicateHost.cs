@@ -85,9 +85,7 @@ public sealed class ReplicateHost(TimeProvider time, TimeSpan pollTimeout) : IUp
             }
             if (payload.Stream)
             {
-                return prediction.StreamUrl is { } stream
-                    ? await send(Get(stream, created, "text/event-stream"), cancellationToken).ConfigureAwait(false)
-                    : new UpstreamReply(null, ReplicateErrors.NoStream());
+                return await OpenStreamAsync(prediction, root, created, send, cancellationToken).ConfigureAwait(false);
             }
             if (prediction.HasEnded)
             {
@@ -98,8 +96,7 @@ public sealed class ReplicateHost(TimeProvider time, TimeSpan pollTimeout) : IUp
                 await CancelAsync(prediction, root, created, send).ConfigureAwait(false);
                 return new UpstreamReply(null, ReplicateErrors.TimedOut(pollTimeout));
             }
-            await Task.Delay(PollInterval, time, cancellationToken).ConfigureAwait(false);
-            var polled = await send(Get(prediction.GetUrl ?? $"{root}/v1/predictions/{prediction.Id}", created), cancellationToken).ConfigureAwait(false);
+            var polled = await PollAsync(prediction, root, created, send, cancellationToken).ConfigureAwait(false);
             if (polled.Response is not { IsSuccessStatusCode: true } next)
             {
                 return polled;
@@ -108,14 +105,78 @@ public sealed class ReplicateHost(TimeProvider time, TimeSpan pollTimeout) : IUp
         }
     }
 
-    /// <summary>Replicate's SSE events, each as <c>{"event", "data"}</c>: its <c>output</c> events carry bare text, so the name is needed to read them.</summary>
+    private async Task<UpstreamReply> PollAsync(ReplicatePrediction prediction, string root, HttpRequestMessage created, UpstreamSend send,
+        CancellationToken cancellationToken)
+    {
+        await Task.Delay(PollInterval, time, cancellationToken).ConfigureAwait(false);
+        return await send(Get(prediction.GetUrl ?? $"{root}/v1/predictions/{prediction.Id}", created), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The prediction's SSE, handed out with the way to the ended prediction, whose metrics count the tokens.</summary>
+    private async Task<UpstreamReply> OpenStreamAsync(ReplicatePrediction prediction, string root, HttpRequestMessage created, UpstreamSend send,
+        CancellationToken cancellationToken)
+    {
+        if (prediction.StreamUrl is not { } url)
+        {
+            return new UpstreamReply(null, ReplicateErrors.NoStream());
+        }
+        var opened = await send(Get(url, created, "text/event-stream"), cancellationToken).ConfigureAwait(false);
+        if (opened.Response is not { IsSuccessStatusCode: true } sse)
+        {
+            return opened;
+        }
+        var events = new HttpResponseMessage(HttpStatusCode.OK) { Content = new PredictionStream.Content(sse, ct => EndedAsync(prediction, root, created, send, ct)) };
+        return new UpstreamReply(events, null);
+    }
+
+    /// <summary>The prediction once it has ended (its stream said <c>done</c>, so that is now or soon); null when it cannot be read in the poll timeout.</summary>
+    private async Task<JsonObject?> EndedAsync(ReplicatePrediction prediction, string root, HttpRequestMessage created, UpstreamSend send,
+        CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        while (time.GetElapsedTime(started) < pollTimeout)
+        {
+            var polled = await send(Get(prediction.GetUrl ?? $"{root}/v1/predictions/{prediction.Id}", created), cancellationToken).ConfigureAwait(false);
+            using var response = polled.Response;
+            if (response is not { IsSuccessStatusCode: true })
+            {
+                return null;
+            }
+            if (ReplicatePrediction.Parse(await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false)) is not { } now)
+            {
+                return null;
+            }
+            if (now.HasEnded)
+            {
+                return now.Json;
+            }
+            await Task.Delay(PollInterval, time, cancellationToken).ConfigureAwait(false);
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Replicate's SSE events, each as <c>{"event", "data"}</c> (its <c>output</c> events carry bare text, so the name
+    /// is needed to read them), up to <c>done</c>; then, from a stream this host opened, a <c>prediction</c> event
+    /// with the ended prediction, for its token metrics.
+    /// </summary>
     public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadEventsAsync(Stream upstream, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var sse in SseReader.ReadAsync(upstream, cancellationToken).ConfigureAwait(false))
         {
-            yield return JsonWire.Serialize(new JsonObject { ["event"] = sse.EventType, ["data"] = System.Text.Encoding.UTF8.GetString(sse.Data) });
+            yield return Event(sse.EventType, System.Text.Encoding.UTF8.GetString(sse.Data));
+            if (sse.EventType == "done")
+            {
+                break;
+            }
+        }
+        if (upstream is PredictionStream prediction && await prediction.EndedAsync(cancellationToken).ConfigureAwait(false) is { } ended)
+        {
+            yield return Event("prediction", ended.ToJsonString());
         }
     }
+
+    private static byte[] Event(string name, string data) => JsonWire.Serialize(new JsonObject { ["event"] = name, ["data"] = data });
 
     /// <summary>The ended prediction as the answer to read, its files fetched into data URLs when the client wants bytes.</summary>
     private static async Task<UpstreamReply> AnswerAsync(ReplicatePrediction prediction, bool inlineFiles, UpstreamSend send, CancellationToken cancellationToken)

@@ -132,6 +132,26 @@ public sealed class ReplicateFormatTests
     }
 
     [Fact]
+    public async Task Stream_AfterDone_ReadsTheEndedPrediction_ItsMetricsAreTheUsage()
+    {
+        using var created = Adaptor().Build(Chat(stream: true), Channel);
+        var upstream = new ScriptedSend(new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(Fixture.Bytes("replicate/stream.sse")) },
+            Answer("replicate/chat_processing.json", status: HttpStatusCode.OK), Answer("replicate/chat_succeeded.json", status: HttpStatusCode.OK));
+        using var reply = (await Adaptor().FollowAsync(Answer("replicate/chat_starting.json", created), upstream.SendAsync, CancellationToken.None)).Response!;
+
+        var frames = new List<StreamFrame>();
+        await foreach (var frame in Adaptor().ReadStreamAsync(await reply.Content.ReadAsStreamAsync(), Chat(stream: true), CancellationToken.None))
+        {
+            frames.Add(frame);
+        }
+
+        Assert.Equal(3, upstream.Sent.Count);
+        Assert.Equal("The tallest penguin\nis the emperor.", string.Concat(frames.Select(f => f.Text)));
+        Assert.Equal(Usage.Of(14, 7), frames[^1].Usage);
+        Assert.Equal("stop", (string?)JsonNode.Parse(frames[^1].Data.Span)!["choices"]![0]!["finish_reason"]);
+    }
+
+    [Fact]
     public async Task StreamEvents_OutputsBecomeChunks_DoneFinishes()
     {
         var frames = await Adaptor().FramesAsync("replicate/stream.sse", Chat(stream: true));
