@@ -22,7 +22,9 @@ public sealed class ReplicateFormat(TimeProvider? time = null) : IWireFormat, IM
     public bool Supports(RelayMode mode) => mode is RelayMode.ChatCompletions or RelayMode.ImagesGenerations or RelayMode.ImagesEdits;
 
     public ValueTask<UpstreamPayload> ToUpstreamAsync(RelayRequest request, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(new UpstreamPayload(Kind, request.Mode, request.Model, request.IsStream) { Json = ToReplicateInput.Chat(request) });
+        request.Mode == RelayMode.ChatCompletions
+            ? ValueTask.FromResult(new UpstreamPayload(Kind, request.Mode, request.Model, request.IsStream) { Json = ToReplicateInput.Chat(request) })
+            : ToMediaUpstreamAsync(request.Mode, request.Model, OpenAIBody.From(request), cancellationToken);
 
     public async ValueTask<UpstreamPayload> ToMediaUpstreamAsync(RelayMode mode, string model, HttpContent body, CancellationToken cancellationToken)
     {
