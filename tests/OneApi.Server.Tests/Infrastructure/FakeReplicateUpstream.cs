@@ -10,7 +10,7 @@ namespace OneApi.Server.Tests.Infrastructure;
 /// <c>starting</c>, whose <c>urls</c> point back here: <c>get</c> to poll it, <c>stream</c> for its SSE, <c>cancel</c>.
 /// The scenario decides how it ends: <c>ok</c> succeeds (text pieces with token metrics, or a picture's URL here),
 /// <c>failed</c> and <c>canceled</c> end so, <c>slow</c> never ends, <c>stream-error</c> breaks its stream,
-/// <c>refuse</c> answers the create with 422. FLUX Fill edits must carry the black-and-white mask of <see cref="OpenAIMask"/>.
+/// <c>refuse</c> answers the create with 422, <c>unavailable</c> with 503, <c>malformed</c> with a 201 that is no prediction. FLUX Fill edits must carry the black-and-white mask of <see cref="OpenAIMask"/>.
 /// </summary>
 public sealed class FakeReplicateUpstream : FakeUpstreamHost
 {
@@ -66,6 +66,16 @@ public sealed class FakeReplicateUpstream : FakeUpstreamHost
 
     private static async Task CreateAsync(HttpContext context, string scenario, string root, string model, UpstreamCall call)
     {
+        if (scenario == "unavailable")
+        {
+            await WriteJsonAsync(context.Response, 503, """{"title":"Service Unavailable","detail":"Replicate is temporarily unavailable","status":503}""");
+            return;
+        }
+        if (scenario == "malformed")
+        {
+            await WriteJsonAsync(context.Response, 201, "<html>Bad gateway</html>");
+            return;
+        }
         var input = call.Json["input"] as JsonObject;
         var invalid = scenario == "refuse" ? "- input.prompt: Invalid type. Expected: string, given: null"
             : input?["prompt"] is not JsonValue ? "input.prompt is required"

@@ -116,6 +116,8 @@ public sealed class ReplicateChannelTests(ProviderPool pool) : IClassFixture<Pro
     [InlineData("canceled", 500, "the prediction was canceled")]
     [InlineData("slow", 504, "did not finish within 2 s")]
     [InlineData("refuse", 422, "Invalid type. Expected: string, given: null")]
+    [InlineData("unavailable", 503, "Replicate is temporarily unavailable")]
+    [InlineData("malformed", 502, "not a prediction")]
     public async Task Image_ThatFails_IsAnOpenAIError_AndNothingIsBilled(string scenario, int status, string message)
     {
         var account = await AccountAsync(Flux, scenario);
@@ -141,6 +143,19 @@ public sealed class ReplicateChannelTests(ProviderPool pool) : IClassFixture<Pro
 
         Assert.Equal(500, error.Status);
         Assert.Contains("prediction_failed", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ChannelTest_OfALlamaChannel_Passes()
+    {
+        var account = await AccountAsync(Llama);
+        await using var db = await pool.Gateway.DbAsync();
+        var channelId = await db.Channels.Where(c => c.Group == account.Group).Select(c => c.Id).SingleAsync();
+
+        var result = System.Text.Json.Nodes.JsonNode.Parse(await pool.Gateway.Admin.GetStringAsync($"/api/channel/test/{channelId}"))!;
+
+        Assert.True((bool)result["success"]!, result.ToJsonString());
+        Assert.Equal("Hello from Replicate!", (string?)result["message"]);
     }
 
     /// <summary>one-api's chat formula with Llama 3 70B's prices: $0.65 in, $2.75 out a million tokens.</summary>

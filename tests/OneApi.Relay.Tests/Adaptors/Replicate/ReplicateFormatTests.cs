@@ -79,6 +79,29 @@ public sealed class ReplicateFormatTests
         Assert.Equal(Usage.Of(14, 7), answer.Usage);
     }
 
+    [Fact]
+    public async Task PredictionThatEndedWhileCreated_IsTheAnswer_WithoutPolling()
+    {
+        using var created = Adaptor().Build(Chat(), Channel);
+        var upstream = new ScriptedSend();
+
+        var reply = await Adaptor().FollowAsync(Answer("replicate/chat_succeeded.json", created), upstream.SendAsync, CancellationToken.None);
+
+        Assert.Empty(upstream.Sent);
+        Assert.Equal(Usage.Of(14, 7), (await Adaptor().ReadAnswerAsync(reply.Response!, Chat(), CancellationToken.None)).Usage);
+    }
+
+    [Fact]
+    public async Task CreateAnswerThatIsNoPrediction_IsMalformed()
+    {
+        using var created = Adaptor().Build(Chat(), Channel);
+        var notJson = new HttpResponseMessage(HttpStatusCode.Created) { Content = new StringContent("<html>502</html>"), RequestMessage = created };
+
+        var reply = await Adaptor().FollowAsync(notJson, new ScriptedSend().SendAsync, CancellationToken.None);
+
+        Assert.Equal((RelayErrorKind.UpstreamMalformed, 502), (reply.Error!.Kind, reply.Error.StatusCode));
+    }
+
     [Theory]
     [InlineData("replicate/image_failed.json", "prediction_failed", "the prediction failed: NSFW content detected. Try running it again, or try a different prompt.")]
     [InlineData("replicate/image_canceled.json", "prediction_canceled", "the prediction was canceled")]
