@@ -97,6 +97,13 @@ public sealed class ReplicateHost(TimeProvider time, TimeSpan pollTimeout) : IUp
                 return new UpstreamReply(null, ReplicateErrors.TimedOut(pollTimeout));
             }
             var polled = await PollAsync(prediction, root, created, send, cancellationToken).ConfigureAwait(false);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                // The client left: nobody will read the answer, so the prediction should stop costing.
+                polled.Response?.Dispose();
+                await CancelAsync(prediction, root, created, send).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
             if (polled.Response is not { IsSuccessStatusCode: true } next)
             {
                 return polled;
@@ -105,10 +112,18 @@ public sealed class ReplicateHost(TimeProvider time, TimeSpan pollTimeout) : IUp
         }
     }
 
+    /// <summary>The prediction after a pause; a pause the client cut short sends nothing.</summary>
     private async Task<UpstreamReply> PollAsync(ReplicatePrediction prediction, string root, HttpRequestMessage created, UpstreamSend send,
         CancellationToken cancellationToken)
     {
-        await Task.Delay(PollInterval, time, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await Task.Delay(PollInterval, time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return default;
+        }
         return await send(Get(prediction.GetUrl ?? $"{root}/v1/predictions/{prediction.Id}", created), cancellationToken).ConfigureAwait(false);
     }
 

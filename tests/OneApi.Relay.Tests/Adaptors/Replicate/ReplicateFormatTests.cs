@@ -131,6 +131,19 @@ public sealed class ReplicateFormatTests
     }
 
     [Fact]
+    public async Task ClientLeavingWhilePolling_CancelsThePrediction()
+    {
+        using var created = Adaptor().Build(Chat(), Channel);
+        using var clientLeft = new CancellationTokenSource();
+        var upstream = new ScriptedSend(Answer("replicate/chat_processing.json", status: HttpStatusCode.OK)) { OnSend = clientLeft.Cancel };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            Adaptor().FollowAsync(Answer("replicate/chat_starting.json", created), upstream.SendAsync, clientLeft.Token));
+
+        Assert.Equal("POST https://api.replicate.com/v1/predictions/ufawqhfynnddngldkgtslldrkq/cancel Bearer r8_key", upstream.Sent[^1]);
+    }
+
+    [Fact]
     public async Task PollRefused_IsHandedBackToBeReadAsTheError()
     {
         using var created = Adaptor().Build(Chat(), Channel);
@@ -324,8 +337,12 @@ public sealed class ReplicateFormatTests
 
         public List<HttpRequestMessage> Requests { get; } = [];
 
+        /// <summary>Runs as each request is sent (a client hanging up meanwhile).</summary>
+        public Action? OnSend { get; init; }
+
         public Task<UpstreamReply> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            OnSend?.Invoke();
             Sent.Add($"{request.Method} {request.RequestUri} {request.Headers.Authorization}");
             Requests.Add(request);
             var answer = _answers.Count > 0 ? _answers.Dequeue() : new HttpResponseMessage(HttpStatusCode.OK);
