@@ -10,6 +10,7 @@ using OneApi.Relay.Adaptors.Gemini;
 using OneApi.Relay.Adaptors.Ollama;
 using OneApi.Relay.Adaptors.OpenAI;
 using OneApi.Relay.Adaptors.Tencent;
+using OneApi.Relay.Adaptors.Replicate;
 using OneApi.Relay.Adaptors.VertexAI;
 using OneApi.Relay.Adaptors.Xunfei;
 using OneApi.Relay.Adaptors.Zhipu;
@@ -29,7 +30,7 @@ internal static class TestAdaptors
     [
         new BearerHost(), new CloudflareHost(), JsonLinesHost.Ollama, JsonLinesHost.Cohere, new DeepLHost(), new SparkHost(time), new TencentHost(time),
         ConfiguredBearerHost.Coze, ConfiguredBearerHost.AIProxyLibrary, new ZhipuHost(new ZhipuTokens(time)), new AzureHost(), new AnthropicHost(), new BedrockHost(time), new GoogleAIHost(gemini ?? GeminiOptions.Default),
-        new VertexHost(tokens ?? new StubGoogleTokens()),
+        new VertexHost(tokens ?? new StubGoogleTokens()), new ReplicateHost(time ?? TimeProvider.System, TimeSpan.FromMinutes(5)),
     ];
 
     public static IChannelAdaptor OpenAI() => For(ChannelTypes.OpenAI, "gpt-4o-mini");

@@ -12,6 +12,10 @@ public interface IChannelAdaptor
     /// <summary>The upstream request; may take I/O first (user image URLs to inline, an OAuth token to fetch).</summary>
     ValueTask<HttpRequestMessage> BuildRequestAsync(RelayRequest request, UpstreamChannel channel, CancellationToken cancellationToken);
 
+    /// <summary>The answer to read once the upstream accepted the request: <see cref="IUpstreamHost.FollowAsync"/>.</summary>
+    Task<UpstreamReply> FollowAsync(HttpResponseMessage accepted, UpstreamSend send, CancellationToken cancellationToken) =>
+        Task.FromResult(new UpstreamReply(accepted, null));
+
     /// <summary>Translates a whole (non-stream) success answer into OpenAI's format.</summary>
     Task<UpstreamAnswer> ReadAnswerAsync(HttpResponseMessage response, RelayRequest request, CancellationToken cancellationToken);
 

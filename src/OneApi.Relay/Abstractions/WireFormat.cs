@@ -22,6 +22,8 @@ public enum WireFormatKind
     Coze,
     /// <summary>AI Proxy's knowledge-base ask API.</summary>
     AIProxyLibrary,
+    /// <summary>Replicate's model inputs and prediction outputs (chat, images, image edits).</summary>
+    Replicate,
     /// <summary>A provider that shut its API down: requests are refused with a notice (PaLM).</summary>
     Retired,
 }
@@ -57,6 +59,8 @@ public enum HostKind
     Coze,
     /// <summary>AI Proxy's library API: <c>{base}/api/library/ask</c> with a Bearer key.</summary>
     AIProxyLibrary,
+    /// <summary>Replicate's predictions API: a Bearer key, a prediction created per request and followed until it ends.</summary>
+    Replicate,
 }
 
 /// <summary>
@@ -110,7 +114,20 @@ public interface IUpstreamHost
 
     /// <summary>The host's own error shape when it has one (Bedrock's), else null for the format to read.</summary>
     RelayError? ReadError(int statusCode, ReadOnlySpan<byte> body) => null;
+
+    /// <summary>
+    /// The answer to read once the upstream accepted the request (2xx). Most upstreams answer at once; one that only
+    /// starts a job (Replicate's predictions) is followed with <paramref name="send"/>, polling it or opening its stream.
+    /// </summary>
+    Task<UpstreamReply> FollowAsync(HttpResponseMessage accepted, UpstreamSend send, CancellationToken cancellationToken) =>
+        Task.FromResult(new UpstreamReply(accepted, null));
 }
+
+/// <summary>What a request to the upstream gave: its response (any status), or why there is none.</summary>
+public readonly record struct UpstreamReply(HttpResponseMessage? Response, RelayError? Error);
+
+/// <summary>Sends a follow-up request to the channel as the first one went: same client, timeout, tracing and metrics.</summary>
+public delegate Task<UpstreamReply> UpstreamSend(HttpRequestMessage request, CancellationToken cancellationToken);
 
 /// <summary>
 /// What a wire format sends: the body (JSON a host may wrap, or ready content such as the client's own bytes or a
@@ -128,6 +145,9 @@ public sealed record UpstreamPayload(WireFormatKind Format, RelayMode Mode, stri
 
     /// <summary>Claude's <c>anthropic-beta</c> values: a header for Anthropic and Vertex AI, a body field for Bedrock.</summary>
     public IReadOnlyList<string> Betas { get; init; } = [];
+
+    /// <summary>The client wants the answer's files as bytes, not links (images with <c>response_format: b64_json</c>).</summary>
+    public bool InlineFiles { get; init; }
 
     public HttpContent ToContent() => Content ?? JsonContent(Json ?? throw new InvalidOperationException("the payload has no body"));
 

@@ -9,6 +9,7 @@ using OneApi.Relay.Adaptors.Gemini;
 using OneApi.Relay.Adaptors.Ollama;
 using OneApi.Relay.Adaptors.OpenAI;
 using OneApi.Relay.Adaptors.Tencent;
+using OneApi.Relay.Adaptors.Replicate;
 using OneApi.Relay.Adaptors.VertexAI;
 using OneApi.Relay.Adaptors.Xunfei;
 using OneApi.Relay.Catalog;
@@ -34,6 +35,7 @@ public sealed record WireFormatSettings(OpenAIRequestOptions OpenAI, GeminiOptio
         WireFormatKind.Hunyuan => new HunyuanFormat(Time),
         WireFormatKind.Coze => new CozeFormat(Time),
         WireFormatKind.AIProxyLibrary => new AIProxyLibraryFormat(Time),
+        WireFormatKind.Replicate => new ReplicateFormat(Time),
         WireFormatKind.Retired => RetiredFormat.PaLM,
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };

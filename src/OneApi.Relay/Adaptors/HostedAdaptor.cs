@@ -26,6 +26,9 @@ public class HostedAdaptor(IWireFormat format, IUpstreamHost host) : IChannelAda
         return await Host.BuildAsync(payload, channel, cancellationToken).ConfigureAwait(false);
     }
 
+    public Task<UpstreamReply> FollowAsync(HttpResponseMessage accepted, UpstreamSend send, CancellationToken cancellationToken) =>
+        Host.FollowAsync(accepted, send, cancellationToken);
+
     public Task<UpstreamAnswer> ReadAnswerAsync(HttpResponseMessage response, RelayRequest request, CancellationToken cancellationToken) =>
         Format.ReadAnswerAsync(response, request, cancellationToken);
 

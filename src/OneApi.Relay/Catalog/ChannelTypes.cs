@@ -4,6 +4,7 @@ using OneApi.Relay.Adaptors.Anthropic;
 using OneApi.Relay.Adaptors.AwsBedrock;
 using OneApi.Relay.Adaptors.Gemini;
 using OneApi.Relay.Adaptors.OpenAI;
+using OneApi.Relay.Adaptors.Replicate;
 using OneApi.Relay.Adaptors.VertexAI;
 using OneApi.Relay.Adaptors.Xunfei;
 
@@ -86,7 +87,7 @@ public static class ChannelTypes
         Unrelayed(43, "Proxy", ""),
         OpenAILike(44, "SiliconFlow", "https://api.siliconflow.cn", ProviderModels.SiliconFlow, BalanceApi.SiliconFlow),
         OpenAILike(45, "XAI", "https://api.x.ai", ProviderModels.XAI),
-        Unrelayed(46, "Replicate", "https://api.replicate.com/v1/models/"),
+        new(46, "Replicate", ReplicateHost.DefaultBaseUrl, [WireFormatKind.Replicate], HostKind.Replicate, "API token", ReplicateModels.All),
         OpenAILike(47, "BaiduV2", "https://qianfan.baidubce.com", ProviderModels.BaiduV2, routes: new("/v2")),
         OpenAILike(48, "XunfeiV2", "https://spark-api-open.xf-yun.com", ProviderModels.XunfeiV2),
         OpenAILike(49, "AliBailian", "https://dashscope.aliyuncs.com", ProviderModels.AliBailian, routes: new("/compatible-mode/v1")),

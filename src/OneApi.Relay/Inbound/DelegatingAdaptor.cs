@@ -12,6 +12,9 @@ public abstract class DelegatingAdaptor(IChannelAdaptor inner) : IChannelAdaptor
     public virtual ValueTask<HttpRequestMessage> BuildRequestAsync(RelayRequest request, UpstreamChannel channel, CancellationToken cancellationToken) =>
         Inner.BuildRequestAsync(request, channel, cancellationToken);
 
+    public Task<UpstreamReply> FollowAsync(HttpResponseMessage accepted, UpstreamSend send, CancellationToken cancellationToken) =>
+        Inner.FollowAsync(accepted, send, cancellationToken);
+
     public virtual Task<UpstreamAnswer> ReadAnswerAsync(HttpResponseMessage response, RelayRequest request, CancellationToken cancellationToken) =>
         Inner.ReadAnswerAsync(response, request, cancellationToken);
 

@@ -35,6 +35,27 @@ internal static class DefaultPrices
         // Images: $ per picture × 500 (one-api's ImageUsdPerPic); audio: $ per 1K characters (TTS) or per ~1K tokens (whisper) × 500.
         ["dall-e-2"] = 0.02 * 500, ["dall-e-3"] = 0.04 * 500,
         ["imagen-3.0-generate-001"] = 0.04 * 500, ["imagen-3.0-generate-002"] = 0.04 * 500, ["imagen-3.0-fast-generate-001"] = 0.02 * 500,
+        // Replicate (https://replicate.com/pricing): pictures at $ each × 500, language models at $ per million input tokens × 0.5.
+        ["black-forest-labs/flux-1.1-pro"] = 0.04 * 500, ["black-forest-labs/flux-1.1-pro-ultra"] = 0.06 * 500,
+        ["black-forest-labs/flux-canny-dev"] = 0.025 * 500, ["black-forest-labs/flux-canny-pro"] = 0.05 * 500,
+        ["black-forest-labs/flux-depth-dev"] = 0.025 * 500, ["black-forest-labs/flux-depth-pro"] = 0.05 * 500,
+        ["black-forest-labs/flux-dev"] = 0.025 * 500, ["black-forest-labs/flux-dev-lora"] = 0.032 * 500,
+        ["black-forest-labs/flux-fill-dev"] = 0.04 * 500, ["black-forest-labs/flux-fill-pro"] = 0.05 * 500,
+        ["black-forest-labs/flux-pro"] = 0.055 * 500, ["black-forest-labs/flux-redux-dev"] = 0.025 * 500,
+        ["black-forest-labs/flux-redux-schnell"] = 0.003 * 500, ["black-forest-labs/flux-schnell"] = 0.003 * 500,
+        ["black-forest-labs/flux-schnell-lora"] = 0.02 * 500, ["ideogram-ai/ideogram-v2"] = 0.08 * 500, ["ideogram-ai/ideogram-v2-turbo"] = 0.05 * 500,
+        ["recraft-ai/recraft-v3"] = 0.04 * 500, ["recraft-ai/recraft-v3-svg"] = 0.08 * 500, ["stability-ai/stable-diffusion-3"] = 0.035 * 500,
+        ["stability-ai/stable-diffusion-3.5-large"] = 0.065 * 500, ["stability-ai/stable-diffusion-3.5-large-turbo"] = 0.04 * 500,
+        ["stability-ai/stable-diffusion-3.5-medium"] = 0.035 * 500,
+        ["anthropic/claude-3.5-haiku"] = 1.0 * 0.5, ["anthropic/claude-3.5-sonnet"] = 3.75 * 0.5, ["anthropic/claude-3.7-sonnet"] = 3.0 * 0.5,
+        ["deepseek-ai/deepseek-r1"] = 10.0 * 0.5, ["ibm-granite/granite-20b-code-instruct-8k"] = 0.1 * 0.5,
+        ["ibm-granite/granite-3.0-2b-instruct"] = 0.03 * 0.5, ["ibm-granite/granite-3.0-8b-instruct"] = 0.05 * 0.5,
+        ["ibm-granite/granite-3.1-2b-instruct"] = 0.03 * 0.5, ["ibm-granite/granite-3.1-8b-instruct"] = 0.03 * 0.5,
+        ["ibm-granite/granite-3.2-8b-instruct"] = 0.03 * 0.5, ["ibm-granite/granite-8b-code-instruct-128k"] = 0.05 * 0.5,
+        ["meta/llama-2-13b"] = 0.1 * 0.5, ["meta/llama-2-13b-chat"] = 0.1 * 0.5, ["meta/llama-2-70b"] = 0.65 * 0.5, ["meta/llama-2-70b-chat"] = 0.65 * 0.5,
+        ["meta/llama-2-7b"] = 0.05 * 0.5, ["meta/llama-2-7b-chat"] = 0.05 * 0.5, ["meta/meta-llama-3.1-405b-instruct"] = 9.5 * 0.5,
+        ["meta/meta-llama-3-70b"] = 0.65 * 0.5, ["meta/meta-llama-3-70b-instruct"] = 0.65 * 0.5, ["meta/meta-llama-3-8b"] = 0.05 * 0.5,
+        ["meta/meta-llama-3-8b-instruct"] = 0.05 * 0.5, ["mistralai/mistral-7b-instruct-v0.2"] = 0.05 * 0.5, ["mistralai/mistral-7b-v0.1"] = 0.05 * 0.5,
         ["tts-1"] = 7.5, ["tts-1-1106"] = 7.5, ["tts-1-hd"] = 15, ["tts-1-hd-1106"] = 15, ["whisper-1"] = 15,
     };
 
@@ -43,6 +64,16 @@ internal static class DefaultPrices
         ["deepseek-chat"] = 1.1 / 0.27,
         ["deepseek-reasoner"] = 2.19 / 0.55,
         ["gpt-4.1"] = 4, ["gpt-4.1-mini"] = 4, ["gpt-4.1-nano"] = 4,
+        // Replicate's language models: output $ / input $ (one-api's table)
+        ["anthropic/claude-3.5-haiku"] = 5.0 / 1.0, ["anthropic/claude-3.5-sonnet"] = 18.75 / 3.75, ["anthropic/claude-3.7-sonnet"] = 15.0 / 3.0,
+        ["deepseek-ai/deepseek-r1"] = 1, ["ibm-granite/granite-20b-code-instruct-8k"] = 0.5 / 0.1,
+        ["ibm-granite/granite-3.0-2b-instruct"] = 0.25 / 0.03, ["ibm-granite/granite-3.0-8b-instruct"] = 0.25 / 0.05,
+        ["ibm-granite/granite-3.1-2b-instruct"] = 0.25 / 0.03, ["ibm-granite/granite-3.1-8b-instruct"] = 0.25 / 0.03,
+        ["ibm-granite/granite-3.2-8b-instruct"] = 0.25 / 0.03, ["ibm-granite/granite-8b-code-instruct-128k"] = 0.25 / 0.05,
+        ["meta/llama-2-13b"] = 0.5 / 0.1, ["meta/llama-2-13b-chat"] = 0.5 / 0.1, ["meta/llama-2-70b"] = 2.75 / 0.65, ["meta/llama-2-70b-chat"] = 2.75 / 0.65,
+        ["meta/llama-2-7b"] = 0.25 / 0.05, ["meta/llama-2-7b-chat"] = 0.25 / 0.05, ["meta/meta-llama-3.1-405b-instruct"] = 1,
+        ["meta/meta-llama-3-70b"] = 2.75 / 0.65, ["meta/meta-llama-3-70b-instruct"] = 2.75 / 0.65, ["meta/meta-llama-3-8b"] = 0.25 / 0.05,
+        ["meta/meta-llama-3-8b-instruct"] = 0.25 / 0.05, ["mistralai/mistral-7b-instruct-v0.2"] = 0.25 / 0.05, ["mistralai/mistral-7b-v0.1"] = 0.25 / 0.05,
     };
 
     /// <summary>one-api's completion ratios by model family, used when no table names the model.</summary>

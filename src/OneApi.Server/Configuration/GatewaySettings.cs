@@ -40,6 +40,8 @@ public sealed class GatewaySettings
     public IReadOnlyList<AllowedDestination> UserContentAllowedHosts { get; init; } = [];
     /// <summary><c>GEMINI_SAFETY_SETTING</c>: the threshold sent to Gemini for every harm category.</summary>
     public string GeminiSafetySetting { get; init; } = "BLOCK_NONE";
+    /// <summary><c>REPLICATE_POLL_TIMEOUT</c>: how long a Replicate prediction is polled before it is canceled and the request answered 504.</summary>
+    public TimeSpan ReplicatePollTimeout { get; init; } = TimeSpan.FromSeconds(300);
     /// <summary><c>GEMINI_VERSION</c>: the API version of Google AI Studio's URLs when a channel's config names none.</summary>
     public string GeminiVersion { get; init; } = "v1beta";
     public long MaxRequestBodyBytes { get; init; } = 32L * 1024 * 1024;
@@ -128,6 +130,7 @@ public sealed class GatewaySettings
             UserContentAllowedHosts = reader.Destinations("USER_CONTENT_ALLOWED_HOSTS"),
             GeminiSafetySetting = reader.String("GEMINI_SAFETY_SETTING") ?? "BLOCK_NONE",
             GeminiVersion = reader.String("GEMINI_VERSION") ?? "v1beta",
+            ReplicatePollTimeout = TimeSpan.FromSeconds(reader.Int("REPLICATE_POLL_TIMEOUT", 300, min: 1)),
             MaxRequestBodyBytes = reader.Int("MAX_REQUEST_BODY_MB", 32, min: 1, max: 2048) * 1024L * 1024L,
             SyncFrequency = TimeSpan.FromSeconds(reader.Int("SYNC_FREQUENCY", 600, min: 1)),
             IdleTimeout = TimeSpan.FromSeconds(reader.Int("IDLE_TIMEOUT", 30, min: 1)),

@@ -9,6 +9,7 @@ using OneApi.Relay.Adaptors.Gemini;
 using OneApi.Relay.Adaptors.Ollama;
 using OneApi.Relay.Adaptors.OpenAI;
 using OneApi.Relay.Adaptors.Tencent;
+using OneApi.Relay.Adaptors.Replicate;
 using OneApi.Relay.Adaptors.VertexAI;
 using OneApi.Relay.Adaptors.Xunfei;
 using OneApi.Relay.Adaptors.Zhipu;
@@ -38,6 +39,7 @@ public static class ProviderAdaptors
         services.AddSingleton<IUpstreamHost>(sp => new TencentHost(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IUpstreamHost>(ConfiguredBearerHost.Coze);
         services.AddSingleton<IUpstreamHost>(ConfiguredBearerHost.AIProxyLibrary);
+        services.AddSingleton<IUpstreamHost>(sp => new ReplicateHost(sp.GetRequiredService<TimeProvider>(), settings.ReplicatePollTimeout));
         services.AddSingleton<IUpstreamHost>(sp => new ZhipuHost(new ZhipuTokens(sp.GetRequiredService<TimeProvider>())));
         services.AddSingleton<IUpstreamHost, AzureHost>();
         services.AddSingleton<IUpstreamHost, AnthropicHost>();

@@ -34,7 +34,12 @@ public sealed class UpstreamCall(IHttpClientFactory clients, GatewaySettings set
         {
             return new UpstreamExchange(null, null, e.Error);
         }
-        var (response, sendError) = await SendAsync(request, timeout, clientAborted, new UpstreamTarget(channel.Id, model));
+        var target = new UpstreamTarget(channel.Id, model);
+        var (response, sendError) = await SendAsync(request, timeout, clientAborted, target);
+        if (response is { IsSuccessStatusCode: true })
+        {
+            (response, sendError) = await FollowAsync(adaptor, response, (next, ct) => SendAsync(next, timeout, ct, target), clientAborted);
+        }
         if (response is null || response.IsSuccessStatusCode)
         {
             return new UpstreamExchange(request, response, sendError);
@@ -43,6 +48,23 @@ public sealed class UpstreamCall(IHttpClientFactory clients, GatewaySettings set
         {
             var error = adaptor.ReadError((int)response.StatusCode, await ReadErrorBodyAsync(response, clientAborted));
             return new UpstreamExchange(request, null, WithoutSecret(error, channel.Key));
+        }
+    }
+
+    /// <summary>The answer an accepted job leads to (<see cref="IUpstreamHost.FollowAsync"/>); a broken follow-up is the upstream's error.</summary>
+    private static async Task<UpstreamReply> FollowAsync(IChannelAdaptor adaptor, HttpResponseMessage accepted, UpstreamSend send, CancellationToken clientAborted)
+    {
+        try
+        {
+            return await adaptor.FollowAsync(accepted, send, clientAborted);
+        }
+        catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
+        {
+            return new UpstreamReply(null, ClientGone);
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException)
+        {
+            return new UpstreamReply(null, RelayError.UpstreamUnreachable("the answer was cut off"));
         }
     }
 
@@ -89,7 +111,7 @@ public sealed class UpstreamCall(IHttpClientFactory clients, GatewaySettings set
     /// Waits for the upstream's response headers. A timeout (<paramref name="timeout"/>) is a 504, a refused or
     /// broken connection a 502; the client hanging up is reported as such, so it is not blamed on the channel.
     /// </summary>
-    private async Task<(HttpResponseMessage? Response, RelayError? Error)> SendAsync(
+    private async Task<UpstreamReply> SendAsync(
         HttpRequestMessage request, TimeSpan? timeout, CancellationToken clientAborted, UpstreamTarget target)
     {
         using var span = GatewayTracing.StartUpstream(target, request);
@@ -101,7 +123,7 @@ public sealed class UpstreamCall(IHttpClientFactory clients, GatewaySettings set
             GatewayMetrics.UpstreamAnswered(target, Stopwatch.GetElapsedTime(started), failedStatus);
             GatewayTracing.EndUpstream(span, response, error);
         }
-        return (response, error);
+        return new UpstreamReply(response, error);
     }
 
     private async Task<(HttpResponseMessage? Response, RelayError? Error)> SendUninstrumentedAsync(HttpRequestMessage request, TimeSpan? timeout, CancellationToken clientAborted)

@@ -64,6 +64,7 @@ public sealed class ChannelTypesTests
     [InlineData(36, WireFormatKind.OpenAI, HostKind.Bearer)]
     [InlineData(42, WireFormatKind.Gemini, HostKind.VertexAI)]
     [InlineData(51, WireFormatKind.OpenAI, HostKind.Bearer)]
+    [InlineData(46, WireFormatKind.Replicate, HostKind.Replicate)]
     public void Types_SpeakTheirWireFormatOnTheirHost(int type, WireFormatKind format, HostKind host)
     {
         var row = ChannelTypes.Find(type)!;
@@ -74,7 +75,6 @@ public sealed class ChannelTypesTests
     [Theory]
     [InlineData(15)]  // Baidu
     [InlineData(43)]  // Proxy
-    [InlineData(46)]  // Replicate
     public void TypesWithTheirOwnUnwrittenFormat_AreKnownButNotRelayed(int type)
     {
         Assert.False(ChannelTypes.Find(type)!.IsRelayed);

@@ -62,6 +62,16 @@ public sealed class GatewaySettingsTests
         Assert.Equal("secret"u8.ToArray(), settings.SessionSecret);
     }
 
+    [Theory]
+    [InlineData(null, 300)]
+    [InlineData("20", 20)]
+    public void ReplicatePollTimeout_DefaultsToFiveMinutes(string? value, int seconds)
+    {
+        var settings = value is null ? Read() : Read(("REPLICATE_POLL_TIMEOUT", value));
+
+        Assert.Equal(TimeSpan.FromSeconds(seconds), settings.ReplicatePollTimeout);
+    }
+
     [Fact]
     public void Redis_IsOffWithoutAConnectionString()
     {

@@ -18,7 +18,8 @@ public sealed class ChannelTypeCatalogTests(ProviderPool pool) : IClassFixture<P
         Assert.Contains("imagen-3.0-generate-002", vertex.GetProperty("models").EnumerateArray().Select(m => m.GetString()));
         Assert.Equal("https://generativelanguage.googleapis.com/v1beta/openai/", types[51].GetProperty("default_base_url").GetString());
         Assert.True(types[1].GetProperty("balance").GetBoolean());
-        Assert.False(types[46].GetProperty("relayed").GetBoolean());
+        Assert.True(types[46].GetProperty("relayed").GetBoolean());
+        Assert.False(types[43].GetProperty("relayed").GetBoolean());
         Assert.Equal(JsonValueKind.String, types[33].GetProperty("key_format").ValueKind);
     }
 
@@ -28,6 +29,7 @@ public sealed class ChannelTypeCatalogTests(ProviderPool pool) : IClassFixture<P
         var byType = (await pool.Gateway.Admin.GetJsonAsync("/api/models")).Data();
 
         Assert.Contains("gemini-2.0-flash-thinking-exp-01-21", byType.GetProperty("24").EnumerateArray().Select(m => m.GetString()));
-        Assert.Empty(byType.GetProperty("46").EnumerateArray());
+        Assert.Contains("black-forest-labs/flux-fill-pro", byType.GetProperty("46").EnumerateArray().Select(m => m.GetString()));
+        Assert.Empty(byType.GetProperty("43").EnumerateArray());
     }
 }

@@ -19,6 +19,7 @@ public sealed class ProviderPool : IAsyncLifetime
     public FakeTencentUpstream Tencent { get; private set; } = null!;
     public FakeCozeUpstream Coze { get; private set; } = null!;
     public FakeAIProxyLibraryUpstream AIProxyLibrary { get; private set; } = null!;
+    public FakeReplicateUpstream Replicate { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -35,10 +36,12 @@ public sealed class ProviderPool : IAsyncLifetime
         Tencent = await FakeTencentUpstream.StartAsync();
         Coze = await FakeCozeUpstream.StartAsync();
         AIProxyLibrary = await FakeAIProxyLibraryUpstream.StartAsync();
+        Replicate = await FakeReplicateUpstream.StartAsync();
         Gateway = await TestGateway.StartAsync("sqlite", new Dictionary<string, string?>
         {
             ["OPENROUTER_PROVIDER_SORT"] = "latency",
             ["USER_CONTENT_REQUEST_TIMEOUT"] = "2",
+            ["REPLICATE_POLL_TIMEOUT"] = "2",
         });
     }
 
@@ -58,5 +61,6 @@ public sealed class ProviderPool : IAsyncLifetime
         await Tencent.DisposeAsync();
         await Coze.DisposeAsync();
         await AIProxyLibrary.DisposeAsync();
+        await Replicate.DisposeAsync();
     }
 }

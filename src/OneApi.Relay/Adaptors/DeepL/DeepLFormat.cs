@@ -70,13 +70,7 @@ public sealed class DeepLFormat(TimeProvider? time = null) : IWireFormat
         return dash < 0 ? "ZH" : model[(dash + 1)..].ToUpperInvariant();
     }
 
-    private static string SourceText(RelayRequest request)
-    {
-        var content = (request.Body["messages"] as JsonArray)?.LastOrDefault()?["content"];
-        return content is JsonArray parts
-            ? string.Concat(parts.OfType<JsonObject>().Where(p => JsonWire.String(p["type"]) == "text").Select(p => JsonWire.String(p["text"])))
-            : JsonWire.String(content) ?? "";
-    }
+    private static string SourceText(RelayRequest request) => OpenAIMessages.TextOf((request.Body["messages"] as JsonArray)?.LastOrDefault()?["content"]);
 
     private static Usage BilledUsage(RelayRequest request) => Usage.Of(SourceText(request).Length, 0);
 
