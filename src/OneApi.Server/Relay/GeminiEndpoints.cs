@@ -49,7 +49,7 @@ public static class GeminiEndpoints
                 $"Method {method} is not served for models/{model}: generateContent, streamGenerateContent, embedContent, batchEmbedContents and countTokens are",
                 "invalid_request_error"));
         }
-        var api = GeminiClientApi.For(known);
+        var api = GeminiClientApi.For(known, context.Request.Query["alt"].ToString());
         ClientApis.Use(context, api);
         return pipeline.RelayAsync(context, api.Mode, model);
     }

@@ -95,15 +95,24 @@ public sealed class GeminiInboundTests(ClientApiPool pool) : IClassFixture<Clien
         Assert.Equal((100, 50, 15, true), (log!.PromptTokens, log.CompletionTokens, log.Quota, log.IsStream));
     }
 
-    [Fact]
-    public async Task GeminiChannel_StreamWithoutAltSse_IsAnsweredAsSse()
+    [Theory]
+    [InlineData("text", 24)]
+    [InlineData("stream", 1)]
+    public async Task StreamWithoutAltSse_IsOneJsonArrayOfResponses_AndBilled(string scenario, int type)
     {
-        var account = await GeminiAccountAsync();
+        var account = type == 24 ? await GeminiAccountAsync(scenario) : await OpenAIAccountAsync(scenario);
+        var model = type == 24 ? Gemini : Gpt;
 
-        var (status, text, contentType) = await PostAsync(Gemini + ":streamGenerateContent", Hello, account.Key);
+        var (status, text, contentType) = await PostAsync(model + ":streamGenerateContent", Hello, account.Key);
 
-        Assert.Equal((HttpStatusCode.OK, "text/event-stream"), (status, contentType));
-        Assert.Equal(FakeGeminiUpstream.ReplyText, string.Concat(Events(text).Select(Text)));
+        Assert.Equal((HttpStatusCode.OK, "application/json"), (status, contentType));
+        var responses = JsonNode.Parse(text)!.AsArray().Select(r => r!).ToList();
+        var expected = type == 24 ? FakeGeminiUpstream.ReplyText : FakeOpenAIUpstream.ReplyText;
+        Assert.Equal(expected, string.Concat(responses.Select(Text)));
+        Assert.NotNull(responses[^1]["usageMetadata"]);
+        var log = await ConsumeLogAsync(account);
+        Assert.True(log!.IsStream);
+        Assert.True(log.Quota > 0);
     }
 
     [Fact]

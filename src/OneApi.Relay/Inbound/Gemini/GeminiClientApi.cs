@@ -26,16 +26,27 @@ public enum GeminiMethod
 public sealed class GeminiClientApi : IClientApi
 {
     private static readonly Dictionary<GeminiMethod, GeminiClientApi> Instances =
-        Enum.GetValues<GeminiMethod>().ToDictionary(m => m, m => new GeminiClientApi(m));
+        Enum.GetValues<GeminiMethod>().ToDictionary(m => m, m => new GeminiClientApi(m, streamsJsonArray: false));
 
-    private GeminiClientApi(GeminiMethod method) => Method = method;
+    private static readonly GeminiClientApi JsonArrayStream = new(GeminiMethod.StreamGenerateContent, streamsJsonArray: true);
+
+    private GeminiClientApi(GeminiMethod method, bool streamsJsonArray) => (Method, StreamsJsonArray) = (method, streamsJsonArray);
 
     public static GeminiClientApi For(GeminiMethod method) => Instances[method];
+
+    /// <summary>
+    /// The API for a call with the URL's <c>alt</c>: without <c>alt=sse</c>, Google answers
+    /// <c>streamGenerateContent</c> with one JSON array of responses, and so does the gateway.
+    /// </summary>
+    public static GeminiClientApi For(GeminiMethod method, string? alt) =>
+        method == GeminiMethod.StreamGenerateContent && alt != "sse" ? JsonArrayStream : Instances[method];
 
     /// <summary>For errors written before a method is known (authentication, unknown routes).</summary>
     public static GeminiClientApi Instance => Instances[GeminiMethod.GenerateContent];
 
     public GeminiMethod Method { get; }
+
+    public bool StreamsJsonArray { get; }
 
     public RelayMode Mode => Method is GeminiMethod.EmbedContent or GeminiMethod.BatchEmbedContents ? RelayMode.Embeddings : RelayMode.ChatCompletions;
 
