@@ -285,6 +285,35 @@ public sealed class GeminiInboundTests
         Assert.Equal("""{"embedding":{"values":[0.1,0.2]}}""", Encoding.UTF8.GetString(answer.Body.Span));
     }
 
+    [Fact]
+    public void VertexChannel_GeminiModel_GetsTheClientsBodyAtItsPublisherUrl()
+    {
+        const string json = """{"contents":[{"role":"user","parts":[{"text":"Hi"}]}],"generationConfig":{"thinkingConfig":{"thinkingBudget":512}}}""";
+        var request = Read(json, GeminiMethod.StreamGenerateContent, "gemini-2.5-flash");
+        var vertex = new UpstreamChannel(9, ChannelTypes.VertexAI, "", "", new ChannelConfig { Region = "us-central1", VertexAiProjectId = "proj", VertexAiAdc = "{key}" });
+        var adaptor = GeminiClientApi.For(GeminiMethod.StreamGenerateContent).Adapt(TestAdaptors.For(ChannelTypes.VertexAI, "gemini-2.5-flash"), request, vertex);
+
+        using var message = adaptor.Build(request, vertex);
+
+        Assert.Equal("https://us-central1-aiplatform.googleapis.com/v1/projects/proj/locations/us-central1/publishers/google/models/gemini-2.5-flash:streamGenerateContent?alt=sse",
+            message.RequestUri!.AbsoluteUri);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(json), Fixture.BodyOf(message)));
+    }
+
+    [Fact]
+    public void ClaudeChannel_ThinkingBudget_GoesAsClaudesThinking()
+    {
+        var request = Read("""{"contents":[{"parts":[{"text":"x"}]}],"generationConfig":{"maxOutputTokens":4000,"thinkingConfig":{"thinkingBudget":2048,"includeThoughts":true}}}""",
+            model: "claude-3-7-sonnet-20250219");
+        var anthropic = GeminiChannel with { Type = ChannelTypes.Anthropic };
+        var adaptor = GeminiClientApi.Instance.Adapt(TestAdaptors.Anthropic(), request, anthropic);
+
+        using var message = adaptor.Build(request, anthropic);
+
+        var body = Fixture.BodyOf(message);
+        Assert.Equal(("enabled", 2048, 4000), ((string?)body["thinking"]!["type"], (int)body["thinking"]!["budget_tokens"]!, (int)body["max_tokens"]!));
+    }
+
     [Theory]
     [InlineData(GeminiMethod.EmbedContent, "EmbedContentResponse")]
     [InlineData(GeminiMethod.BatchEmbedContents, "BatchEmbedContentsResponse")]
