@@ -4,7 +4,6 @@ using OneApi.Relay.Inbound.Gemini;
 using OneApi.Relay.Tokens;
 using OneApi.Server.Auth;
 using OneApi.Server.Channels;
-using OneApi.Server.Configuration;
 
 namespace OneApi.Server.Relay;
 
@@ -33,15 +32,14 @@ public static class GeminiEndpoints
         models.MapGet("/{model}", GetAsync);
     }
 
-    private static Task CallAsync(HttpContext context, string target, RelayPipeline pipeline, RelayKeyAuthenticator authenticator,
-        TokenCounter counter, GatewaySettings settings)
+    private static Task CallAsync(HttpContext context, string target, RelayPipeline pipeline, TokenCounter counter)
     {
         ClientApis.Use(context, GeminiClientApi.Instance);
         var colon = target.LastIndexOf(':');
         var (model, method) = colon > 0 ? (target[..colon], target[(colon + 1)..]) : (target, "");
         if (method == "countTokens")
         {
-            return CountTokensAsync(context, model, authenticator, counter, settings);
+            return CountTokensAsync(context, model, pipeline, counter);
         }
         if (!Methods.TryGetValue(method, out var known))
         {
@@ -58,18 +56,10 @@ public static class GeminiEndpoints
     /// <c>:countTokens</c> (https://ai.google.dev/api/tokens): <c>contents</c>, or a whole <c>generateContentRequest</c>,
     /// counted by the gateway with the model's tokenizer as it counts prompts without usage; no channel, no bill.
     /// </summary>
-    private static async Task CountTokensAsync(HttpContext context, string model, RelayKeyAuthenticator authenticator, TokenCounter counter,
-        GatewaySettings settings)
+    private static async Task CountTokensAsync(HttpContext context, string model, RelayPipeline pipeline, TokenCounter counter)
     {
-        var (caller, authError) = await authenticator.AuthenticateAsync(context, context.RequestAborted);
-        if (caller is null)
-        {
-            await RelayPipeline.WriteErrorAsync(context, authError!);
-            return;
-        }
-        var (raw, tooLarge) = await RequestBodyReader.ReadAsync(context.Request, settings.MaxRequestBodyBytes, context.RequestAborted);
-        var (body, invalid) = raw is null ? (null, tooLarge) : RequestBodyReader.ParseObject(raw);
-        if ((body is null ? invalid : RelayPipeline.Forbids(caller, model)) is { } refused)
+        var (caller, body, error) = await pipeline.AdmitJsonAsync(context);
+        if ((caller is null || body is null ? error : RelayPipeline.Forbids(caller, model)) is { } refused)
         {
             await RelayPipeline.WriteErrorAsync(context, refused);
             return;

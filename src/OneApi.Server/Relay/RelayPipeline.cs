@@ -192,6 +192,18 @@ public sealed partial class RelayPipeline(
         return body is null ? (null, null, tooLarge) : (caller, body, null);
     }
 
+    /// <summary><see cref="AdmitAsync"/> for the gateway's own JSON endpoints (token counting): the body read as a JSON object.</summary>
+    internal async Task<(RelayCaller? Caller, JsonObject? Body, RelayError? Error)> AdmitJsonAsync(HttpContext context)
+    {
+        var (caller, raw, error) = await AdmitAsync(context);
+        if (caller is null || raw is null)
+        {
+            return (null, null, error);
+        }
+        var (body, invalid) = RequestBodyReader.ParseObject(raw);
+        return body is null ? (null, null, invalid) : (caller, body, null);
+    }
+
     /// <summary>The 403 for a model the token is not allowed (its <c>models</c> list), else null.</summary>
     internal static RelayError? Forbids(RelayCaller caller, string model) =>
         caller.AllowedModels is { } allowed && !allowed.Contains(model)

@@ -1,11 +1,9 @@
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Diagnostics;
 using OneApi.Relay.Abstractions;
 using OneApi.Relay.Adaptors.Anthropic;
 using OneApi.Relay.Inbound;
 using OneApi.Relay.Inbound.Anthropic;
 using OneApi.Relay.Inbound.Gemini;
-using OneApi.Relay.OpenAI;
 
 namespace OneApi.Server.Relay;
 
