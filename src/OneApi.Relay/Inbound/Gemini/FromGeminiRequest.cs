@@ -128,7 +128,7 @@ public static class FromGeminiRequest
         return converted;
     }
 
-    /// <summary>Inline data and file URIs: images as <c>image_url</c>, audio as <c>input_audio</c>, other inline files as <c>file</c>.</summary>
+    /// <summary>Inline data and file URIs: images as <c>image_url</c>, audio as <c>input_audio</c>, other inline files as <c>file</c>; other file URIs are dropped.</summary>
     private static JsonObject? Media(JsonObject part)
     {
         if (Field(part, "inlineData") is JsonObject inline)
@@ -144,7 +144,11 @@ public static class FromGeminiRequest
                 ? ImageUrl(url)
                 : new JsonObject { ["type"] = "file", ["file"] = new JsonObject { ["file_data"] = url } };
         }
-        return Field(part, "fileData") is JsonObject file && JsonWire.String(Field(file, "fileUri")) is { } uri ? ImageUrl(uri) : null;
+        // A file URI other providers can fetch only as an image; other files (PDF, video) live in Google's storage.
+        return Field(part, "fileData") is JsonObject file && JsonWire.String(Field(file, "fileUri")) is { } uri &&
+            (JsonWire.String(Field(file, "mimeType")) ?? "image/").StartsWith("image/", StringComparison.Ordinal)
+            ? ImageUrl(uri)
+            : null;
     }
 
     private static JsonObject ImageUrl(string url) => new() { ["type"] = "image_url", ["image_url"] = new JsonObject { ["url"] = url } };

@@ -42,7 +42,7 @@ public sealed class GeminiInboundTests
              "contents":[
                {"role":"user","parts":[{"text":"What is this?"},{"inline_data":{"mime_type":"image/jpeg","data":"/9j/AAA="}}]},
                {"role":"model","parts":[{"text":"thinking…","thought":true},{"text":"A cat."}]},
-               {"role":"user","parts":[{"inlineData":{"mimeType":"audio/mp3","data":"SUQz"}},{"fileData":{"mimeType":"image/png","fileUri":"https://x/a.png"}}]}],
+               {"role":"user","parts":[{"inlineData":{"mimeType":"audio/mp3","data":"SUQz"}},{"fileData":{"mimeType":"image/png","fileUri":"https://x/a.png"}},{"fileData":{"mimeType":"application/pdf","fileUri":"gs://b/doc.pdf"}}]}],
              "generationConfig":{"temperature":0.5,"topP":0.9,"topK":40,"maxOutputTokens":800,"stopSequences":["END"],"candidateCount":1,
                                  "thinkingConfig":{"thinkingBudget":2048,"includeThoughts":true}}}
             """);
@@ -55,6 +55,7 @@ public sealed class GeminiInboundTests
         Assert.Equal("A cat.", (string?)messages[2]!["content"]);
         Assert.Equal(("SUQz", "mp3"), ((string?)messages[3]!["content"]![0]!["input_audio"]!["data"], (string?)messages[3]!["content"]![0]!["input_audio"]!["format"]));
         Assert.Equal("https://x/a.png", (string?)messages[3]!["content"]![1]!["image_url"]!["url"]);
+        Assert.Equal(2, messages[3]!["content"]!.AsArray().Count); // the PDF in Google's storage is Gemini's alone
         Assert.Equal((0.5, 0.9, 40, 1), ((double)body["temperature"]!, (double)body["top_p"]!, (int)body["top_k"]!, (int)body["n"]!));
         Assert.Equal("""["END"]""", body["stop"]!.ToJsonString());
         Assert.Equal("medium", (string?)body["reasoning_effort"]);
