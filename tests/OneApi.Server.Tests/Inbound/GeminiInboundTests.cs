@@ -78,6 +78,25 @@ public sealed class GeminiInboundTests(ClientApiPool pool) : IClassFixture<Clien
     }
 
     [Fact]
+    public async Task GeminiChannel_MappedModelAndThoughts_GoUpstreamUnderTheMappedName_AndThoughtsAreBilledAsOutput()
+    {
+        var account = await pool.Gateway.CreateAccountAsync();
+        await pool.Gateway.CreateChannelAsync(account.Group, "my-gemini", pool.Gemini.BaseUrl(account.Group, "thinking"), 24,
+            extra: new { model_mapping = """{"my-gemini":"gemini-2.5-flash"}""" });
+
+        var (status, text, _) = await PostAsync("my-gemini:generateContent",
+            """{"contents":[{"parts":[{"text":"Hello"}]}],"generationConfig":{"thinkingConfig":{"includeThoughts":true}}}""", account.Key);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var parts = JsonNode.Parse(text)!["candidates"]![0]!["content"]!["parts"]!.AsArray();
+        Assert.Equal((FakeGeminiUpstream.ThoughtText, true), ((string?)parts[0]!["text"], (bool)parts[0]!["thought"]!));
+        Assert.Equal("/v1beta/models/gemini-2.5-flash:generateContent", pool.Gemini.Calls(account.Group).Single().Path);
+        // gemini-2.5-flash: ratio 0.15; 50 answer + 30 thought tokens of output → ceil((100 + 80 × 4) × 0.15) = 63
+        var log = await ConsumeLogAsync(account);
+        Assert.Equal((100, 80, 63), (log!.PromptTokens, log.CompletionTokens, log.Quota));
+    }
+
+    [Fact]
     public async Task GeminiChannel_StreamWithAltSseAndQueryKeyWithoutPrefix_RelaysTheEvents_AndBillsTheLast()
     {
         var account = await GeminiAccountAsync();
