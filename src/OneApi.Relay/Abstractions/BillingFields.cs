@@ -42,6 +42,13 @@ public static class BillingFields
         }
     }
 
+    /// <summary>
+    /// The same checks for an API that names the fields its own way (Gemini's <c>maxOutputTokens</c> and
+    /// <c>candidateCount</c>), so the error names the field as the client wrote it.
+    /// </summary>
+    public static RelayError? Validate(JsonObject holder, string outputLimit, string choices) =>
+        CheckWhole(holder, outputLimit, 1, MaxOutputTokens) ?? CheckWhole(holder, choices, 1, MaxChoices);
+
     /// <summary>How many answers the upstream will write: <c>n</c>, or <c>best_of</c> when larger (each is generated and paid for).</summary>
     public static int Choices(JsonObject body) =>
         (int)Math.Max(WholeOrNull(body["n"]) ?? 1, WholeOrNull(body["best_of"]) ?? 1);

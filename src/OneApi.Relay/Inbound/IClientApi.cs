@@ -24,4 +24,10 @@ public interface IClientApi
 
     /// <summary>Whether a stream ends with <c>data: [DONE]</c> (OpenAI's) or just ends (Anthropic's).</summary>
     bool EndsStreamWithDone { get; }
+
+    /// <summary>
+    /// Whether streams go out as one JSON array of events (Gemini's <c>streamGenerateContent</c> without
+    /// <c>alt=sse</c>) rather than as server-sent events.
+    /// </summary>
+    bool StreamsJsonArray => false;
 }

@@ -18,8 +18,8 @@ public static class ApiDocument
         services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "One API";
-            document.Info.Description = "one-api's management API (/api), the OpenAI-compatible relay (/v1) and the legacy billing routes. " +
-                "Management calls take the session cookie or an access token in Authorization; relay calls take a relay key (Bearer sk-…).";
+            document.Info.Description = "one-api's management API (/api), the OpenAI-compatible relay (/v1), Gemini's API (/v1beta) and the legacy billing routes. " +
+                "Management calls take the session cookie or an access token in Authorization; relay calls take a relay key (Bearer sk-…; x-goog-api-key or ?key= on /v1beta).";
             return Task.CompletedTask;
         }));
 

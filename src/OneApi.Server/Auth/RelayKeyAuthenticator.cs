@@ -15,11 +15,7 @@ public sealed class RelayKeyAuthenticator(IDbContextFactory<OneApiDbContext> dat
 {
     public async Task<(RelayCaller? Caller, RelayError? Error)> AuthenticateAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        // Anthropic's SDKs send the key as x-api-key (https://docs.anthropic.com/en/api/overview).
-        var header = context.Request.Headers.Authorization.ToString() is { Length: > 0 } authorization
-            ? authorization
-            : context.Request.Headers["x-api-key"].ToString();
-        var (key, pinned) = ParseKey(header);
+        var (key, pinned) = ParseKey(KeyOf(context.Request));
         if (key.Length == 0)
         {
             return (null, RelayError.Unauthorized("no token provided"));
@@ -49,7 +45,7 @@ public sealed class RelayKeyAuthenticator(IDbContextFactory<OneApiDbContext> dat
             return (null, RelayError.Forbidden("user has been banned"));
         }
 
-        if (context.Request.Path.StartsWithSegments("/v1") && await rateLimiter.RefuseAsync(token.Id, cancellationToken) is { } refused)
+        if (Relay.RelayPaths.Contains(context.Request.Path) && await rateLimiter.RefuseAsync(token.Id, cancellationToken) is { } refused)
         {
             using (refused)
             {
@@ -77,6 +73,23 @@ public sealed class RelayKeyAuthenticator(IDbContextFactory<OneApiDbContext> dat
             : token.Models.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
         return (new RelayCaller(user.Id, user.Username, user.Role, user.Group, user.Quota, token.Id, token.Name,
             token.UnlimitedQuota, token.RemainQuota, models, pinnedChannel), null);
+    }
+
+    /// <summary>
+    /// The key as each vendor's SDKs send it: <c>Authorization</c>; Anthropic's <c>x-api-key</c>
+    /// (https://docs.anthropic.com/en/api/overview); Google's <c>x-goog-api-key</c>, or <c>?key=</c> on the Gemini
+    /// routes (https://ai.google.dev/api#authentication).
+    /// </summary>
+    private static string KeyOf(HttpRequest request)
+    {
+        foreach (var header in (ReadOnlySpan<string>)["Authorization", "x-api-key", "x-goog-api-key"])
+        {
+            if (request.Headers[header].ToString() is { Length: > 0 } value)
+            {
+                return value;
+            }
+        }
+        return Relay.RelayPaths.IsGemini(request.Path) ? request.Query["key"].ToString() : "";
     }
 
     /// <summary>Splits "Bearer sk-KEY-7" into the key and the pinned channel id ("7").</summary>

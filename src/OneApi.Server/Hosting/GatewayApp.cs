@@ -138,6 +138,7 @@ public static partial class GatewayApp
         app.MapRelayEndpoints();
         app.MapAnthropicMessagesEndpoints();
         app.MapResponsesEndpoints();
+        app.MapGeminiEndpoints();
         app.MapApiDocument();
         app.MapConsole();
         return app;

@@ -39,7 +39,7 @@ public static class RateLimits
     private static RateLimitPartition<string> Partition(HttpContext context, GatewaySettings settings, IWindowLimiters windows)
     {
         var path = context.Request.Path;
-        if (path.StartsWithSegments("/v1"))
+        if (Relay.RelayPaths.Contains(path))
         {
             // Counted per token once the key is authenticated (RelayRateLimiter): a header is not an identity.
             return RateLimitPartition.GetNoLimiter("relay");

@@ -19,7 +19,7 @@ public static class GatewayTracing
     /// <summary>Middleware: a <c>relay</c> span around each <c>/v1</c> request, after its request id is assigned.</summary>
     public static IApplicationBuilder UseRelaySpans(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        if (!context.Request.Path.StartsWithSegments("/v1") || !Source.HasListeners())
+        if (!Relay.RelayPaths.Contains(context.Request.Path) || !Source.HasListeners())
         {
             await next(context);
             return;

@@ -3,8 +3,6 @@ using OneApi.Relay.Abstractions;
 using OneApi.Relay.Inbound.Anthropic;
 using OneApi.Relay.OpenAI;
 using OneApi.Relay.Tokens;
-using OneApi.Server.Auth;
-using OneApi.Server.Configuration;
 
 namespace OneApi.Server.Relay;
 
@@ -15,20 +13,13 @@ namespace OneApi.Server.Relay;
 /// </summary>
 public static class AnthropicCountTokens
 {
-    public static async Task CountAsync(HttpContext context, RelayKeyAuthenticator authenticator, TokenCounter counter, GatewaySettings settings)
+    public static async Task CountAsync(HttpContext context, RelayPipeline pipeline, TokenCounter counter)
     {
         ClientApis.Use(context, AnthropicClientApi.Instance);
-        var (caller, authError) = await authenticator.AuthenticateAsync(context, context.RequestAborted);
-        if (caller is null)
+        var (caller, body, error) = await pipeline.AdmitJsonAsync(context);
+        if (caller is null || body is null)
         {
-            await RelayPipeline.WriteErrorAsync(context, authError!);
-            return;
-        }
-        var (raw, tooLarge) = await RequestBodyReader.ReadAsync(context.Request, settings.MaxRequestBodyBytes, context.RequestAborted);
-        var (body, invalid) = raw is null ? (null, tooLarge) : RequestBodyReader.ParseObject(raw);
-        if (body is null)
-        {
-            await RelayPipeline.WriteErrorAsync(context, invalid!);
+            await RelayPipeline.WriteErrorAsync(context, error!);
             return;
         }
         if (JsonWire.String(body["model"]) is not { Length: > 0 } model || body["messages"] is not JsonArray)

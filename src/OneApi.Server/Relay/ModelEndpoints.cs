@@ -44,7 +44,7 @@ public static class ModelEndpoints
         return Results.Json(Describe(model));
     }
 
-    private static IEnumerable<string> VisibleModels(RelayCaller caller, RoutingTable table) =>
+    internal static IEnumerable<string> VisibleModels(RelayCaller caller, RoutingTable table) =>
         table.ModelsFor(caller.Group).Where(m => caller.AllowedModels is null || caller.AllowedModels.Contains(m));
 
     private static object Describe(string model) => new

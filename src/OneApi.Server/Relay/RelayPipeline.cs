@@ -192,6 +192,18 @@ public sealed partial class RelayPipeline(
         return body is null ? (null, null, tooLarge) : (caller, body, null);
     }
 
+    /// <summary><see cref="AdmitAsync"/> for the gateway's own JSON endpoints (token counting): the body read as a JSON object.</summary>
+    internal async Task<(RelayCaller? Caller, JsonObject? Body, RelayError? Error)> AdmitJsonAsync(HttpContext context)
+    {
+        var (caller, raw, error) = await AdmitAsync(context);
+        if (caller is null || raw is null)
+        {
+            return (null, null, error);
+        }
+        var (body, invalid) = RequestBodyReader.ParseObject(raw);
+        return body is null ? (null, null, invalid) : (caller, body, null);
+    }
+
     /// <summary>The 403 for a model the token is not allowed (its <c>models</c> list), else null.</summary>
     internal static RelayError? Forbids(RelayCaller caller, string model) =>
         caller.AllowedModels is { } allowed && !allowed.Contains(model)
@@ -326,13 +338,15 @@ public sealed partial class RelayPipeline(
     private async Task RelayStreamAsync(HttpContext context, IChannelAdaptor adaptor, HttpResponseMessage response, Bill bill)
     {
         var http = context.Response;
+        var api = ClientApis.Of(context);
         http.StatusCode = StatusCodes.Status200OK;
-        http.ContentType = "text/event-stream";
+        http.ContentType = api.StreamsJsonArray ? "application/json" : "text/event-stream";
         http.Headers.CacheControl = "no-cache";
         http.Headers["X-Accel-Buffering"] = "no";
         using var activeStream = Observability.GatewayMetrics.StreamOpened();
 
         var generated = new StringBuilder();
+        var written = 0;
         Usage? reported = null;
         var clientGone = false;
         var aborted = context.RequestAborted;
@@ -354,7 +368,7 @@ public sealed partial class RelayPipeline(
                 if (!clientGone)
                 {
                     reading.CancelAfter(settings.IdleTimeout);
-                    if (!frame.Data.IsEmpty && !await TryWriteAsync(http, frame, aborted))
+                    if (!frame.Data.IsEmpty && !await TryWriteAsync(http, frame, api.StreamsJsonArray ? written++ == 0 : null, aborted))
                     {
                         clientGone = true;
                         reading.CancelAfter(settings.DisconnectUsageWait);
@@ -382,17 +396,28 @@ public sealed partial class RelayPipeline(
         clientGone |= aborted.IsCancellationRequested;
 
         await SettleAsync(bill, Measure(reported, bill.Request, generated.ToString()), isStream: true);
-        if (!clientGone && ClientApis.Of(context).EndsStreamWithDone)
+        if (clientGone)
+        {
+            return;
+        }
+        if (api.StreamsJsonArray)
+        {
+            await JsonArrayWriter.EndAsync(http.BodyWriter, written > 0, CancellationToken.None);
+        }
+        else if (api.EndsStreamWithDone)
         {
             await SseWriter.WriteDoneAsync(http.BodyWriter, CancellationToken.None);
         }
     }
 
-    private static async Task<bool> TryWriteAsync(HttpResponse http, StreamFrame frame, CancellationToken aborted)
+    /// <summary>Writes a frame as an SSE event, or as an element of a JSON array (<paramref name="firstElement"/> set).</summary>
+    private static async Task<bool> TryWriteAsync(HttpResponse http, StreamFrame frame, bool? firstElement, CancellationToken aborted)
     {
         try
         {
-            var flush = await SseWriter.WriteEventAsync(http.BodyWriter, frame.Event, frame.Data.Span, aborted);
+            var flush = firstElement is { } first
+                ? await JsonArrayWriter.WriteElementAsync(http.BodyWriter, frame.Data.Span, first, aborted)
+                : await SseWriter.WriteEventAsync(http.BodyWriter, frame.Event, frame.Data.Span, aborted);
             return !flush.IsCanceled && !flush.IsCompleted;
         }
         catch (Exception e) when (e is OperationCanceledException or IOException)

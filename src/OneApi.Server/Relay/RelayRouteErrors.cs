@@ -1,10 +1,9 @@
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Diagnostics;
 using OneApi.Relay.Abstractions;
 using OneApi.Relay.Adaptors.Anthropic;
 using OneApi.Relay.Inbound;
 using OneApi.Relay.Inbound.Anthropic;
-using OneApi.Relay.OpenAI;
+using OneApi.Relay.Inbound.Gemini;
 
 namespace OneApi.Server.Relay;
 
@@ -22,21 +21,12 @@ public static class RelayRouteErrors
         var context = status.HttpContext;
         var path = context.Request.Path;
         var response = context.Response;
-        if (response.StatusCode is not (404 or 405) || !(path.StartsWithSegments("/v1") || path.StartsWithSegments("/v1beta")))
+        if (response.StatusCode is not (404 or 405) || !RelayPaths.Contains(path))
         {
             return;
         }
         var message = $"Invalid URL ({context.Request.Method} {path})";
         response.ContentType = "application/json";
-        if (path.StartsWithSegments("/v1beta"))
-        {
-            // Google's error shape (https://ai.google.dev/gemini-api/docs/troubleshooting).
-            await response.WriteAsync(JsonWire.Text(new JsonObject
-            {
-                ["error"] = new JsonObject { ["code"] = response.StatusCode, ["message"] = message, ["status"] = response.StatusCode == 404 ? "NOT_FOUND" : "UNIMPLEMENTED" },
-            }));
-            return;
-        }
         var dialect = DialectOf(context);
         // Each vendor's type for the status: OpenAI calls an unknown route an invalid request, Anthropic "not found".
         var type = dialect is AnthropicClientApi ? AnthropicErrors.TypeOf(response.StatusCode) : "invalid_request_error";
@@ -44,9 +34,15 @@ public static class RelayRouteErrors
         await response.Body.WriteAsync(dialect.SerializeError(error, ""));
     }
 
-    /// <summary>Anthropic's on its routes and for its SDKs (which send <c>anthropic-version</c>), else OpenAI's.</summary>
-    public static IClientApi DialectOf(HttpContext context) =>
-        context.Request.Path.StartsWithSegments("/v1/messages") || context.Request.Headers.ContainsKey("anthropic-version")
+    /// <summary>Google's on the Gemini routes; Anthropic's on its routes and for its SDKs (which send <c>anthropic-version</c>); else OpenAI's.</summary>
+    public static IClientApi DialectOf(HttpContext context)
+    {
+        if (RelayPaths.IsGemini(context.Request.Path))
+        {
+            return GeminiClientApi.Instance;
+        }
+        return context.Request.Path.StartsWithSegments("/v1/messages") || context.Request.Headers.ContainsKey("anthropic-version")
             ? AnthropicClientApi.Instance
             : OpenAIClientApi.Instance;
+    }
 }

@@ -6,7 +6,7 @@ namespace OneApi.Server.Web;
 /// </summary>
 public static class FrontendRedirect
 {
-    private static readonly string[] ServedHere = ["/api", "/v1", "/dashboard", "/healthz", "/readyz", "/metrics"];
+    private static readonly string[] ServedHere = ["/api", "/v1", "/v1beta", "/dashboard", "/healthz", "/readyz", "/metrics"];
 
     public static IApplicationBuilder UseFrontendRedirect(this IApplicationBuilder app, string frontendBaseUrl) => app.Use((context, next) =>
     {

@@ -3,13 +3,15 @@ using System.Text;
 using System.Text.Json.Nodes;
 using OneApi.Relay.Abstractions;
 using OneApi.Relay.Catalog;
+using OneApi.Relay.Inbound.Gemini;
 using OneApi.Relay.Inbound.Responses;
 
 namespace OneApi.Relay.Tests.Conformance;
 
 /// <summary>
 /// Answers and stream chunks converted from other providers' documented fixtures, checked against OpenAI's
-/// published schemas: chat completions for Claude and Gemini channels, the Responses API for converted channels.
+/// published schemas: chat completions for Claude and Gemini channels, the Responses API for converted channels; and
+/// Gemini clients' converted answers against Google's documented <c>GenerateContentResponse</c>.
 /// </summary>
 public sealed class ConvertedAnswerConformanceTests
 {
@@ -136,6 +138,43 @@ public sealed class ConvertedAnswerConformanceTests
 
         Assert.All(events, e => OpenAISchema.AssertValid(EventSchemas[e.Event!], e.Json));
         Assert.True(events[^1].Event == "error" || events[^1].Json["response"]!["usage"] is JsonObject, "the stream ends with usage or an error");
+    }
+
+    private static RelayRequest GeminiRequest(string model, GeminiMethod method)
+    {
+        const string json = """{"contents":[{"role":"user","parts":[{"text":"hi"}]}],"generationConfig":{"maxOutputTokens":300}}""";
+        var api = GeminiClientApi.For(method);
+        var (request, _) = api.ReadRequest(api.Mode, JsonNode.Parse(json)!.AsObject(), Encoding.UTF8.GetBytes(json), model, new Dictionary<string, string>());
+        return request!;
+    }
+
+    [Theory]
+    [MemberData(nameof(Answers))]
+    public async Task GeminiAnswer_ConvertedFromTheProvider_IsAValidGenerateContentResponse(int type, string model, string fixture)
+    {
+        var request = GeminiRequest(model, GeminiMethod.GenerateContent);
+        var adaptor = GeminiClientApi.Instance.Adapt(TestAdaptors.For(type, model), request);
+
+        var answer = await AnswerAsync(adaptor, request, fixture);
+
+        GoogleSchema.AssertValid("GenerateContentResponse", answer);
+        Assert.NotNull(answer["usageMetadata"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(ResponsesStreams))]
+    public async Task GeminiStream_ConvertedFromTheProvider_HasValidEvents(int type, string model, string fixture)
+    {
+        var request = GeminiRequest(model, GeminiMethod.StreamGenerateContent);
+        var adaptor = GeminiClientApi.For(GeminiMethod.StreamGenerateContent).Adapt(TestAdaptors.For(type, model), request);
+
+        var events = await StreamAsync(adaptor, request, fixture);
+
+        Assert.All(events, e => Assert.Null(e.Event));
+        Assert.All(events.SkipLast(1), e => GoogleSchema.AssertValid("GenerateContentResponse", e.Json));
+        var last = events[^1].Json;
+        GoogleSchema.AssertValid(last["error"] is null ? "GenerateContentResponse" : "Status", last);
+        Assert.True(last["error"] is not null || last["usageMetadata"] is JsonObject, "the stream ends with usage or an error");
     }
 
     private static readonly Dictionary<string, string> EventSchemas = new()

@@ -36,6 +36,22 @@ public sealed class SseTests
     }
 
     [Fact]
+    public async Task JsonArrayWriter_WritesElementsAsOneArray_AndAnEmptyOneWhenNoneCame()
+    {
+        var two = await WriteAsync(async w =>
+        {
+            await JsonArrayWriter.WriteElementAsync(w, """{"a":1}"""u8, first: true, CancellationToken.None);
+            await JsonArrayWriter.WriteElementAsync(w, """{"a":2}"""u8, first: false, CancellationToken.None);
+            await JsonArrayWriter.EndAsync(w, wroteAny: true, CancellationToken.None);
+        });
+        var none = await WriteAsync(async w => await JsonArrayWriter.EndAsync(w, wroteAny: false, CancellationToken.None));
+
+        Assert.Equal("[{\"a\":1}\n,\r\n{\"a\":2}]", Encoding.UTF8.GetString(two));
+        Assert.Equal(2, System.Text.Json.Nodes.JsonNode.Parse(two)!.AsArray().Count);
+        Assert.Equal("[]", Encoding.UTF8.GetString(none));
+    }
+
+    [Fact]
     public async Task Writer_Done_WritesDoneMarker()
     {
         var bytes = await WriteAsync(async w => await SseWriter.WriteDoneAsync(w, CancellationToken.None));

@@ -54,7 +54,7 @@ public sealed class ClientDialectTests(ClientApiPool pool) : IClassFixture<Clien
     [Fact]
     public async Task UnknownGeminiRoute_Answers404WithGooglesErrorBody()
     {
-        var (status, body) = await SendAsync(HttpMethod.Post, "/v1beta/models/gemini-2.0-flash:countTokens", json: "{}");
+        var (status, body) = await SendAsync(HttpMethod.Post, "/v1beta/cachedContents", json: "{}");
 
         Assert.Equal(HttpStatusCode.NotFound, status);
         Assert.Equal(("NOT_FOUND", 404), ((string?)body!["error"]!["status"], (int)body["error"]!["code"]!));

@@ -81,6 +81,26 @@ public sealed class ResponsesInboundTests(ClientApiPool pool) : IClassFixture<Cl
     }
 
     [Fact]
+    public async Task AzureChannel_NonStreamAndStream_AreRelayedToItsResponsesPath_AndBilled()
+    {
+        const string model = "gpt-4.1-mini";
+        var account = await pool.AccountAsync(model, 3, pool.Responses, "text");
+
+        ResponseResult response = await Client(account).CreateResponseAsync(Options(model));
+        var (text, _, completed) = await StreamAsync(Client(account), Options(model));
+
+        Assert.Equal((FakeResponsesUpstream.ReplyText, FakeResponsesUpstream.ReplyText), (response.GetOutputText(), text));
+        Assert.Equal(9, completed.Usage.InputTokenCount);
+        var calls = pool.Responses.Calls(account.Group);
+        Assert.All(calls, c => Assert.EndsWith("/openai/v1/responses?api-version=preview", c.RawTarget, StringComparison.Ordinal));
+        Assert.All(calls, c => Assert.Equal(("gpt-41-mini", "Be brief."), ((string?)c.Json["model"], (string?)c.Json["instructions"])));
+        await using var db = await pool.Gateway.DbAsync();
+        var logs = await db.Logs.Where(l => l.UserId == account.UserId && l.Type == LogType.Consume).OrderBy(l => l.Id).ToListAsync();
+        // gpt-4.1-mini: ratio 0.2, completion ratio 4 → ceil((9 + 5 × 4) × 0.2) = 6 for each
+        Assert.Equal([(9, 5, 6, false), (9, 5, 6, true)], logs.Select(l => (l.PromptTokens, l.CompletionTokens, l.Quota, l.IsStream)));
+    }
+
+    [Fact]
     public async Task OpenAIChannel_Stream_RelaysTheEventsAndBillsFromResponseCompleted()
     {
         var account = await pool.AccountAsync(Gpt, 1, pool.Responses, "text");

@@ -6,7 +6,8 @@ namespace OneApi.Server.Tests.Infrastructure;
 /// <summary>
 /// OpenAI's Responses API on loopback (<c>POST /v1/responses</c>), answering with the documented response object and
 /// stream events (https://platform.openai.com/docs/api-reference/responses). It checks the Bearer key is the
-/// channel's (<c>sk-upstream-{caseId}</c>). Scenarios: text, tools (a get_weather function call).
+/// channel's (<c>sk-upstream-{caseId}</c>); as Azure OpenAI, <c>POST /openai/v1/responses?api-version=preview</c> with
+/// the key in <c>api-key</c>. Scenarios: text, tools (a get_weather function call).
 /// </summary>
 public sealed class FakeResponsesUpstream : FakeUpstreamHost
 {
@@ -18,7 +19,10 @@ public sealed class FakeResponsesUpstream : FakeUpstreamHost
 
     protected override async Task HandleAsync(HttpContext context, string caseId, string scenario, UpstreamCall call)
     {
-        if (call.Header("authorization") != "Bearer sk-upstream-" + caseId || call.Path != "/v1/responses")
+        var key = "sk-upstream-" + caseId;
+        var openAI = call.Header("authorization") == "Bearer " + key && call.Path == "/v1/responses";
+        var azure = call.Header("api-key") == key && call.Path == "/openai/v1/responses" && call.RawTarget.EndsWith("?api-version=preview", StringComparison.Ordinal);
+        if (!openAI && !azure)
         {
             await WriteJsonAsync(context.Response, 401, """{"error":{"message":"Incorrect API key provided","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}""");
             return;

@@ -9,8 +9,8 @@ using OneApi.Relay.OpenAI;
 namespace OneApi.Relay.Inbound.Responses;
 
 /// <summary>
-/// OpenAI's Responses API as a client speaks it on <c>/v1/responses</c>. OpenAI channels get the client's body as it
-/// is, with the channel's model, and their answers and events come back as they are; every other channel gets it
+/// OpenAI's Responses API as a client speaks it on <c>/v1/responses</c>. OpenAI and Azure channels get the client's
+/// body as it is, with the channel's model, and their answers and events come back as they are; every other channel gets it
 /// converted to chat, and its answer converted back. Either way it is billed as chat is.
 /// </summary>
 public sealed class ResponsesClientApi : IClientApi
@@ -36,9 +36,9 @@ public sealed class ResponsesClientApi : IClientApi
 
     public IChannelAdaptor Adapt(IChannelAdaptor adaptor, RelayRequest request) => new Converting(adaptor);
 
-    /// <summary>Only OpenAI itself is sure to serve <c>/v1/responses</c>; OpenAI-compatible providers mostly lack it.</summary>
+    /// <summary>Only OpenAI and Azure OpenAI are sure to serve <c>/v1/responses</c>; OpenAI-compatible providers mostly lack it.</summary>
     public IChannelAdaptor Adapt(IChannelAdaptor adaptor, RelayRequest request, UpstreamChannel channel) =>
-        channel.Type == ChannelTypes.OpenAI && adaptor is HostedAdaptor { Format.Kind: WireFormatKind.OpenAI } hosted
+        channel.Type is ChannelTypes.OpenAI or ChannelTypes.Azure && adaptor is HostedAdaptor { Format.Kind: WireFormatKind.OpenAI } hosted
             ? new PassThrough(hosted)
             : new Converting(adaptor);
 
@@ -49,7 +49,7 @@ public sealed class ResponsesClientApi : IClientApi
         ? Usage.Of(JsonWire.Int(counts["input_tokens"]) ?? 0, JsonWire.Int(counts["output_tokens"]) ?? 0)
         : null;
 
-    /// <summary>An OpenAI channel: the client's body goes to its <c>/v1/responses</c>, the answer comes back as it is.</summary>
+    /// <summary>An OpenAI or Azure channel: the client's body goes to its Responses path, the answer comes back as it is.</summary>
     private sealed class PassThrough(HostedAdaptor hosted) : DelegatingAdaptor(hosted)
     {
         public override ValueTask<HttpRequestMessage> BuildRequestAsync(RelayRequest request, UpstreamChannel channel, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using OneApi.Relay.Abstractions;
 using OneApi.Relay.Adaptors.Azure;
+using OneApi.Relay.Inbound.Responses;
 
 namespace OneApi.Relay.Tests.Adaptors.Azure;
 
@@ -35,5 +36,22 @@ public sealed class AzureAdaptorTests
         using var message = _adaptor.Build(Fixture.Request("""{"model":"o3-mini","max_tokens":9,"messages":[]}"""), Channel("2025-01-01-preview"));
 
         Assert.Equal(9, (int)Fixture.BodyOf(message)["max_completion_tokens"]!);
+    }
+
+    [Fact]
+    public void Responses_GoToTheV1Path_WithTheDeploymentAsTheModel()
+    {
+        const string json = """{"model":"gpt-4.1-mini","input":"hi","store":true}""";
+        var (request, _) = ResponsesClientApi.Instance.ReadRequest(RelayMode.ChatCompletions, System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject(),
+            System.Text.Encoding.UTF8.GetBytes(json), "gpt-4.1-mini", new Dictionary<string, string>());
+        var channel = Channel("2024-10-21");
+        var adaptor = ResponsesClientApi.Instance.Adapt(_adaptor, request!, channel);
+
+        using var message = adaptor.Build(request!, channel);
+
+        Assert.Equal("https://myres.openai.azure.com/openai/v1/responses?api-version=preview", message.RequestUri!.AbsoluteUri);
+        Assert.Equal("azure-key", message.Headers.GetValues("api-key").Single());
+        var body = Fixture.BodyOf(message);
+        Assert.Equal(("gpt-41-mini", "hi", true), ((string?)body["model"], (string?)body["input"], (bool)body["store"]!));
     }
 }
