@@ -13,6 +13,8 @@ public enum RelayMode
     AudioSpeech,
     AudioTranscription,
     AudioTranslation,
+    /// <summary>Cohere/Jina-style document reranking (<c>/v1/rerank</c>).</summary>
+    Rerank,
 }
 
 public static class RelayModes
@@ -30,6 +32,7 @@ public static class RelayModes
         RelayMode.AudioSpeech => "/v1/audio/speech",
         RelayMode.AudioTranscription => "/v1/audio/transcriptions",
         RelayMode.AudioTranslation => "/v1/audio/translations",
+        RelayMode.Rerank => "/v1/rerank",
         _ => throw new ArgumentOutOfRangeException(nameof(mode)),
     };
 
