@@ -28,6 +28,7 @@ public static class RelayEndpoints
         v1.MapPost("/audio/speech", (HttpContext c, MediaRelay m) => m.RelayAsync(c, RelayMode.AudioSpeech));
         v1.MapPost("/audio/transcriptions", (HttpContext c, MediaRelay m) => m.RelayAsync(c, RelayMode.AudioTranscription));
         v1.MapPost("/audio/translations", (HttpContext c, MediaRelay m) => m.RelayAsync(c, RelayMode.AudioTranslation));
+        v1.Map("/oneapi/proxy/{channelId}/{**target}", (HttpContext c, string channelId, string? target, ProxyRelay p) => p.RelayAsync(c, channelId, target));
         v1.MapGet("/models", ModelEndpoints.ListAsync);
         v1.MapGet("/models/{model}", ModelEndpoints.RetrieveAsync);
         foreach (var route in NotImplementedRoutes)
