@@ -135,14 +135,4 @@ public sealed class RerankRelayTests(SpecialRoutesPool pool) : IClassFixture<Spe
         Assert.Empty(await pool.ConsumeLogsAsync(account));
         Assert.Equal((0L, 0L), await pool.SpentAsync(account));
     }
-
-    [Fact]
-    public async Task Rerank_IsNoLongerAnswered501()
-    {
-        var (account, _) = await JinaAsync("ok");
-
-        var response = await RerankAsync(account, Body(JinaModel));
-
-        Assert.NotEqual(HttpStatusCode.NotImplemented, response.StatusCode);
-    }
 }

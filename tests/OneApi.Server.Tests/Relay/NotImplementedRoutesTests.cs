@@ -1,0 +1,42 @@
+using System.Net;
+
+namespace OneApi.Server.Tests.Relay;
+
+/// <summary>The routes one-api answers with <c>RelayNotImplemented</c> (LB <c>router/relay.go</c>), and only those, answer 501 with its body.</summary>
+public sealed class NotImplementedRoutesTests(SpecialRoutesPool pool) : IClassFixture<SpecialRoutesPool>
+{
+    private const string OneApisBody = """{"error":{"message":"API not implemented","type":"one_api_error","param":"","code":"api_not_implemented"}}""";
+
+    [Theory]
+    [InlineData("GET", "/v1/files")]
+    [InlineData("POST", "/v1/files")]
+    [InlineData("GET", "/v1/files/file-1/content")]
+    [InlineData("DELETE", "/v1/files/file-1")]
+    [InlineData("GET", "/v1/fine_tuning/jobs/ft-1/events")]
+    [InlineData("POST", "/v1/fine_tuning/jobs/ft-1/cancel")]
+    [InlineData("DELETE", "/v1/models/ft:gpt-4o-mini")]
+    [InlineData("POST", "/v1/assistants")]
+    [InlineData("DELETE", "/v1/assistants/a-1/files/f-1")]
+    [InlineData("POST", "/v1/threads/t-1/runs/r-1/submit_tool_outputs")]
+    [InlineData("GET", "/v1/threads/t-1/runs/r-1/steps/s-1")]
+    public async Task OneApisNotImplementedRoute_Answers501WithItsExactBody(string method, string path)
+    {
+        var account = await pool.Gateway.CreateAccountAsync();
+
+        var response = await pool.SendAsync(account, new HttpMethod(method), path, method == "GET" ? null : "{}");
+
+        Assert.Equal((HttpStatusCode.NotImplemented, OneApisBody), (response.StatusCode, await response.Content.ReadAsStringAsync()));
+    }
+
+    [Theory]
+    [InlineData("/v1/rerank")]
+    [InlineData("/v1/oneapi/proxy/1/v1/files")]
+    public async Task RoutesServedNow_AreNot501(string path)
+    {
+        var account = await pool.Gateway.CreateAccountAsync();
+
+        var response = await pool.SendAsync(account, HttpMethod.Post, path, "{}");
+
+        Assert.NotEqual(HttpStatusCode.NotImplemented, response.StatusCode);
+    }
+}
