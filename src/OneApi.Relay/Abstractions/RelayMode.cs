@@ -15,6 +15,8 @@ public enum RelayMode
     AudioTranslation,
     /// <summary>Cohere/Jina-style document reranking (<c>/v1/rerank</c>).</summary>
     Rerank,
+    /// <summary>OpenAI's retired <c>/v1/edits</c>, still relayed by one-api to whichever upstream serves it.</summary>
+    Edits,
 }
 
 public static class RelayModes
@@ -33,6 +35,7 @@ public static class RelayModes
         RelayMode.AudioTranscription => "/v1/audio/transcriptions",
         RelayMode.AudioTranslation => "/v1/audio/translations",
         RelayMode.Rerank => "/v1/rerank",
+        RelayMode.Edits => "/v1/edits",
         _ => throw new ArgumentOutOfRangeException(nameof(mode)),
     };
 

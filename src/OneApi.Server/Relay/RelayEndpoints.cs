@@ -8,7 +8,6 @@ public static class RelayEndpoints
 {
     private static readonly string[] NotImplementedRoutes =
     [
-        "/v1/edits",
         "/v1/files/{**rest}", "/v1/files", "/v1/fine_tuning/jobs/{**rest}", "/v1/fine_tuning/jobs",
         "/v1/assistants/{**rest}", "/v1/assistants", "/v1/threads/{**rest}", "/v1/threads",
     ];
@@ -20,6 +19,7 @@ public static class RelayEndpoints
         v1.MapPost("/completions", (HttpContext c, RelayPipeline p) => p.RelayAsync(c, RelayMode.Completions, null));
         v1.MapPost("/embeddings", (HttpContext c, RelayPipeline p) => p.RelayAsync(c, RelayMode.Embeddings, null));
         v1.MapPost("/engines/{model}/embeddings", (HttpContext c, string model, RelayPipeline p) => p.RelayAsync(c, RelayMode.Embeddings, model));
+        v1.MapPost("/edits", (HttpContext c, RelayPipeline p) => p.RelayAsync(c, RelayMode.Edits, null));
         v1.MapPost("/rerank", (HttpContext c, RelayPipeline p) => p.RelayAsync(c, RelayMode.Rerank, null));
         v1.MapPost("/moderations", (HttpContext c, RelayPipeline p) => p.RelayAsync(c, RelayMode.Moderations, null));
         v1.MapPost("/images/generations", (HttpContext c, MediaRelay m) => m.RelayAsync(c, RelayMode.ImagesGenerations));

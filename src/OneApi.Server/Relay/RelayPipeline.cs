@@ -299,6 +299,7 @@ public sealed partial class RelayPipeline(
     {
         RelayMode.ChatCompletions => tokenCounter.CountChatPrompt(request.Body, request.Model),
         RelayMode.Completions => tokenCounter.CountInput(request.Body["prompt"], request.Model),
+        RelayMode.Edits => tokenCounter.CountText(JsonWire.String(request.Body["instruction"]) + JsonWire.String(request.Body["input"]), request.Model),
         RelayMode.Rerank => tokenCounter.CountText(RerankBody.Query(request.Body), request.Model)
             + RerankBody.Documents(request.Body).Sum(d => tokenCounter.CountText(d, request.Model)),
         _ => tokenCounter.CountInput(request.Body["input"], request.Model),

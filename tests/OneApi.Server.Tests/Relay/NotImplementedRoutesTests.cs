@@ -1,4 +1,7 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using OneApi.Relay.Tokens;
+using OneApi.Server.Tests.Infrastructure;
 
 namespace OneApi.Server.Tests.Relay;
 
@@ -29,6 +32,7 @@ public sealed class NotImplementedRoutesTests(SpecialRoutesPool pool) : IClassFi
     }
 
     [Theory]
+    [InlineData("/v1/edits")]
     [InlineData("/v1/rerank")]
     [InlineData("/v1/oneapi/proxy/1/v1/files")]
     public async Task RoutesServedNow_AreNot501(string path)
@@ -38,5 +42,20 @@ public sealed class NotImplementedRoutesTests(SpecialRoutesPool pool) : IClassFi
         var response = await pool.SendAsync(account, HttpMethod.Post, path, "{}");
 
         Assert.NotEqual(HttpStatusCode.NotImplemented, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Edits_IsRelayedToTheChannel_AsOneApiDoes()
+    {
+        var (account, channelId) = await pool.AccountAsync(1, "text-davinci-edit-001", group => pool.ProxyTarget.BaseUrl(group, "ok"));
+        const string body = """{"model":"text-davinci-edit-001","input":"What day of the wek is it?","instruction":"Fix the spelling mistakes"}""";
+
+        var response = await pool.SendAsync(account, HttpMethod.Post, "/v1/edits", body);
+
+        Assert.Equal((HttpStatusCode.OK, FakeProxyTarget.Body), (response.StatusCode, await response.Content.ReadAsStringAsync()));
+        Assert.Equal(("/v1/edits", body), (pool.ProxyTarget.Calls(account.Group).Single().Path, pool.ProxyTarget.Calls(account.Group).Single().BodyText));
+        var counter = pool.Gateway.Services.GetRequiredService<TokenCounter>();
+        var log = Assert.Single(await pool.ConsumeLogsAsync(account));
+        Assert.Equal((channelId, counter.CountText("Fix the spelling mistakesWhat day of the wek is it?", "text-davinci-edit-001")), (log.ChannelId, log.PromptTokens));
     }
 }
