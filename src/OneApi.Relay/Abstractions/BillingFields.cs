@@ -37,6 +37,9 @@ public static class BillingFields
                 return CheckWhole(body, "n", 1, MaxChoices) ?? CheckWhole(body, "best_of", 1, MaxChoices);
             case RelayMode.ImagesGenerations:
                 return CheckWhole(body, "n", 1, MaxImages);
+            case RelayMode.Rerank:
+                // The query and documents are what an upstream that reports nothing is billed by.
+                return OpenAI.RerankBody.Validate(body) ?? CheckWhole(body, "top_n", 1, int.MaxValue);
             default:
                 return null;
         }

@@ -24,6 +24,9 @@ public interface IChannelAdaptor
 
     /// <summary>Translates an upstream error answer (status ≥ 400) into the error the client gets.</summary>
     RelayError ReadError(int statusCode, ReadOnlySpan<byte> body);
+
+    /// <summary>See <see cref="IWireFormat.RerankUnits"/>: what a rerank request is reserved by when it is not tokens.</summary>
+    int? RerankUnits(RelayRequest request) => null;
 }
 
 /// <summary>A whole answer in OpenAI's format, or the error it carried despite a 2xx status.</summary>

@@ -13,6 +13,10 @@ public enum RelayMode
     AudioSpeech,
     AudioTranscription,
     AudioTranslation,
+    /// <summary>Cohere/Jina-style document reranking (<c>/v1/rerank</c>).</summary>
+    Rerank,
+    /// <summary>OpenAI's retired <c>/v1/edits</c>, still relayed by one-api to whichever upstream serves it.</summary>
+    Edits,
 }
 
 public static class RelayModes
@@ -30,6 +34,8 @@ public static class RelayModes
         RelayMode.AudioSpeech => "/v1/audio/speech",
         RelayMode.AudioTranscription => "/v1/audio/transcriptions",
         RelayMode.AudioTranslation => "/v1/audio/translations",
+        RelayMode.Rerank => "/v1/rerank",
+        RelayMode.Edits => "/v1/edits",
         _ => throw new ArgumentOutOfRangeException(nameof(mode)),
     };
 

@@ -90,6 +90,12 @@ public interface IWireFormat
 
     /// <summary>Translates an upstream error answer (status ≥ 400) into the error the client gets.</summary>
     RelayError ReadError(int statusCode, ReadOnlySpan<byte> body);
+
+    /// <summary>
+    /// The units a rerank request will be billed in, estimated before the call, when the format's are not tokens
+    /// (Cohere's searches); null when they are tokens, which the gateway counts itself.
+    /// </summary>
+    int? RerankUnits(JsonObject body) => null;
 }
 
 /// <summary>

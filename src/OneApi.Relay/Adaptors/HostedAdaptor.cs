@@ -37,6 +37,8 @@ public class HostedAdaptor(IWireFormat format, IUpstreamHost host) : IChannelAda
 
     public RelayError ReadError(int statusCode, ReadOnlySpan<byte> body) => Host.ReadError(statusCode, body) ?? Format.ReadError(statusCode, body);
 
+    public int? RerankUnits(RelayRequest request) => Format.RerankUnits(request.Body);
+
     public async ValueTask<HttpRequestMessage> BuildMediaRequestAsync(RelayMode mode, string model, HttpContent body, UpstreamChannel channel,
         CancellationToken cancellationToken)
     {

@@ -17,8 +17,8 @@ public sealed class JsonLinesHost(HostKind kind, Func<RelayMode, string> path) :
     /// </summary>
     public static readonly JsonLinesHost Ollama = new(HostKind.Ollama, mode => mode == RelayMode.Embeddings ? "/api/embed" : "/api/chat");
 
-    /// <summary>Cohere's v1 chat (https://docs.cohere.com/v1/reference/chat), as one-api calls it.</summary>
-    public static readonly JsonLinesHost Cohere = new(HostKind.Cohere, _ => "/v1/chat");
+    /// <summary>Cohere's v1 chat (https://docs.cohere.com/v1/reference/chat) and v2 rerank, as one-api calls them.</summary>
+    public static readonly JsonLinesHost Cohere = new(HostKind.Cohere, mode => mode == RelayMode.Rerank ? "/v2/rerank" : "/v1/chat");
 
     public HostKind Kind => kind;
 

@@ -25,6 +25,7 @@ public static class ChannelTypes
     public const int AwsClaude = 33;
     public const int DeepSeek = 36;
     public const int VertexAI = 42;
+    public const int Proxy = 43;
     public const int OpenAICompatible = 50;
     public const int GeminiOpenAICompatible = 51;
 
@@ -84,7 +85,7 @@ public static class ChannelTypes
         OpenAILike(41, "Novita", "https://api.novita.ai/v3/openai", ProviderModels.Novita, routes: OpenAIRoutes.InBaseUrl),
         new(42, "VertextAI", "", [WireFormatKind.Gemini, WireFormatKind.ClaudeMessages, WireFormatKind.Imagen], HostKind.VertexAI,
             "region|project id|service-account JSON (or region, vertex_ai_project_id and vertex_ai_adc in the config)", VertexModels.All),
-        Unrelayed(43, "Proxy", ""),
+        Unrelayed(Proxy, "Proxy", ""),
         OpenAILike(44, "SiliconFlow", "https://api.siliconflow.cn", ProviderModels.SiliconFlow, BalanceApi.SiliconFlow),
         OpenAILike(45, "XAI", "https://api.x.ai", ProviderModels.XAI),
         new(46, "Replicate", ReplicateHost.DefaultBaseUrl, [WireFormatKind.Replicate], HostKind.Replicate, "API token", ReplicateModels.All),

@@ -13,12 +13,12 @@ public static class ProviderModels
         "charglm-4", "emohaa", "codegeex-4", "embedding-2", "embedding-3",
     ];
 
-    /// <summary>Each also as <c>…-internet</c>: the model with Cohere's web-search connector.</summary>
+    /// <summary>The chat models each also as <c>…-internet</c> (with Cohere's web-search connector), then the rerank models.</summary>
     public static readonly string[] Cohere =
     [
         "command", "command-nightly", "command-light", "command-light-nightly", "command-r", "command-r-plus",
         "command-internet", "command-nightly-internet", "command-light-internet", "command-light-nightly-internet", "command-r-internet",
-        "command-r-plus-internet",
+        "command-r-plus-internet", "rerank-v3.5", "rerank-english-v3.0", "rerank-multilingual-v3.0",
     ];
 
     public static readonly string[] AI360 =

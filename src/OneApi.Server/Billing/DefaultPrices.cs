@@ -32,6 +32,11 @@ internal static class DefaultPrices
         ["deepseek-chat"] = 0.135, ["deepseek-reasoner"] = 0.275,
         ["mistral-small-latest"] = 0.1, ["mistral-large-latest"] = 1.0, ["mistral-embed"] = 0.05,
         ["grok-beta"] = 2.5,
+        // gpt-4o-audio: the text price; audio tokens are weighted by AudioRatios (AudioTokenPricing).
+        ["gpt-4o-audio-preview"] = 1.25, ["gpt-4o-audio-preview-2024-12-17"] = 1.25, ["gpt-4o-audio-preview-2024-10-01"] = 1.25,
+        ["gpt-4o-mini-audio-preview"] = 0.075, ["gpt-4o-mini-audio-preview-2024-12-17"] = 0.075,
+        // Cohere rerank: $2 per 1000 searches, billed per search unit (one-api HEAD's per-call price).
+        ["rerank-v3.5"] = 0.002 * 500_000, ["rerank-english-v3.0"] = 0.002 * 500_000, ["rerank-multilingual-v3.0"] = 0.002 * 500_000,
         // Images: $ per picture × 500 (one-api's ImageUsdPerPic); audio: $ per 1K characters (TTS) or per ~1K tokens (whisper) × 500.
         ["dall-e-2"] = 0.02 * 500, ["dall-e-3"] = 0.04 * 500,
         ["imagen-3.0-generate-001"] = 0.04 * 500, ["imagen-3.0-generate-002"] = 0.04 * 500, ["imagen-3.0-fast-generate-001"] = 0.02 * 500,
@@ -75,6 +80,18 @@ internal static class DefaultPrices
         ["meta/meta-llama-3-70b"] = 2.75 / 0.65, ["meta/meta-llama-3-70b-instruct"] = 2.75 / 0.65, ["meta/meta-llama-3-8b"] = 0.25 / 0.05,
         ["meta/meta-llama-3-8b-instruct"] = 0.25 / 0.05, ["mistralai/mistral-7b-instruct-v0.2"] = 0.25 / 0.05, ["mistralai/mistral-7b-v0.1"] = 0.25 / 0.05,
     };
+
+    /// <summary>one-api's <c>AudioRatio</c>: what an audio token costs in text tokens of the same model. Others: 16.</summary>
+    public static readonly IReadOnlyDictionary<string, double> AudioRatios = new Dictionary<string, double>
+    {
+        ["gpt-4o-audio-preview"] = 16, ["gpt-4o-audio-preview-2024-12-17"] = 16, ["gpt-4o-audio-preview-2024-10-01"] = 40,
+        ["gpt-4o-mini-audio-preview"] = 10 / 0.15, ["gpt-4o-mini-audio-preview-2024-12-17"] = 10 / 0.15,
+    };
+
+    public const double DefaultAudioRatio = 16;
+
+    /// <summary>one-api's <c>AudioCompletionRatio</c>: an output audio token over an input one. 2 for every gpt-4o-audio model.</summary>
+    public const double DefaultAudioCompletionRatio = 2;
 
     /// <summary>one-api's completion ratios by model family, used when no table names the model.</summary>
     public static double CompletionRatioByFamily(string model)

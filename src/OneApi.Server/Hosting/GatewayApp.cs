@@ -93,6 +93,7 @@ public static partial class GatewayApp
         services.AddSingleton<UpstreamCall>();
         services.AddSingleton<RelayPipeline>();
         services.AddSingleton<MediaRelay>();
+        services.AddSingleton<ProxyRelay>();
         services.AddHttpClient(UpstreamCall.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {

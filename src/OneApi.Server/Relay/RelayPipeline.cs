@@ -70,8 +70,9 @@ public sealed partial class RelayPipeline(
 
         var runtime = options.Current;
         var firstPrice = PriceQuote.For(runtime, MappedModel(request, channel), channel.Upstream.Type, channel.Groups);
-        var worstCase = firstPrice.PreConsumption(runtime.PreConsumedQuota, PromptEstimate.Tokens(request.RawBody.Span),
-            CompletionReserve(request, runtime));
+        var worstCase = request.Mode == RelayMode.Rerank
+            ? firstPrice.QuotaFor(RerankUnits(request, channel), 0)
+            : firstPrice.PreConsumption(runtime.PreConsumedQuota, PromptEstimate.Tokens(request.RawBody.Span), CompletionReserve(request, runtime));
         var (reservation, quotaError) = await reservations.TryReserveAsync(caller, worstCase, aborted);
         if (reservation is null)
         {
@@ -297,11 +298,22 @@ public sealed partial class RelayPipeline(
             ? (request.MaxTokens ?? runtime.CompletionReserveTokens) * BillingFields.Choices(request.Body)
             : 0;
 
+    /// <summary>
+    /// A rerank is reserved at what it will cost, as one-api HEAD does, not at the worst case of a generation (its
+    /// per-search prices would make PreConsumedQuota worth hundreds of searches): the channel's own units when they are
+    /// not tokens (Cohere's searches), else the tokens of the query and documents.
+    /// </summary>
+    private int RerankUnits(RelayRequest request, ChannelRoute channel) =>
+        adaptors.For(channel.Upstream.Type, MappedModel(request, channel))?.RerankUnits(request) ?? CountPromptTokens(request);
+
     /// <summary>The exact prompt count, needed only when the upstream reports no usage: after the answer, never before.</summary>
     private int CountPromptTokens(RelayRequest request) => request.Mode switch
     {
         RelayMode.ChatCompletions => tokenCounter.CountChatPrompt(request.Body, request.Model),
         RelayMode.Completions => tokenCounter.CountInput(request.Body["prompt"], request.Model),
+        RelayMode.Edits => tokenCounter.CountText(JsonWire.String(request.Body["instruction"]) + JsonWire.String(request.Body["input"]), request.Model),
+        RelayMode.Rerank => tokenCounter.CountText(RerankBody.Query(request.Body), request.Model)
+            + RerankBody.Documents(request.Body).Sum(d => tokenCounter.CountText(d, request.Model)),
         _ => tokenCounter.CountInput(request.Body["input"], request.Model),
     };
 
@@ -447,10 +459,11 @@ public sealed partial class RelayPipeline(
 
     private Task SettleAsync(Bill bill, MeasuredUsage measured, bool isStream)
     {
-        var usage = measured.Usage;
+        var usage = AudioTokenPricing.Weighted(measured.Usage, bill.Request.Model);
         var quota = bill.Price.QuotaFor(usage.PromptTokens, usage.CompletionTokens);
         var content = string.Create(CultureInfo.InvariantCulture,
-            $"model rate {bill.Price.ModelRatio:F2}, group rate {bill.Price.GroupRatio:F2}, completion rate {bill.Price.CompletionRatio:F2}");
+            $"model rate {bill.Price.ModelRatio:F2}, group rate {bill.Price.GroupRatio:F2}, completion rate {bill.Price.CompletionRatio:F2}")
+            + AudioTokenPricing.LogNote(measured.Usage, bill.Request.Model);
         if (measured.Estimated)
         {
             content += EstimatedNote;

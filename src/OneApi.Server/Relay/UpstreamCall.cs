@@ -99,6 +99,11 @@ public sealed class UpstreamCall(IHttpClientFactory clients, GatewaySettings set
         }
     }
 
+    /// <summary>Sends a request built outside any adaptor (the raw proxy) and hands back whatever status answered.</summary>
+    public Task<(HttpResponseMessage? Response, RelayError? Error)> SendRawAsync(HttpRequestMessage request, UpstreamChannel channel, string model,
+        TimeSpan? timeout, CancellationToken clientAborted) =>
+        SendAsync(request, timeout, clientAborted, new UpstreamTarget(channel.Id, model));
+
     private static UpstreamAnswer Failed(RelayError error) => new(default, null, "", error);
 
     /// <summary>Some providers quote the key they were sent in their error message; the client must not read the channel's key.</summary>

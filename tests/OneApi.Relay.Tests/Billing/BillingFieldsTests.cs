@@ -67,4 +67,26 @@ public class BillingFieldsTests
         Assert.Equal(4096, BillingFields.OutputLimit(new JsonObject { ["max_tokens"] = 4096 }));
         Assert.Null(BillingFields.Validate(new JsonObject { ["max_tokens"] = 4096 }, RelayMode.ChatCompletions));
     }
+
+    [Theory]
+    [InlineData("""{"documents":["a"]}""", "query")]
+    [InlineData("""{"query":"  ","documents":["a"]}""", "query")]
+    [InlineData("""{"query":"q"}""", "documents")]
+    [InlineData("""{"query":"q","documents":[]}""", "documents")]
+    [InlineData("""{"query":"q","documents":["a",3]}""", "documents")]
+    [InlineData("""{"query":"q","documents":[{"title":"no text"}]}""", "documents")]
+    [InlineData("""{"query":"q","documents":["a"],"top_n":0}""", "top_n")]
+    [InlineData("""{"query":"q","documents":["a"],"stream":true}""", "stream")]
+    public void RerankWithoutQueryOrDocuments_Is400NamingTheField(string json, string field)
+    {
+        var error = BillingFields.Validate(Body(json), RelayMode.Rerank);
+
+        Assert.Equal((400, field), (error?.StatusCode, error?.Param));
+    }
+
+    [Fact]
+    public void RerankWithStringAndTextDocuments_Passes()
+    {
+        Assert.Null(BillingFields.Validate(Body("""{"query":"q","documents":["a",{"text":"b"}],"top_n":1}"""), RelayMode.Rerank));
+    }
 }

@@ -17,7 +17,7 @@ public sealed class AzureHost : IUpstreamHost
 
     public HostKind Kind => HostKind.Azure;
 
-    public bool Serves(WireFormatKind format, RelayMode mode) => mode != RelayMode.Moderations;
+    public bool Serves(WireFormatKind format, RelayMode mode) => mode is not (RelayMode.Moderations or RelayMode.Rerank or RelayMode.Edits);
 
     public ValueTask<HttpRequestMessage> BuildAsync(UpstreamPayload payload, UpstreamChannel channel, CancellationToken cancellationToken)
     {

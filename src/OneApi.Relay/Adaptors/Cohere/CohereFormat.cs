@@ -8,7 +8,7 @@ namespace OneApi.Relay.Adaptors.Cohere;
 /// <summary>
 /// Cohere's v1 chat (channel type 35). Answers carry <c>text</c>, <c>finish_reason</c> and <c>meta.tokens</c>
 /// (billed as input and output tokens); streams are JSON lines of <c>stream-start</c>, <c>text-generation</c> and a
-/// <c>stream-end</c> with the whole response; errors are <c>{"message": "…"}</c>.
+/// <c>stream-end</c> with the whole response; errors are <c>{"message": "…"}</c>. Also Cohere's rerank (<see cref="CohereRerank"/>).
 /// </summary>
 public sealed class CohereFormat(TimeProvider? time = null) : IWireFormat
 {
@@ -18,14 +18,23 @@ public sealed class CohereFormat(TimeProvider? time = null) : IWireFormat
 
     public bool Claims(string model) => true;
 
-    public bool Supports(RelayMode mode) => mode == RelayMode.ChatCompletions;
+    public bool Supports(RelayMode mode) => mode is RelayMode.ChatCompletions or RelayMode.Rerank;
 
     public ValueTask<UpstreamPayload> ToUpstreamAsync(RelayRequest request, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(new UpstreamPayload(Kind, request.Mode, request.Model, request.IsStream) { Json = ToCohereRequest.Convert(request) });
+        ValueTask.FromResult(new UpstreamPayload(Kind, request.Mode, request.Model, request.IsStream)
+        {
+            Json = request.Mode == RelayMode.Rerank ? CohereRerank.ToCohere(request) : ToCohereRequest.Convert(request),
+        });
+
+    public int? RerankUnits(JsonObject body) => CohereRerank.SearchUnits(body);
 
     public async Task<UpstreamAnswer> ReadAnswerAsync(HttpResponseMessage response, RelayRequest request, CancellationToken cancellationToken)
     {
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        if (request.Mode == RelayMode.Rerank)
+        {
+            return CohereRerank.FromCohere(body, request);
+        }
         if (JsonWire.Parse(body) is not { } answer || JsonWire.String(answer["response_id"]) is not { } id)
         {
             return new UpstreamAnswer(body, null, "", ReadError(502, body));

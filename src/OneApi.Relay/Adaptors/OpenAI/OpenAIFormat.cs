@@ -29,7 +29,7 @@ public sealed class OpenAIFormat(OpenAIRequestOptions options, ChannelQuirks qui
     public async Task<UpstreamAnswer> ReadAnswerAsync(HttpResponseMessage response, RelayRequest request, CancellationToken cancellationToken)
     {
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        return OpenAIAnswer.Inspect(body, request.Mode);
+        return request.Mode == RelayMode.Rerank ? RerankAnswer.Inspect(body) : OpenAIAnswer.Inspect(body, request.Mode);
     }
 
     public async IAsyncEnumerable<StreamFrame> ReadStreamAsync(IAsyncEnumerable<ReadOnlyMemory<byte>> events, RelayRequest request,
