@@ -14,6 +14,10 @@ public enum WireFormatKind
     Ollama,
     Cohere,
     DeepL,
+    /// <summary>Baidu's ERNIE (wenxinworkshop) chat and embeddings.</summary>
+    Ernie,
+    /// <summary>Alibaba's DashScope native API: text generation, text embeddings and wanx images.</summary>
+    DashScope,
     /// <summary>A provider that shut its API down: requests are refused with a notice (PaLM).</summary>
     Retired,
 }
@@ -41,6 +45,10 @@ public enum HostKind
     Cohere,
     /// <summary>DeepL's API: <c>/v2/translate</c> with a <c>DeepL-Auth-Key</c>.</summary>
     DeepL,
+    /// <summary>Baidu Qianfan's wenxinworkshop paths, with an access token exchanged for the key's API key and secret.</summary>
+    Baidu,
+    /// <summary>Alibaba's DashScope (<c>/api/v1/services/…</c>) with a Bearer key; images run as tasks polled at <c>/api/v1/tasks</c>.</summary>
+    DashScope,
 }
 
 /// <summary>
@@ -70,6 +78,9 @@ public interface IWireFormat
 
     /// <summary>Translates an upstream error answer (status ≥ 400) into the error the client gets.</summary>
     RelayError ReadError(int statusCode, ReadOnlySpan<byte> body);
+
+    /// <summary>The error a 2xx answer carries instead of one (Baidu answers refusals with 200), else null.</summary>
+    ValueTask<RelayError?> ReadRefusalAsync(HttpResponseMessage response, CancellationToken cancellationToken) => ValueTask.FromResult<RelayError?>(null);
 }
 
 /// <summary>
@@ -94,6 +105,16 @@ public interface IUpstreamHost
 
     /// <summary>The host's own error shape when it has one (Bedrock's), else null for the format to read.</summary>
     RelayError? ReadError(int statusCode, ReadOnlySpan<byte> body) => null;
+
+    /// <summary>
+    /// Whether <paramref name="error"/> says the credential this host cached for the channel went stale (Baidu's
+    /// expired access token); the host then drops it, and the call is made once more with a fresh one.
+    /// </summary>
+    bool DropsStaleCredential(UpstreamChannel channel, RelayError error) => false;
+
+    /// <summary>The request that asks after a task the upstream runs in the background (DashScope's image jobs).</summary>
+    ValueTask<HttpRequestMessage> BuildTaskPollAsync(UpstreamTask task, UpstreamChannel channel, CancellationToken cancellationToken) =>
+        throw new RelayErrorException(RelayError.NotImplemented());
 }
 
 /// <summary>

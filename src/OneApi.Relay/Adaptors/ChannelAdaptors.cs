@@ -1,7 +1,9 @@
 using System.Collections.Frozen;
 using OneApi.Relay.Abstractions;
 using OneApi.Relay.Adaptors.Anthropic;
+using OneApi.Relay.Adaptors.Baidu;
 using OneApi.Relay.Adaptors.Cohere;
+using OneApi.Relay.Adaptors.DashScope;
 using OneApi.Relay.Adaptors.DeepL;
 using OneApi.Relay.Adaptors.Gemini;
 using OneApi.Relay.Adaptors.Ollama;
@@ -26,6 +28,8 @@ public sealed record WireFormatSettings(OpenAIRequestOptions OpenAI, GeminiOptio
         WireFormatKind.Ollama => new OllamaFormat(Images, Time),
         WireFormatKind.Cohere => new CohereFormat(Time),
         WireFormatKind.DeepL => new DeepLFormat(Time),
+        WireFormatKind.Ernie => new ErnieFormat(Time),
+        WireFormatKind.DashScope => new DashScopeFormat(Time),
         WireFormatKind.Retired => RetiredFormat.PaLM,
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };

@@ -20,9 +20,23 @@ public sealed class UpstreamCall(IHttpClientFactory clients, GatewaySettings set
 
     /// <summary>
     /// Builds the request with <paramref name="build"/> (an adaptor's refusal is the error), sends it and waits for the
-    /// headers. A 2xx answer is handed back to be read; any other is read as the adaptor's error, without the channel's key.
+    /// headers. A 2xx answer is handed back to be read; any other, or a 2xx that carries a refusal, is read as the
+    /// adaptor's error, without the channel's key. An error from a cached credential gone stale is worth one more
+    /// call, built with a fresh credential.
     /// </summary>
     public async Task<UpstreamExchange> ExchangeAsync(IChannelAdaptor adaptor, Func<CancellationToken, ValueTask<HttpRequestMessage>> build,
+        UpstreamChannel channel, string model, TimeSpan? timeout, CancellationToken clientAborted)
+    {
+        var exchange = await ExchangeOnceAsync(adaptor, build, channel, model, timeout, clientAborted);
+        if (exchange.Error is not { } error || !adaptor.DropsStaleCredential(channel, error))
+        {
+            return exchange;
+        }
+        exchange.Dispose();
+        return await ExchangeOnceAsync(adaptor, build, channel, model, timeout, clientAborted);
+    }
+
+    private async Task<UpstreamExchange> ExchangeOnceAsync(IChannelAdaptor adaptor, Func<CancellationToken, ValueTask<HttpRequestMessage>> build,
         UpstreamChannel channel, string model, TimeSpan? timeout, CancellationToken clientAborted)
     {
         HttpRequestMessage request;
@@ -35,14 +49,39 @@ public sealed class UpstreamCall(IHttpClientFactory clients, GatewaySettings set
             return new UpstreamExchange(null, null, e.Error);
         }
         var (response, sendError) = await SendAsync(request, timeout, clientAborted, new UpstreamTarget(channel.Id, model));
-        if (response is null || response.IsSuccessStatusCode)
+        if (response is null)
         {
             return new UpstreamExchange(request, response, sendError);
+        }
+        if (response.IsSuccessStatusCode)
+        {
+            if (await ReadRefusalAsync(adaptor, response, clientAborted) is not { } refusal)
+            {
+                return new UpstreamExchange(request, response, null);
+            }
+            response.Dispose();
+            return new UpstreamExchange(request, null, WithoutSecret(refusal, channel.Key));
         }
         using (response)
         {
             var error = adaptor.ReadError((int)response.StatusCode, await ReadErrorBodyAsync(response, clientAborted));
             return new UpstreamExchange(request, null, WithoutSecret(error, channel.Key));
+        }
+    }
+
+    private static async Task<RelayError?> ReadRefusalAsync(IChannelAdaptor adaptor, HttpResponseMessage response, CancellationToken clientAborted)
+    {
+        try
+        {
+            return await adaptor.ReadRefusalAsync(response, clientAborted);
+        }
+        catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
+        {
+            return ClientGone;
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException)
+        {
+            return RelayError.UpstreamUnreachable("the answer was cut off");
         }
     }
 

@@ -37,7 +37,7 @@ public static class ToCohereRequest
         for (var i = 0; i < turns.Count; i++)
         {
             var role = JsonWire.String(turns[i]["role"]);
-            var text = Text(turns[i]["content"]);
+            var text = OpenAIMessages.TextOf(turns[i]["content"]);
             if (i == last)
             {
                 body["message"] = text;
@@ -78,10 +78,4 @@ public static class ToCohereRequest
         body["stream"] = request.IsStream;
         return body;
     }
-
-    private static string Text(JsonNode? content) => content switch
-    {
-        JsonArray parts => string.Concat(parts.OfType<JsonObject>().Where(p => JsonWire.String(p["type"]) == "text").Select(p => JsonWire.String(p["text"]))),
-        _ => JsonWire.String(content) ?? "",
-    };
 }

@@ -1,0 +1,22 @@
+using System.Text.Json.Nodes;
+
+namespace OneApi.Relay.OpenAI;
+
+/// <summary>Reads the parts of an OpenAI request that text-only providers take as plain strings.</summary>
+public static class OpenAIMessages
+{
+    /// <summary>A message's content as text: the string, or its text parts joined (one-api's <c>StringContent</c>).</summary>
+    public static string TextOf(JsonNode? content) => content switch
+    {
+        JsonArray parts => string.Concat(parts.OfType<JsonObject>().Where(p => JsonWire.String(p["type"]) == "text").Select(p => JsonWire.String(p["text"]))),
+        _ => JsonWire.String(content) ?? "",
+    };
+
+    /// <summary>An embeddings <c>input</c> as a list of strings, a single string being a list of one (one-api's <c>ParseInput</c>).</summary>
+    public static JsonArray InputTexts(JsonNode? input) => input switch
+    {
+        JsonArray items => new JsonArray(items.Select(i => (JsonNode?)(JsonWire.String(i) ?? "")).ToArray()),
+        _ when JsonWire.String(input) is { } text => new JsonArray(text),
+        _ => [],
+    };
+}
