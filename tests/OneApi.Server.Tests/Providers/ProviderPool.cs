@@ -15,6 +15,8 @@ public sealed class ProviderPool : IAsyncLifetime
     public FakeOllamaUpstream Ollama { get; private set; } = null!;
     public FakeCohereUpstream Cohere { get; private set; } = null!;
     public FakeDeepLUpstream DeepL { get; private set; } = null!;
+    public FakeBaiduUpstream Baidu { get; private set; } = null!;
+    public FakeDashScopeUpstream DashScope { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -27,6 +29,8 @@ public sealed class ProviderPool : IAsyncLifetime
         Ollama = await FakeOllamaUpstream.StartAsync();
         Cohere = await FakeCohereUpstream.StartAsync();
         DeepL = await FakeDeepLUpstream.StartAsync();
+        Baidu = await FakeBaiduUpstream.StartAsync();
+        DashScope = await FakeDashScopeUpstream.StartAsync();
         Gateway = await TestGateway.StartAsync("sqlite", new Dictionary<string, string?>
         {
             ["OPENROUTER_PROVIDER_SORT"] = "latency",
@@ -46,5 +50,7 @@ public sealed class ProviderPool : IAsyncLifetime
         await Ollama.DisposeAsync();
         await Cohere.DisposeAsync();
         await DeepL.DisposeAsync();
+        await Baidu.DisposeAsync();
+        await DashScope.DisposeAsync();
     }
 }
