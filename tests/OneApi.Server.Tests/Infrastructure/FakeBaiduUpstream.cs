@@ -6,7 +6,7 @@ namespace OneApi.Server.Tests.Infrastructure;
 /// Baidu's ERNIE API on loopback. <c>/oauth/2.0/token</c> hands <c>ak-{caseId}|sk-{caseId}</c> the token
 /// <c>24.{caseId}.{n}</c> (n counting the case's exchanges), and refuses other keys as an unknown client. The
 /// wenxinworkshop paths answer as Baidu does, refusals with status 200: scenario <c>expired</c> calls the first
-/// token expired, <c>qps</c> refuses every call as over the rate limit.
+/// token expired, <c>revoked</c> every token, <c>qps</c> refuses every call as over the rate limit.
 /// </summary>
 public sealed class FakeBaiduUpstream : FakeUpstreamHost
 {
@@ -35,6 +35,7 @@ public sealed class FakeBaiduUpstream : FakeUpstreamHost
         {
             _ when !token.StartsWith($"24.{caseId}.", StringComparison.Ordinal) => """{"error_code":110,"error_msg":"Access token invalid or no longer valid"}""",
             "expired" when token == $"24.{caseId}.1" => """{"error_code":111,"error_msg":"Access token expired"}""",
+            "revoked" => """{"error_code":111,"error_msg":"Access token expired"}""",
             "qps" => """{"error_code":18,"error_msg":"Open api qps request limit reached"}""",
             _ => null,
         };

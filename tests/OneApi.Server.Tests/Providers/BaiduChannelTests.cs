@@ -72,6 +72,17 @@ public sealed class BaiduChannelTests(ProviderPool pool) : IClassFixture<Provide
     }
 
     [Fact]
+    public async Task TokenRefusedAgainAfterRenewal_Is401_AfterOneRenewalOnly()
+    {
+        var account = await AccountAsync("revoked");
+
+        var error = await Assert.ThrowsAsync<ClientResultException>(() => pool.Client(account).GetChatClient(Model).CompleteChatAsync([new UserChatMessage("Hi")]));
+
+        Assert.Equal((401, 2), (error.Status, pool.Baidu.Exchanges(account.Group)));
+        Assert.Contains("Access token expired", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RateLimitRefusalSentWith200_Is429WithBaidusMessage_AndNothingIsBilled()
     {
         var account = await AccountAsync("qps");
