@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace OneApi.Relay.OpenAI;
 
-/// <summary>Reads the parts of an OpenAI request that text-only providers take as plain strings.</summary>
+/// <summary>Reads the parts of an OpenAI request that other providers take in shapes of their own.</summary>
 public static class OpenAIMessages
 {
     /// <summary>A message's content as text: the string, or its text parts joined (one-api's <c>StringContent</c>).</summary>
@@ -19,4 +19,24 @@ public static class OpenAIMessages
         _ when JsonWire.String(input) is { } text => new JsonArray(text),
         _ => [],
     };
+
+    /// <summary><c>stop</c> as a list, a single string being a list of one; null when the request has none.</summary>
+    public static JsonArray? StopList(JsonNode? stop) => stop switch
+    {
+        null => null,
+        JsonArray list => (JsonArray)list.DeepClone(),
+        _ => new JsonArray(stop.DeepClone()),
+    };
+
+    /// <summary>Copies the settings the request has into <paramref name="target"/> under the provider's names.</summary>
+    public static void CopySettings(JsonObject source, JsonObject target, IEnumerable<(string OpenAI, string Provider)> names)
+    {
+        foreach (var (openAI, provider) in names)
+        {
+            if (source[openAI] is { } value)
+            {
+                target[provider] = value.DeepClone();
+            }
+        }
+    }
 }

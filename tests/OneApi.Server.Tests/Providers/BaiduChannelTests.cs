@@ -91,8 +91,7 @@ public sealed class BaiduChannelTests(ProviderPool pool) : IClassFixture<Provide
 
         Assert.Equal(429, error.Status);
         Assert.Contains("Open api qps request limit reached", error.Message, StringComparison.Ordinal);
-        await using var db = await pool.Gateway.DbAsync();
-        Assert.False(await db.Logs.AnyAsync(l => l.UserId == account.UserId && l.Type == LogType.Consume));
+        Assert.False(await pool.BilledAnythingAsync(account));
     }
 
     [Fact]

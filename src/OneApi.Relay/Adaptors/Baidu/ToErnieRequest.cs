@@ -38,13 +38,7 @@ public static class ToErnieRequest
         {
             body["system"] = string.Join("\n", system);
         }
-        foreach (var (openAI, ernie) in Settings)
-        {
-            if (source[openAI] is { } value)
-            {
-                body[ernie] = value.DeepClone();
-            }
-        }
+        OpenAIMessages.CopySettings(source, body, Settings);
         // one-api sends frequency_penalty as penalty_score, which Baidu takes only within [1.0, 2.0].
         if (source["frequency_penalty"] is JsonValue penalty && penalty.TryGetValue(out double score))
         {
@@ -54,9 +48,9 @@ public static class ToErnieRequest
         {
             body["max_output_tokens"] = limit;
         }
-        if (source["stop"] is { } stop)
+        if (OpenAIMessages.StopList(source["stop"]) is { } stop)
         {
-            body["stop"] = stop is JsonArray ? stop.DeepClone() : new JsonArray(stop.DeepClone());
+            body["stop"] = stop;
         }
         body["stream"] = request.IsStream;
         return body;

@@ -16,8 +16,11 @@ public static class ToDashScopeRequest
     /// <summary>DashScope refuses a top_p of 1; one-api caps it just below.</summary>
     private const double MaxTopP = 0.9999;
 
-    private static readonly string[] Settings =
-        ["temperature", "top_k", "seed", "stop", "presence_penalty", "repetition_penalty", "tools", "tool_choice", "parallel_tool_calls"];
+    private static readonly (string, string)[] Settings =
+    [
+        ("temperature", "temperature"), ("top_k", "top_k"), ("seed", "seed"), ("stop", "stop"), ("presence_penalty", "presence_penalty"),
+        ("repetition_penalty", "repetition_penalty"), ("tools", "tools"), ("tool_choice", "tool_choice"), ("parallel_tool_calls", "parallel_tool_calls"),
+    ];
 
     public static JsonObject Chat(RelayRequest request)
     {
@@ -33,13 +36,7 @@ public static class ToDashScopeRequest
         {
             parameters["incremental_output"] = true;
         }
-        foreach (var name in Settings)
-        {
-            if (source[name] is { } value)
-            {
-                parameters[name] = value.DeepClone();
-            }
-        }
+        OpenAIMessages.CopySettings(source, parameters, Settings);
         if (source["top_p"] is JsonValue topP && topP.TryGetValue(out double p))
         {
             parameters["top_p"] = Math.Min(p, MaxTopP);
