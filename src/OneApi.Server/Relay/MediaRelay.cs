@@ -1,6 +1,7 @@
 using System.Globalization;
 using OneApi.Relay.Abstractions;
 using OneApi.Relay.Adaptors;
+using OneApi.Relay.Images;
 using OneApi.Relay.OpenAI;
 using OneApi.Relay.Tokens;
 using OneApi.Server.Auth;
@@ -27,6 +28,7 @@ public sealed partial class MediaRelay(
     BillingLedger ledger,
     UpstreamCall upstream,
     RelayCapacity capacity,
+    UserImageFetcher images,
     GatewaySettings settings,
     TimeProvider time,
     ILogger<MediaRelay> logger)
@@ -114,6 +116,10 @@ public sealed partial class MediaRelay(
             return exchange.Error;
         }
         var converted = await FollowTaskAsync(adaptor, media, await ConvertAnswerAsync(media, response, mode, aborted), bill, aborted);
+        if (converted is not null && mode.IsImage() && bill.Request.Text("response_format") == "b64_json")
+        {
+            converted = await ImageAnswers.WithBytesAsync(converted, images, aborted);
+        }
         if (converted?.Error is { } unreadable)
         {
             return unreadable;

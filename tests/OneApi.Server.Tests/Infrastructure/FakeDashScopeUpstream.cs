@@ -5,7 +5,8 @@ namespace OneApi.Server.Tests.Infrastructure;
 /// <summary>
 /// Alibaba DashScope's native API on loopback: text generation (SSE when <c>X-DashScope-SSE</c> asks), text
 /// embeddings, and wanx image jobs that are <c>PENDING</c> when submitted and <c>SUCCEEDED</c> when first asked after
-/// (scenario <c>failing</c>: <c>FAILED</c>). A key other than <c>sk-upstream-{caseId}</c> gets 401 <c>InvalidApiKey</c>.
+/// (scenario <c>failing</c>: <c>FAILED</c>; scenario <c>local</c>: the picture's URL is this host's <c>/picture.png</c>).
+/// A key other than <c>sk-upstream-{caseId}</c> gets 401 <c>InvalidApiKey</c>.
 /// </summary>
 public sealed class FakeDashScopeUpstream : FakeUpstreamHost
 {
@@ -19,6 +20,12 @@ public sealed class FakeDashScopeUpstream : FakeUpstreamHost
 
     protected override async Task HandleAsync(HttpContext context, string caseId, string scenario, UpstreamCall call)
     {
+        if (call.Path == "/picture.png")
+        {
+            context.Response.ContentType = "image/png";
+            await context.Response.Body.WriteAsync(FakeImageHost.Png);
+            return;
+        }
         if (call.Header("Authorization") != "Bearer sk-upstream-" + caseId)
         {
             await WriteJsonAsync(context.Response, 401, """{"code":"InvalidApiKey","message":"Invalid API-key provided.","request_id":"r0"}""");
@@ -35,8 +42,9 @@ public sealed class FakeDashScopeUpstream : FakeUpstreamHost
                     """);
                 break;
             case "/api/v1/tasks/task-1":
+                var url = scenario == "local" ? BaseUrl(caseId, scenario) + "/picture.png" : ImageUrl;
                 await WriteJsonAsync(context.Response, 200, $$$"""
-                    {"request_id":"r2","output":{"task_id":"task-1","task_status":"SUCCEEDED","results":[{"url":"{{{ImageUrl}}}"}],"task_metrics":{"TOTAL":1,"SUCCEEDED":1,"FAILED":0}},"usage":{"image_count":1}}
+                    {"request_id":"r2","output":{"task_id":"task-1","task_status":"SUCCEEDED","results":[{"url":"{{{url}}}"}],"task_metrics":{"TOTAL":1,"SUCCEEDED":1,"FAILED":0}},"usage":{"image_count":1}}
                     """);
                 break;
             case "/api/v1/services/embeddings/text-embedding/text-embedding":

@@ -94,6 +94,19 @@ public sealed class DashScopeChannelTests(ProviderPool pool) : IClassFixture<Pro
     }
 
     [Fact]
+    public async Task WanxImage_AskedForAsBytes_IsFetchedFromItsLink()
+    {
+        const string model = "wanx-v1";
+        var account = await AccountAsync(model, "local");
+
+        var result = await Images(account, model).GenerateImageAsync("a penguin", new ImageGenerationOptions { ResponseFormat = GeneratedImageFormat.Bytes });
+
+        Assert.Equal(FakeImageHost.Png, result.Value.ImageBytes.ToArray());
+        Assert.Null(result.Value.ImageUri);
+        Assert.Contains(pool.DashScope.Calls(account.Group), c => c.Path == "/picture.png");
+    }
+
+    [Fact]
     public async Task FailedWanxTask_IsTheTasksError_AndNothingIsBilled()
     {
         const string model = "wanx-v1";

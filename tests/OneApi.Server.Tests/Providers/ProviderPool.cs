@@ -35,6 +35,8 @@ public sealed class ProviderPool : IAsyncLifetime
         {
             ["OPENROUTER_PROVIDER_SORT"] = "latency",
             ["USER_CONTENT_REQUEST_TIMEOUT"] = "2",
+            // DashScope's picture links, fetched for clients that ask for b64_json.
+            ["USER_CONTENT_ALLOWED_HOSTS"] = "127.0.0.1:" + new Uri(DashScope.Root).Port,
         });
     }
 
