@@ -5,7 +5,8 @@ namespace OneApi.Server.Tests.Infrastructure;
 /// <summary>
 /// Alibaba DashScope's native API on loopback: text generation (SSE when <c>X-DashScope-SSE</c> asks), text
 /// embeddings, and wanx image jobs that are <c>PENDING</c> when submitted and <c>SUCCEEDED</c> when first asked after
-/// (scenario <c>failing</c>: <c>FAILED</c>; scenario <c>local</c>: the picture's URL is this host's <c>/picture.png</c>).
+/// (scenario <c>failing</c>: <c>FAILED</c>; <c>local</c>: the picture's URL is this host's <c>/picture.png</c>; <c>lost</c>: a
+/// URL on this host with no picture behind it).
 /// A key other than <c>sk-upstream-{caseId}</c> gets 401 <c>InvalidApiKey</c>.
 /// </summary>
 public sealed class FakeDashScopeUpstream : FakeUpstreamHost
@@ -42,7 +43,12 @@ public sealed class FakeDashScopeUpstream : FakeUpstreamHost
                     """);
                 break;
             case "/api/v1/tasks/task-1":
-                var url = scenario == "local" ? BaseUrl(caseId, scenario) + "/picture.png" : ImageUrl;
+                var url = scenario switch
+                {
+                    "local" => BaseUrl(caseId, scenario) + "/picture.png",
+                    "lost" => BaseUrl(caseId, scenario) + "/gone.png",
+                    _ => ImageUrl,
+                };
                 await WriteJsonAsync(context.Response, 200, $$$"""
                     {"request_id":"r2","output":{"task_id":"task-1","task_status":"SUCCEEDED","results":[{"url":"{{{url}}}"}],"task_metrics":{"TOTAL":1,"SUCCEEDED":1,"FAILED":0}},"usage":{"image_count":1}}
                     """);

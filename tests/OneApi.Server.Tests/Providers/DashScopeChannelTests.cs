@@ -107,6 +107,18 @@ public sealed class DashScopeChannelTests(ProviderPool pool) : IClassFixture<Pro
     }
 
     [Fact]
+    public async Task WanxImage_AskedForAsBytes_StaysALinkWhenThePictureCannotBeHad()
+    {
+        const string model = "wanx-v1";
+        var account = await AccountAsync(model, "lost");
+
+        var result = await Images(account, model).GenerateImageAsync("a penguin", new ImageGenerationOptions { ResponseFormat = GeneratedImageFormat.Bytes });
+
+        Assert.EndsWith("/gone.png", result.Value.ImageUri.AbsolutePath, StringComparison.Ordinal);
+        Assert.Null(result.Value.ImageBytes);
+    }
+
+    [Fact]
     public async Task FailedWanxTask_IsTheTasksError_AndNothingIsBilled()
     {
         const string model = "wanx-v1";
