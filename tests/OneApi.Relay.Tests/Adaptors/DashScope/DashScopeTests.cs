@@ -95,6 +95,19 @@ public sealed class DashScopeTests
     }
 
     [Fact]
+    public async Task ToolCallStream_PassesTheToolCallDeltasOn_FinishingWithToolCalls()
+    {
+        var frames = await StreamAsync("dashscope/stream_tool_call.sse");
+
+        var deltas = frames.Take(2).Select(f => JsonNode.Parse(f.Data.Span)!["choices"]![0]!).ToList();
+        Assert.Equal("get_weather", (string?)deltas[0]["delta"]!["tool_calls"]![0]!["function"]!["name"]);
+        var arguments = deltas.Select(d => (string?)d["delta"]!["tool_calls"]![0]!["function"]!["arguments"]);
+        Assert.Equal("""{"city": "Hangzhou"}""", string.Concat(arguments));
+        Assert.Equal("tool_calls", (string?)deltas[1]["finish_reason"]);
+        Assert.Equal(Usage.Of(222, 18), frames[1].Usage);
+    }
+
+    [Fact]
     public async Task TruncatedStream_HasTheTextButNoUsage()
     {
         var frames = await StreamAsync("dashscope/stream_truncated.sse");
