@@ -28,6 +28,11 @@ public static class FromDashScope
         var choice = FirstChoice(evt);
         var delta = choice?["message"]?.DeepClone() as JsonObject ?? [];
         delta.Remove("role");
+        // DashScope repeats each tool call with an empty id after its first piece; OpenAI sends the id once.
+        foreach (var call in (delta["tool_calls"] as JsonArray ?? []).OfType<JsonObject>().Where(c => JsonWire.String(c["id"]) == ""))
+        {
+            call.Remove("id");
+        }
         var finish = FinishReason(choice);
         return chunks.Delta(delta, (JsonWire.String(delta["content"]) ?? "") + ToolCallText(delta), finish, finish is null ? null : UsageOf(evt));
     }

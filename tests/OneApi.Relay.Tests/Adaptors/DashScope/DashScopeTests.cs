@@ -104,6 +104,7 @@ public sealed class DashScopeTests
         var arguments = deltas.Select(d => (string?)d["delta"]!["tool_calls"]![0]!["function"]!["arguments"]);
         Assert.Equal("""{"city": "Hangzhou"}""", string.Concat(arguments));
         Assert.Equal("tool_calls", (string?)deltas[1]["finish_reason"]);
+        Assert.Null(deltas[1]["delta"]!["tool_calls"]![0]!["id"]);
         Assert.Equal(Usage.Of(222, 18), frames[1].Usage);
     }
 
