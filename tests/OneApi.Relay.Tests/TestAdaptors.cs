@@ -3,8 +3,10 @@ using OneApi.Relay.Abstractions;
 using OneApi.Relay.Adaptors;
 using OneApi.Relay.Adaptors.Anthropic;
 using OneApi.Relay.Adaptors.AwsBedrock;
+using OneApi.Relay.Adaptors.Baidu;
 using OneApi.Relay.Adaptors.Azure;
 using OneApi.Relay.Adaptors.Cloudflare;
+using OneApi.Relay.Adaptors.DashScope;
 using OneApi.Relay.Adaptors.DeepL;
 using OneApi.Relay.Adaptors.Gemini;
 using OneApi.Relay.Adaptors.Ollama;
@@ -22,15 +24,18 @@ namespace OneApi.Relay.Tests;
 internal static class TestAdaptors
 {
     public static IChannelAdaptor For(int channelType, string model, WireFormatSettings? settings = null, IGoogleAccessTokens? tokens = null,
-        TimeProvider? time = null) =>
-        new ChannelAdaptors(settings ?? WireFormatSettings.Default with { Time = time }, Hosts(tokens, time, settings?.Gemini)).For(channelType, model)
+        TimeProvider? time = null, BaiduAccessTokens? baidu = null) =>
+        new ChannelAdaptors(settings ?? WireFormatSettings.Default with { Time = time }, Hosts(tokens, time, settings?.Gemini, baidu)).For(channelType, model)
         ?? throw new InvalidOperationException($"type {channelType} is not relayed");
 
-    public static IUpstreamHost[] Hosts(IGoogleAccessTokens? tokens = null, TimeProvider? time = null, GeminiOptions? gemini = null) =>
+    public static IUpstreamHost[] Hosts(IGoogleAccessTokens? tokens = null, TimeProvider? time = null, GeminiOptions? gemini = null,
+        BaiduAccessTokens? baidu = null) =>
     [
         new BearerHost(), new CloudflareHost(), JsonLinesHost.Ollama, JsonLinesHost.Cohere, new DeepLHost(), new SparkHost(time), new TencentHost(time),
         ConfiguredBearerHost.Coze, ConfiguredBearerHost.AIProxyLibrary, new ZhipuHost(new ZhipuTokens(time)), new AzureHost(), new AnthropicHost(), new BedrockHost(time), new GoogleAIHost(gemini ?? GeminiOptions.Default),
         new VertexHost(tokens ?? new StubGoogleTokens()), new ReplicateHost(time ?? TimeProvider.System, TimeSpan.FromMinutes(5)),
+        new BearerHost(), new CloudflareHost(), JsonLinesHost.Ollama, JsonLinesHost.Cohere, new DeepLHost(), new ZhipuHost(new ZhipuTokens(time)), new AzureHost(), new AnthropicHost(), new BedrockHost(time), new GoogleAIHost(gemini ?? GeminiOptions.Default),
+        new VertexHost(tokens ?? new StubGoogleTokens()), new BaiduHost(baidu ?? new BaiduTokenEndpoint().Tokens(time)), new DashScopeHost(),
     ];
 
     public static IChannelAdaptor OpenAI() => For(ChannelTypes.OpenAI, "gpt-4o-mini");

@@ -27,10 +27,22 @@ public interface IChannelAdaptor
 
     /// <summary>See <see cref="IWireFormat.RerankUnits"/>: what a rerank request is reserved by when it is not tokens.</summary>
     int? RerankUnits(RelayRequest request) => null;
+    /// <summary>The error a 2xx answer carries instead of one (Baidu answers refusals with 200), else null; read before the answer is.</summary>
+    ValueTask<RelayError?> ReadRefusalAsync(HttpResponseMessage response, CancellationToken cancellationToken) => ValueTask.FromResult<RelayError?>(null);
+
+    /// <summary>Whether the error came from a cached credential gone stale, now dropped, so the same call is worth making once more.</summary>
+    bool DropsStaleCredential(UpstreamChannel channel, RelayError error) => false;
 }
 
 /// <summary>A whole answer in OpenAI's format, or the error it carried despite a 2xx status.</summary>
-public sealed record UpstreamAnswer(ReadOnlyMemory<byte> Body, Usage? Usage, string CompletionText, RelayError? Error = null);
+public sealed record UpstreamAnswer(ReadOnlyMemory<byte> Body, Usage? Usage, string CompletionText, RelayError? Error = null)
+{
+    /// <summary>Set when the upstream took the request as a background task that is not done yet: ask after it, then read again.</summary>
+    public UpstreamTask? Pending { get; init; }
+}
+
+/// <summary>A job the upstream runs in the background (DashScope's wanx images), and how long to wait before asking after it again.</summary>
+public sealed record UpstreamTask(string Id, TimeSpan PollInterval);
 
 /// <summary>
 /// One stream event: <see cref="Data"/> is the OpenAI chunk JSON to send (empty when the event has nothing for the

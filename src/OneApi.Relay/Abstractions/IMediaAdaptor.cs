@@ -12,6 +12,9 @@ public interface IMediaAdaptor
 
     /// <summary>The answer in OpenAI's format when the upstream's differs (Imagen's predictions); null when it passes through as sent.</summary>
     Task<UpstreamAnswer?> ReadMediaAnswerAsync(HttpResponseMessage response, RelayMode mode, CancellationToken cancellationToken);
+
+    /// <summary>The request that asks after a pending task (<see cref="UpstreamAnswer.Pending"/>); its answer is read with <see cref="ReadMediaAnswerAsync"/>.</summary>
+    ValueTask<HttpRequestMessage> BuildTaskPollAsync(UpstreamTask task, UpstreamChannel channel, CancellationToken cancellationToken);
 }
 
 /// <summary>The wire-format side of <see cref="IMediaAdaptor"/>: formats that carry image or audio requests.</summary>

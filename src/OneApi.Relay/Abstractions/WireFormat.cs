@@ -24,6 +24,10 @@ public enum WireFormatKind
     AIProxyLibrary,
     /// <summary>Replicate's model inputs and prediction outputs (chat, images, image edits).</summary>
     Replicate,
+    /// <summary>Baidu's ERNIE (wenxinworkshop) chat and embeddings.</summary>
+    Ernie,
+    /// <summary>Alibaba's DashScope native API: text generation, text embeddings and wanx images.</summary>
+    DashScope,
     /// <summary>A provider that shut its API down: requests are refused with a notice (PaLM).</summary>
     Retired,
 }
@@ -61,6 +65,10 @@ public enum HostKind
     AIProxyLibrary,
     /// <summary>Replicate's predictions API: a Bearer key, a prediction created per request and followed until it ends.</summary>
     Replicate,
+    /// <summary>Baidu Qianfan's wenxinworkshop paths, with an access token exchanged for the key's API key and secret.</summary>
+    Baidu,
+    /// <summary>Alibaba's DashScope (<c>/api/v1/services/…</c>) with a Bearer key; images run as tasks polled at <c>/api/v1/tasks</c>.</summary>
+    DashScope,
 }
 
 /// <summary>
@@ -96,6 +104,8 @@ public interface IWireFormat
     /// (Cohere's searches); null when they are tokens, which the gateway counts itself.
     /// </summary>
     int? RerankUnits(JsonObject body) => null;
+    /// <summary>The error a 2xx answer carries instead of one (Baidu answers refusals with 200), else null.</summary>
+    ValueTask<RelayError?> ReadRefusalAsync(HttpResponseMessage response, CancellationToken cancellationToken) => ValueTask.FromResult<RelayError?>(null);
 }
 
 /// <summary>
@@ -127,6 +137,14 @@ public interface IUpstreamHost
     /// </summary>
     Task<UpstreamReply> FollowAsync(HttpResponseMessage accepted, UpstreamSend send, CancellationToken cancellationToken) =>
         Task.FromResult(new UpstreamReply(accepted, null));
+    /// Whether <paramref name="error"/> says the credential this host cached for the channel went stale (Baidu's
+    /// expired access token); the host then drops it, and the call is made once more with a fresh one.
+    /// </summary>
+    bool DropsStaleCredential(UpstreamChannel channel, RelayError error) => false;
+
+    /// <summary>The request that asks after a task the upstream runs in the background (DashScope's image jobs).</summary>
+    ValueTask<HttpRequestMessage> BuildTaskPollAsync(UpstreamTask task, UpstreamChannel channel, CancellationToken cancellationToken) =>
+        throw new RelayErrorException(RelayError.NotImplemented());
 }
 
 /// <summary>What a request to the upstream gave: its response (any status), or why there is none.</summary>

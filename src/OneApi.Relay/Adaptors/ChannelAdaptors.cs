@@ -2,8 +2,10 @@ using System.Collections.Frozen;
 using OneApi.Relay.Abstractions;
 using OneApi.Relay.Adaptors.AIProxy;
 using OneApi.Relay.Adaptors.Anthropic;
+using OneApi.Relay.Adaptors.Baidu;
 using OneApi.Relay.Adaptors.Cohere;
 using OneApi.Relay.Adaptors.Coze;
+using OneApi.Relay.Adaptors.DashScope;
 using OneApi.Relay.Adaptors.DeepL;
 using OneApi.Relay.Adaptors.Gemini;
 using OneApi.Relay.Adaptors.Ollama;
@@ -36,6 +38,8 @@ public sealed record WireFormatSettings(OpenAIRequestOptions OpenAI, GeminiOptio
         WireFormatKind.Coze => new CozeFormat(Time),
         WireFormatKind.AIProxyLibrary => new AIProxyLibraryFormat(Time),
         WireFormatKind.Replicate => new ReplicateFormat(Time),
+        WireFormatKind.Ernie => new ErnieFormat(Time),
+        WireFormatKind.DashScope => new DashScopeFormat(Time),
         WireFormatKind.Retired => RetiredFormat.PaLM,
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };

@@ -38,6 +38,10 @@ public class HostedAdaptor(IWireFormat format, IUpstreamHost host) : IChannelAda
     public RelayError ReadError(int statusCode, ReadOnlySpan<byte> body) => Host.ReadError(statusCode, body) ?? Format.ReadError(statusCode, body);
 
     public int? RerankUnits(RelayRequest request) => Format.RerankUnits(request.Body);
+    public ValueTask<RelayError?> ReadRefusalAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
+        Format.ReadRefusalAsync(response, cancellationToken);
+
+    public bool DropsStaleCredential(UpstreamChannel channel, RelayError error) => Host.DropsStaleCredential(channel, error);
 
     public async ValueTask<HttpRequestMessage> BuildMediaRequestAsync(RelayMode mode, string model, HttpContent body, UpstreamChannel channel,
         CancellationToken cancellationToken)
@@ -48,6 +52,9 @@ public class HostedAdaptor(IWireFormat format, IUpstreamHost host) : IChannelAda
 
     public Task<UpstreamAnswer?> ReadMediaAnswerAsync(HttpResponseMessage response, RelayMode mode, CancellationToken cancellationToken) =>
         MediaFormat.ReadMediaAnswerAsync(response, mode, cancellationToken);
+
+    public ValueTask<HttpRequestMessage> BuildTaskPollAsync(UpstreamTask task, UpstreamChannel channel, CancellationToken cancellationToken) =>
+        Host.BuildTaskPollAsync(task, channel, cancellationToken);
 
     private IMediaFormat MediaFormat => Format as IMediaFormat ?? throw new RelayErrorException(RelayError.NotImplemented());
 }

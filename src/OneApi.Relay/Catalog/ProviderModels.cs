@@ -13,6 +13,32 @@ public static class ProviderModels
         "charglm-4", "emohaa", "codegeex-4", "embedding-2", "embedding-3",
     ];
 
+    /// <summary>ERNIE's models by one-api's names; any case reaches the same endpoint.</summary>
+    public static readonly string[] Baidu =
+    [
+        "ERNIE-4.0-8K", "ERNIE-3.5-8K", "ERNIE-3.5-8K-0205", "ERNIE-3.5-8K-1222", "ERNIE-Bot-8K", "ERNIE-3.5-4K-0205", "ERNIE-Speed-8K",
+        "ERNIE-Speed-128K", "ERNIE-Lite-8K-0922", "ERNIE-Lite-8K-0308", "ERNIE-Tiny-8K", "BLOOMZ-7B", "Embedding-V1", "bge-large-zh",
+        "bge-large-en", "tao-8k",
+    ];
+
+    /// <summary>DashScope's chat models (each also as <c>…-internet</c>, with web search), text embeddings and wanx images.</summary>
+    public static readonly string[] Ali =
+    [
+        "qwen-turbo", "qwen-turbo-latest", "qwen-plus", "qwen-plus-latest", "qwen-max", "qwen-max-latest", "qwen-max-longcontext",
+        "qwen-math-plus", "qwen-math-plus-latest", "qwen-math-turbo", "qwen-math-turbo-latest", "qwen-coder-plus", "qwen-coder-plus-latest",
+        "qwen-coder-turbo", "qwen-coder-turbo-latest", "qwq-32b-preview", "qwen2.5-72b-instruct", "qwen2.5-32b-instruct", "qwen2.5-14b-instruct",
+        "qwen2.5-7b-instruct", "qwen2.5-3b-instruct", "qwen2.5-1.5b-instruct", "qwen2.5-0.5b-instruct", "qwen2-72b-instruct",
+        "qwen2-57b-a14b-instruct", "qwen2-7b-instruct", "qwen2-1.5b-instruct", "qwen2-0.5b-instruct", "qwen1.5-110b-chat", "qwen1.5-72b-chat",
+        "qwen1.5-32b-chat", "qwen1.5-14b-chat", "qwen1.5-7b-chat", "qwen1.5-1.8b-chat", "qwen1.5-0.5b-chat", "qwen-72b-chat", "qwen-14b-chat",
+        "qwen-7b-chat", "qwen-1.8b-chat", "qwen-1.8b-longcontext-chat", "qwen2.5-math-72b-instruct", "qwen2.5-math-7b-instruct",
+        "qwen2.5-math-1.5b-instruct", "qwen2-math-72b-instruct", "qwen2-math-7b-instruct", "qwen2-math-1.5b-instruct",
+        "qwen2.5-coder-32b-instruct", "qwen2.5-coder-14b-instruct", "qwen2.5-coder-7b-instruct", "qwen2.5-coder-3b-instruct",
+        "qwen2.5-coder-1.5b-instruct", "qwen2.5-coder-0.5b-instruct", "qwen-mt-plus", "qwen-mt-turbo", "deepseek-r1", "deepseek-v3",
+        "deepseek-r1-distill-qwen-1.5b", "deepseek-r1-distill-qwen-7b", "deepseek-r1-distill-qwen-14b", "deepseek-r1-distill-qwen-32b",
+        "deepseek-r1-distill-llama-8b", "deepseek-r1-distill-llama-70b", "text-embedding-v1", "text-embedding-v2", "text-embedding-v3",
+        "wanx-v1",
+    ];
+
     /// <summary>The chat models each also as <c>…-internet</c> (with Cohere's web-search connector), then the rerank models.</summary>
     public static readonly string[] Cohere =
     [

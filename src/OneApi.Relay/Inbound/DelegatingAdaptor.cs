@@ -22,4 +22,9 @@ public abstract class DelegatingAdaptor(IChannelAdaptor inner) : IChannelAdaptor
         Inner.ReadStreamAsync(upstream, request, cancellationToken);
 
     public virtual RelayError ReadError(int statusCode, ReadOnlySpan<byte> body) => Inner.ReadError(statusCode, body);
+
+    public ValueTask<RelayError?> ReadRefusalAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
+        Inner.ReadRefusalAsync(response, cancellationToken);
+
+    public bool DropsStaleCredential(UpstreamChannel channel, RelayError error) => Inner.DropsStaleCredential(channel, error);
 }

@@ -9,6 +9,9 @@ internal static class DefaultPrices
     /// <summary>Ratio for a model found in no table (one-api: 2.5 × 0.5).</summary>
     public const double UnknownModelRatio = 1.25;
 
+    /// <summary>One RMB in ratio units (one-api's <c>RMB = USD / 7</c>, $1 being 500).</summary>
+    private const double Rmb = 500.0 / 7;
+
     public static readonly IReadOnlyDictionary<string, double> ModelRatios = new Dictionary<string, double>
     {
         ["gpt-3.5-turbo"] = 0.25, ["gpt-3.5-turbo-0125"] = 0.25, ["gpt-3.5-turbo-1106"] = 0.5,
@@ -37,8 +40,14 @@ internal static class DefaultPrices
         ["gpt-4o-mini-audio-preview"] = 0.075, ["gpt-4o-mini-audio-preview-2024-12-17"] = 0.075,
         // Cohere rerank: $2 per 1000 searches, billed per search unit (one-api HEAD's per-call price).
         ["rerank-v3.5"] = 0.002 * 500_000, ["rerank-english-v3.0"] = 0.002 * 500_000, ["rerank-multilingual-v3.0"] = 0.002 * 500_000,
+        // Baidu and Alibaba price in RMB per 1K tokens; one-api's ratio is that × 500 / 7.
+        ["ERNIE-4.0-8K"] = 0.12 * Rmb, ["ERNIE-3.5-8K"] = 0.012 * Rmb, ["ERNIE-Speed-8K"] = 0.004 * Rmb, ["ERNIE-Speed-128K"] = 0.004 * Rmb,
+        ["ERNIE-Lite-8K-0308"] = 0.003 * Rmb, ["ERNIE-Tiny-8K"] = 0.001 * Rmb, ["Embedding-V1"] = 0.002 * Rmb,
+        ["qwen-turbo"] = 0.0003 * Rmb, ["qwen-plus"] = 0.0008 * Rmb, ["qwen-max"] = 0.0024 * Rmb,
+        ["text-embedding-v1"] = 0.0007 * Rmb, ["text-embedding-v2"] = 0.0007 * Rmb, ["text-embedding-v3"] = 0.0007 * Rmb,
         // Images: $ per picture × 500 (one-api's ImageUsdPerPic); audio: $ per 1K characters (TTS) or per ~1K tokens (whisper) × 500.
         ["dall-e-2"] = 0.02 * 500, ["dall-e-3"] = 0.04 * 500,
+        ["wanx-v1"] = 8, // one-api's ratio, per picture
         ["imagen-3.0-generate-001"] = 0.04 * 500, ["imagen-3.0-generate-002"] = 0.04 * 500, ["imagen-3.0-fast-generate-001"] = 0.02 * 500,
         // Replicate (https://replicate.com/pricing): pictures at $ each × 500, language models at $ per million input tokens × 0.5.
         ["black-forest-labs/flux-1.1-pro"] = 0.04 * 500, ["black-forest-labs/flux-1.1-pro-ultra"] = 0.06 * 500,

@@ -2,7 +2,9 @@ using OneApi.Relay.Abstractions;
 using OneApi.Relay.Adaptors;
 using OneApi.Relay.Adaptors.Anthropic;
 using OneApi.Relay.Adaptors.AwsBedrock;
+using OneApi.Relay.Adaptors.Baidu;
 using OneApi.Relay.Adaptors.Cloudflare;
+using OneApi.Relay.Adaptors.DashScope;
 using OneApi.Relay.Adaptors.DeepL;
 using OneApi.Relay.Adaptors.Azure;
 using OneApi.Relay.Adaptors.Gemini;
@@ -41,6 +43,9 @@ public static class ProviderAdaptors
         services.AddSingleton<IUpstreamHost>(ConfiguredBearerHost.AIProxyLibrary);
         services.AddSingleton<IUpstreamHost>(sp => new ReplicateHost(sp.GetRequiredService<TimeProvider>(), settings.ReplicatePollTimeout));
         services.AddSingleton<IUpstreamHost>(sp => new ZhipuHost(new ZhipuTokens(sp.GetRequiredService<TimeProvider>())));
+        services.AddSingleton<IUpstreamHost>(sp => new BaiduHost(new BaiduAccessTokens(
+            () => sp.GetRequiredService<IHttpClientFactory>().CreateClient(Relay.UpstreamCall.ClientName), sp.GetRequiredService<TimeProvider>())));
+        services.AddSingleton<IUpstreamHost, DashScopeHost>();
         services.AddSingleton<IUpstreamHost, AzureHost>();
         services.AddSingleton<IUpstreamHost, AnthropicHost>();
         services.AddSingleton<IUpstreamHost>(sp => new BedrockHost(sp.GetRequiredService<TimeProvider>()));

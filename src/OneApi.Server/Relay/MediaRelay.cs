@@ -1,6 +1,7 @@
 using System.Globalization;
 using OneApi.Relay.Abstractions;
 using OneApi.Relay.Adaptors;
+using OneApi.Relay.Images;
 using OneApi.Relay.OpenAI;
 using OneApi.Relay.Tokens;
 using OneApi.Server.Auth;
@@ -27,6 +28,7 @@ public sealed partial class MediaRelay(
     BillingLedger ledger,
     UpstreamCall upstream,
     RelayCapacity capacity,
+    UserImageFetcher images,
     GatewaySettings settings,
     TimeProvider time,
     ILogger<MediaRelay> logger)
@@ -113,7 +115,11 @@ public sealed partial class MediaRelay(
         {
             return exchange.Error;
         }
-        var converted = await ConvertAnswerAsync(media, response, mode, aborted);
+        var converted = await FollowTaskAsync(adaptor, media, await ConvertAnswerAsync(media, response, mode, aborted), bill, aborted);
+        if (converted is not null && mode.IsImage() && bill.Request.Text("response_format") == "b64_json")
+        {
+            converted = await ImageAnswers.WithBytesAsync(converted, images, aborted);
+        }
         if (converted?.Error is { } unreadable)
         {
             return unreadable;
@@ -135,6 +141,42 @@ public sealed partial class MediaRelay(
         }
         return null;
     }
+
+    /// <summary>
+    /// Asks after a job the upstream runs in the background (DashScope's wanx images) until it ends: at once, then
+    /// every <see cref="UpstreamTask.PollInterval"/>, at most <see cref="MaxTaskPolls"/> times as one-api does.
+    /// </summary>
+    private async Task<UpstreamAnswer?> FollowTaskAsync(IChannelAdaptor adaptor, IMediaAdaptor media, UpstreamAnswer? answer, MediaBill bill,
+        CancellationToken aborted)
+    {
+        var channel = bill.Channel.Upstream;
+        for (var polls = 0; answer?.Pending is { } task; polls++)
+        {
+            if (polls == MaxTaskPolls)
+            {
+                return new UpstreamAnswer(default, null, "", RelayError.UpstreamTimeout());
+            }
+            try
+            {
+                if (polls > 0)
+                {
+                    await Task.Delay(task.PollInterval, time, aborted);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return new UpstreamAnswer(default, null, "", UpstreamCall.ClientGone);
+            }
+            using var exchange = await upstream.ExchangeAsync(adaptor, ct => media.BuildTaskPollAsync(task, channel, ct), channel, bill.Model,
+                settings.RelayTimeout, aborted);
+            answer = exchange.Response is { } response
+                ? await ConvertAnswerAsync(media, response, bill.Request.Mode, aborted)
+                : new UpstreamAnswer(default, null, "", exchange.Error!);
+        }
+        return answer;
+    }
+
+    private const int MaxTaskPolls = 20;
 
     /// <summary>The answer in OpenAI's format when the upstream's differs (Imagen), null when it passes through; a broken read is the upstream's error.</summary>
     private static async Task<UpstreamAnswer?> ConvertAnswerAsync(IMediaAdaptor media, HttpResponseMessage response, RelayMode mode, CancellationToken aborted)

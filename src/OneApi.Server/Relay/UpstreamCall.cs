@@ -20,9 +20,23 @@ public sealed class UpstreamCall(IHttpClientFactory clients, GatewaySettings set
 
     /// <summary>
     /// Builds the request with <paramref name="build"/> (an adaptor's refusal is the error), sends it and waits for the
-    /// headers. A 2xx answer is handed back to be read; any other is read as the adaptor's error, without the channel's key.
+    /// headers. A 2xx answer is handed back to be read; any other, or a 2xx that carries a refusal, is read as the
+    /// adaptor's error, without the channel's key. An error from a cached credential gone stale is worth one more
+    /// call, built with a fresh credential.
     /// </summary>
     public async Task<UpstreamExchange> ExchangeAsync(IChannelAdaptor adaptor, Func<CancellationToken, ValueTask<HttpRequestMessage>> build,
+        UpstreamChannel channel, string model, TimeSpan? timeout, CancellationToken clientAborted)
+    {
+        var exchange = await ExchangeOnceAsync(adaptor, build, channel, model, timeout, clientAborted);
+        if (exchange.Error is not { } error || !adaptor.DropsStaleCredential(channel, error))
+        {
+            return exchange;
+        }
+        exchange.Dispose();
+        return await ExchangeOnceAsync(adaptor, build, channel, model, timeout, clientAborted);
+    }
+
+    private async Task<UpstreamExchange> ExchangeOnceAsync(IChannelAdaptor adaptor, Func<CancellationToken, ValueTask<HttpRequestMessage>> build,
         UpstreamChannel channel, string model, TimeSpan? timeout, CancellationToken clientAborted)
     {
         HttpRequestMessage request;
@@ -38,11 +52,21 @@ public sealed class UpstreamCall(IHttpClientFactory clients, GatewaySettings set
         var (response, sendError) = await SendAsync(request, timeout, clientAborted, target);
         if (response is { IsSuccessStatusCode: true })
         {
-            (response, sendError) = await FollowAsync(adaptor, response, (next, ct) => SendAsync(next, timeout, ct, target), clientAborted);
+            (response, sendError) = await WhileReadingAsync(() => adaptor.FollowAsync(response, (next, ct) => SendAsync(next, timeout, ct, target), clientAborted),
+                error => new UpstreamReply(null, error), clientAborted);
         }
-        if (response is null || response.IsSuccessStatusCode)
+        if (response is null)
         {
             return new UpstreamExchange(request, response, sendError);
+        }
+        if (response.IsSuccessStatusCode)
+        {
+            if (await WhileReadingAsync(() => adaptor.ReadRefusalAsync(response, clientAborted).AsTask(), error => error, clientAborted) is not { } refusal)
+            {
+                return new UpstreamExchange(request, response, null);
+            }
+            response.Dispose();
+            return new UpstreamExchange(request, null, WithoutSecret(refusal, channel.Key));
         }
         using (response)
         {
@@ -51,20 +75,23 @@ public sealed class UpstreamCall(IHttpClientFactory clients, GatewaySettings set
         }
     }
 
-    /// <summary>The answer an accepted job leads to (<see cref="IUpstreamHost.FollowAsync"/>); a broken follow-up is the upstream's error.</summary>
-    private static async Task<UpstreamReply> FollowAsync(IChannelAdaptor adaptor, HttpResponseMessage accepted, UpstreamSend send, CancellationToken clientAborted)
+    /// <summary>
+    /// Runs a step that reads a 2xx answer (<see cref="IUpstreamHost.FollowAsync"/>, <see cref="IChannelAdaptor.ReadRefusalAsync"/>):
+    /// a client gone meanwhile or an answer cut off becomes the error <paramref name="failed"/> wraps.
+    /// </summary>
+    private static async Task<T> WhileReadingAsync<T>(Func<Task<T>> step, Func<RelayError, T> failed, CancellationToken clientAborted)
     {
         try
         {
-            return await adaptor.FollowAsync(accepted, send, clientAborted);
+            return await step();
         }
         catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
         {
-            return new UpstreamReply(null, ClientGone);
+            return failed(ClientGone);
         }
         catch (Exception e) when (e is IOException or HttpRequestException)
         {
-            return new UpstreamReply(null, RelayError.UpstreamUnreachable("the answer was cut off"));
+            return failed(RelayError.UpstreamUnreachable("the answer was cut off"));
         }
     }
 
@@ -100,7 +127,7 @@ public sealed class UpstreamCall(IHttpClientFactory clients, GatewaySettings set
     }
 
     /// <summary>Sends a request built outside any adaptor (the raw proxy) and hands back whatever status answered.</summary>
-    public Task<(HttpResponseMessage? Response, RelayError? Error)> SendRawAsync(HttpRequestMessage request, UpstreamChannel channel, string model,
+    public Task<UpstreamReply> SendRawAsync(HttpRequestMessage request, UpstreamChannel channel, string model,
         TimeSpan? timeout, CancellationToken clientAborted) =>
         SendAsync(request, timeout, clientAborted, new UpstreamTarget(channel.Id, model));
 

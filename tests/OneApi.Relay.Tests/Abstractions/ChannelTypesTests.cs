@@ -59,6 +59,8 @@ public sealed class ChannelTypesTests
     [InlineData(1, WireFormatKind.OpenAI, HostKind.Bearer)]
     [InlineData(3, WireFormatKind.OpenAI, HostKind.Azure)]
     [InlineData(14, WireFormatKind.ClaudeMessages, HostKind.Anthropic)]
+    [InlineData(15, WireFormatKind.Ernie, HostKind.Baidu)]
+    [InlineData(17, WireFormatKind.DashScope, HostKind.DashScope)]
     [InlineData(24, WireFormatKind.Gemini, HostKind.GoogleAI)]
     [InlineData(33, WireFormatKind.ClaudeMessages, HostKind.AwsBedrock)]
     [InlineData(36, WireFormatKind.OpenAI, HostKind.Bearer)]
@@ -73,7 +75,6 @@ public sealed class ChannelTypesTests
     }
 
     [Theory]
-    [InlineData(15)]  // Baidu
     [InlineData(43)]  // Proxy
     public void TypesWithTheirOwnUnwrittenFormat_AreKnownButNotRelayed(int type)
     {

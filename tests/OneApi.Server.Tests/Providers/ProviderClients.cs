@@ -28,6 +28,12 @@ internal static class ProviderClients
         return await db.Logs.SingleAsync(l => l.UserId == account.UserId && l.Type == LogType.Consume);
     }
 
+    public static async Task<bool> BilledAnythingAsync(this ProviderPool pool, TestAccount account)
+    {
+        await using var db = await pool.Gateway.DbAsync();
+        return await db.Logs.AnyAsync(l => l.UserId == account.UserId && l.Type == LogType.Consume);
+    }
+
     public static async Task<(string Text, ChatTokenUsage? Usage, ChatFinishReason? Finish)> StreamAsync(this ChatClient chat, IEnumerable<ChatMessage> messages,
         ChatCompletionOptions? options = null)
     {

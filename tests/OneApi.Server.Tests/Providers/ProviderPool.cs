@@ -20,6 +20,8 @@ public sealed class ProviderPool : IAsyncLifetime
     public FakeCozeUpstream Coze { get; private set; } = null!;
     public FakeAIProxyLibraryUpstream AIProxyLibrary { get; private set; } = null!;
     public FakeReplicateUpstream Replicate { get; private set; } = null!;
+    public FakeBaiduUpstream Baidu { get; private set; } = null!;
+    public FakeDashScopeUpstream DashScope { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -37,11 +39,15 @@ public sealed class ProviderPool : IAsyncLifetime
         Coze = await FakeCozeUpstream.StartAsync();
         AIProxyLibrary = await FakeAIProxyLibraryUpstream.StartAsync();
         Replicate = await FakeReplicateUpstream.StartAsync();
+        Baidu = await FakeBaiduUpstream.StartAsync();
+        DashScope = await FakeDashScopeUpstream.StartAsync();
         Gateway = await TestGateway.StartAsync("sqlite", new Dictionary<string, string?>
         {
             ["OPENROUTER_PROVIDER_SORT"] = "latency",
             ["USER_CONTENT_REQUEST_TIMEOUT"] = "2",
             ["REPLICATE_POLL_TIMEOUT"] = "2",
+            // DashScope's picture links, fetched for clients that ask for b64_json.
+            ["USER_CONTENT_ALLOWED_HOSTS"] = "127.0.0.1:" + new Uri(DashScope.Root).Port,
         });
     }
 
@@ -62,5 +68,7 @@ public sealed class ProviderPool : IAsyncLifetime
         await Coze.DisposeAsync();
         await AIProxyLibrary.DisposeAsync();
         await Replicate.DisposeAsync();
+        await Baidu.DisposeAsync();
+        await DashScope.DisposeAsync();
     }
 }

@@ -60,20 +60,14 @@ public static class ToCohereRequest
         {
             body["chat_history"] = history;
         }
-        foreach (var (openAI, cohere) in Settings)
-        {
-            if (source[openAI] is { } value)
-            {
-                body[cohere] = value.DeepClone();
-            }
-        }
+        OpenAIMessages.CopySettings(source, body, Settings);
         if (request.MaxTokens is { } limit)
         {
             body["max_tokens"] = limit;
         }
-        if (source["stop"] is { } stop)
+        if (OpenAIMessages.StopList(source["stop"]) is { } stop)
         {
-            body["stop_sequences"] = stop is JsonArray ? stop.DeepClone() : new JsonArray(stop.DeepClone());
+            body["stop_sequences"] = stop;
         }
         body["stream"] = request.IsStream;
         return body;
