@@ -11,7 +11,7 @@ public static class CostEndpoints
 
     public static void MapCostEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/cost/request/{request_id}", GetByRequestId).WithTags("Cost");
+        app.MapGet("/api/cost/request/{request_id}", GetByRequestId).Produces<RequestCost>().WithTags("Cost");
     }
 
     public sealed record RequestCost(int Id, long CreatedTime, int UserId, string RequestId, long Quota, double CostUsd);

@@ -23,20 +23,20 @@ public static class OAuthEndpoints
         var oauth = app.MapGroup("/api/oauth").WithTags("OAuth");
         oauth.MapGet("/state", IssueState);
         oauth.MapGet("/github", (string? code, string? state, HttpContext context, GitHubOAuth provider, OAuthSignIn signIn) =>
-            signIn.CompleteAsync(context, provider, code, state));
+            signIn.CompleteAsync(context, provider, code, state)).Produces<ApiResponse<UserEndpoints.SignedInUser>>();
         oauth.MapGet("/oidc", (string? code, string? state, HttpContext context, OidcOAuth provider, OAuthSignIn signIn) =>
-            signIn.CompleteAsync(context, provider, code, state));
+            signIn.CompleteAsync(context, provider, code, state)).Produces<ApiResponse<UserEndpoints.SignedInUser>>();
         oauth.MapGet("/lark", (string? code, string? state, HttpContext context, LarkOAuth provider, OAuthSignIn signIn) =>
-            signIn.CompleteAsync(context, provider, code, state));
+            signIn.CompleteAsync(context, provider, code, state)).Produces<ApiResponse<UserEndpoints.SignedInUser>>();
         // A WeChat code is a few characters the user types: the critical limit keeps them from being guessed.
         oauth.MapGet("/wechat", (string? code, HttpContext context, WeChatOAuth provider, OAuthSignIn signIn) =>
-            signIn.SignInOrLinkAsync(context, provider, code, linkTo: null)).RequireRateLimiting(Hosting.RateLimits.Critical);
+            signIn.SignInOrLinkAsync(context, provider, code, linkTo: null)).Produces<ApiResponse<UserEndpoints.SignedInUser>>().RequireRateLimiting(Hosting.RateLimits.Critical);
         oauth.MapGet("/wechat/bind", (string? code, HttpContext context, WeChatOAuth provider, OAuthSignIn signIn) =>
-            signIn.SignInOrLinkAsync(context, provider, code, linkTo: context.Caller().Id))
+            signIn.SignInOrLinkAsync(context, provider, code, linkTo: context.Caller().Id)).Produces<ApiResponse>()
             .RequireRole(UserRole.Common).RequireRateLimiting(Hosting.RateLimits.Critical);
     }
 
-    private static IResult IssueState(HttpContext context, SessionCookie sessions)
+    private static ApiResponse<string> IssueState(HttpContext context, SessionCookie sessions)
     {
         var state = Keys.RandomString(12);
         sessions.IssueValue(context, StateCookie, state, StateLifetime);
@@ -52,7 +52,7 @@ public static class OAuthEndpoints
             var expected = sessions.ReadValue(context, StateCookie);
             if (string.IsNullOrEmpty(state) || expected != state)
             {
-                return Results.Json(ApiResponse.Fail("state is empty or does not match"), statusCode: StatusCodes.Status403Forbidden);
+                return Results.Json(ApiResponse.Failure("state is empty or does not match"), statusCode: StatusCodes.Status403Forbidden);
             }
             SessionCookie.ClearValue(context, StateCookie);
             int? signedIn;

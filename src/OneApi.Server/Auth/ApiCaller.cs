@@ -49,7 +49,7 @@ public static class ApiAuth
         var session = sessions.Read(context);
         if (session is null && accessToken.Length == 0)
         {
-            return Results.Json(ApiResponse.Fail("not logged in and no access token provided"), statusCode: 401);
+            return Results.Json(ApiResponse.Failure("not logged in and no access token provided"), statusCode: 401);
         }
 
         await using var db = await databases.CreateDbContextAsync(context.RequestAborted);
