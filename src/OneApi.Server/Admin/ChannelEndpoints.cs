@@ -152,7 +152,7 @@ public static class ChannelEndpoints
         var channel = await db.Channels.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (channel is null)
         {
-            return ApiResponse.Failure("channel not found");
+            return ApiResponse.Failure("channel not found").ToResult();
         }
         var result = await tester.TestAsync(channel, model, context.Caller().Id, cancellationToken);
         return Results.Json(new ChannelTestAnswer(result.Success, result.Message, result.ElapsedMs / 1000.0, result.Model, result.Model));
@@ -171,12 +171,12 @@ public static class ChannelEndpoints
         var channel = await db.Channels.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (channel is null)
         {
-            return ApiResponse.Failure("channel not found");
+            return ApiResponse.Failure("channel not found").ToResult();
         }
         var (balance, error) = await balances.ReadAsync(channel, cancellationToken);
         if (balance is not { } value)
         {
-            return ApiResponse.Failure(error!);
+            return ApiResponse.Failure(error!).ToResult();
         }
         await SaveBalanceAsync(db, id, value, time, cancellationToken);
         return Results.Json(new BalanceAnswer(true, "", value));

@@ -44,10 +44,10 @@ public static class OptionEndpoints
         var key = keyElement.GetString()!;
         if (OptionCatalog.Check(key, value, options.Current) is { } problem)
         {
-            return ApiResponse.Failure(problem);
+            return ApiResponse.Failure(problem).ToResult();
         }
         await options.SaveAsync(key, value, cancellationToken);
-        return ApiResponse.Done();
+        return ApiResponse.Done().ToResult();
     }
 
     private static string? ValueText(JsonElement value) => value.ValueKind switch

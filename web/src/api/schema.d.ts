@@ -202,7 +202,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ModelList"];
+                    };
                 };
             };
         };
@@ -336,7 +338,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["RequestCost"];
+                    };
                 };
             };
         };
@@ -1632,7 +1636,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["TokenOwner"];
+                    };
                 };
             };
         };
@@ -1654,7 +1660,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    p?: number | string;
+                    p?: number;
                     order?: string;
                 };
                 header?: never;
@@ -2212,7 +2218,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    p?: number | string;
+                    p?: number;
                 };
                 header?: never;
                 path?: never;
@@ -2380,7 +2386,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    p?: number | string;
+                    p?: number;
                 };
                 header?: never;
                 path?: never;
@@ -2402,7 +2408,7 @@ export interface paths {
         delete: {
             parameters: {
                 query?: {
-                    target_timestamp?: number | string;
+                    target_timestamp?: number;
                 };
                 header?: never;
                 path?: never;
@@ -2502,7 +2508,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    p?: number | string;
+                    p?: number;
                 };
                 header?: never;
                 path?: never;
@@ -2655,7 +2661,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    p?: number | string;
+                    p?: number;
                 };
                 header?: never;
                 path?: never;
@@ -2871,7 +2877,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ChannelTestAnswer"];
+                    };
                 };
             };
         };
@@ -2939,7 +2947,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["BalanceAnswer"];
+                    };
                 };
             };
         };
@@ -2994,7 +3004,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    p?: number | string;
+                    p?: number;
                     order?: string;
                 };
                 header?: never;
@@ -3174,7 +3184,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["SubscriptionAnswer"];
+                    };
                 };
             };
         };
@@ -3207,7 +3219,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["UsageAnswer"];
+                    };
                 };
             };
         };
@@ -3240,7 +3254,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["SubscriptionAnswer"];
+                    };
                 };
             };
         };
@@ -3273,7 +3289,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["UsageAnswer"];
+                    };
                 };
             };
         };
@@ -3689,35 +3707,49 @@ export interface components {
     schemas: {
         AdminTopUpInput: {
             /** Format: int32 */
-            user_id: null | number | string;
+            user_id: null | number;
             /** Format: int64 */
-            quota: null | number | string;
+            quota: null | number;
             remark: null | string;
+        };
+        BalanceAnswer: {
+            success: boolean;
+            message: string;
+            /** Format: double */
+            balance: number;
         };
         ChannelInput: {
             /** Format: int32 */
-            id: null | number | string;
+            id: null | number;
             /** Format: int32 */
-            type: null | number | string;
+            type: null | number;
             key: null | string;
             /** Format: int32 */
-            status: null | number | string;
+            status: null | number;
             name: null | string;
             /** Format: int64 */
-            weight: null | number | string;
+            weight: null | number;
             base_url: null | string;
             other: null | string;
             models: null | string;
             group: null | string;
             model_mapping: null | string;
             /** Format: int64 */
-            priority: null | number | string;
+            priority: null | number;
             config: null | string;
             system_prompt: null | string;
         };
+        ChannelTestAnswer: {
+            success: boolean;
+            message: string;
+            /** Format: double */
+            time: number;
+            model: string;
+            modelName: string;
+        };
         ConsumeInput: {
             /** Format: int64 */
-            add_used_quota: null | number | string;
+            add_used_quota: null | number;
             add_reason: null | string;
         };
         LoginRequest: {
@@ -3728,31 +3760,45 @@ export interface components {
             username: null | string;
             action: null | string;
         };
+        ModelDescription: {
+            id: string;
+            object: string;
+            /** Format: int64 */
+            created: number;
+            owned_by: string;
+            permission: unknown[];
+            root: string;
+            parent: null | string;
+        };
+        ModelList: {
+            object: string;
+            data: components["schemas"]["ModelDescription"][];
+        };
         NewRedemptions: {
             name: null | string;
             /** Format: int32 */
-            count: null | number | string;
+            count: null | number;
             /** Format: int64 */
-            quota: null | number | string;
+            quota: null | number;
         };
         NewUserInput: {
             username: null | string;
             password: null | string;
             display_name: null | string;
             /** Format: int32 */
-            role: null | number | string;
+            role: null | number;
         };
         RedeemInput: {
             key: null | string;
         };
         RedemptionInput: {
             /** Format: int32 */
-            id: null | number | string;
+            id: null | number;
             name: null | string;
             /** Format: int64 */
-            quota: null | number | string;
+            quota: null | number;
             /** Format: int32 */
-            status: null | number | string;
+            status: null | number;
         };
         RegisterRequest: {
             username: null | string;
@@ -3761,6 +3807,19 @@ export interface components {
             email: null | string;
             verification_code: null | string;
             aff_code: null | string;
+        };
+        RequestCost: {
+            /** Format: int32 */
+            id: number;
+            /** Format: int64 */
+            created_time: number;
+            /** Format: int32 */
+            user_id: number;
+            request_id: string;
+            /** Format: int64 */
+            quota: number;
+            /** Format: double */
+            cost_usd: number;
         };
         ResetInput: {
             email: null | string;
@@ -3772,34 +3831,58 @@ export interface components {
             display_name: null | string;
             original_password: null | string;
         };
+        SubscriptionAnswer: {
+            object: string;
+            has_payment_method: boolean;
+            /** Format: double */
+            soft_limit_usd: number;
+            /** Format: double */
+            hard_limit_usd: number;
+            /** Format: double */
+            system_hard_limit_usd: number;
+            /** Format: int64 */
+            access_until: number;
+        };
         TokenInput: {
             /** Format: int32 */
-            id: null | number | string;
+            id: null | number;
             name: null | string;
             /** Format: int64 */
-            expired_time: null | number | string;
+            expired_time: null | number;
             /** Format: int64 */
-            remain_quota: null | number | string;
+            remain_quota: null | number;
             unlimited_quota: null | boolean;
             models: null | string;
             subnet: null | string;
             /** Format: int32 */
-            status: null | number | string;
+            status: null | number;
+        };
+        TokenOwner: {
+            /** Format: int32 */
+            uid: number;
+            /** Format: int32 */
+            token_id: number;
+            username: string;
+        };
+        UsageAnswer: {
+            object: string;
+            /** Format: double */
+            total_usage: number;
         };
         UserInput: {
             /** Format: int32 */
-            id: null | number | string;
+            id: null | number;
             username: null | string;
             password: null | string;
             display_name: null | string;
             email: null | string;
             group: null | string;
             /** Format: int64 */
-            quota: null | number | string;
+            quota: null | number;
             /** Format: int32 */
-            role: null | number | string;
+            role: null | number;
             /** Format: int32 */
-            status: null | number | string;
+            status: null | number;
         };
     };
     responses: never;
