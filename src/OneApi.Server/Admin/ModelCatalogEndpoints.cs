@@ -21,13 +21,20 @@ public static class ModelCatalogEndpoints
     /// <summary>OpenAI's model list.</summary>
     public sealed record ModelList(string Object, IEnumerable<ModelDescription> Data);
 
-    /// <summary>One channel type as the console shows it; <c>relayed</c> false means its channels are stored but answer 501.</summary>
+    /// <summary>
+    /// One channel type as the console shows it and builds its form from: <c>relayed</c> false means its channels are
+    /// stored but answer 501; <c>fields</c> are the inputs it needs beyond key and base URL; <c>key_optional</c> means
+    /// those fields can hold the credentials instead of the key.
+    /// </summary>
     public sealed record ChannelTypeView(int Id, string Name, string DefaultBaseUrl, IReadOnlyList<string> WireFormats, string Host, string KeyFormat,
-        IReadOnlyList<string> Models, bool Balance, bool Relayed);
+        IReadOnlyList<string> Models, bool Balance, bool Relayed, IReadOnlyList<ChannelField> Fields, bool KeyOptional)
+    {
+        public static ChannelTypeView Of(ChannelType t) => new(t.Id, t.Name, t.DefaultBaseUrl, t.WireFormats.Select(f => f.ToString()).ToList(),
+            t.Host.ToString(), t.Form.KeyFormat ?? t.KeyFormat, t.DefaultModels, t.Balance != BalanceApi.None, t.IsRelayed, t.Form.Fields, t.Form.KeyOptional);
+    }
 
     /// <summary>The catalogue of channel types, so the console keeps no copy of it.</summary>
-    private static ApiResponse<IEnumerable<ChannelTypeView>> Types() => ApiResponse.Done(ChannelTypes.All.Select(t => new ChannelTypeView(t.Id, t.Name, t.DefaultBaseUrl,
-        t.WireFormats.Select(f => f.ToString()).ToList(), t.Host.ToString(), t.KeyFormat, t.DefaultModels, t.Balance != BalanceApi.None, t.IsRelayed)));
+    private static ApiResponse<IEnumerable<ChannelTypeView>> Types() => ApiResponse.Done(ChannelTypes.All.Select(ChannelTypeView.Of));
 
     /// <summary><c>channel type → models</c> for every known type.</summary>
     private static ApiResponse<Dictionary<string, IReadOnlyList<string>>> ModelsByChannelType() =>

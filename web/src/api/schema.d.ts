@@ -31,7 +31,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOflong"];
+                    };
                 };
             };
         };
@@ -68,7 +70,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponse"];
+                    };
                 };
             };
         };
@@ -105,7 +109,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfToken"];
+                    };
                 };
             };
         };
@@ -136,7 +142,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfDictionaryOfstringAndIReadOnlyListOfstring"];
+                    };
                 };
             };
         };
@@ -169,7 +177,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfIEnumerableOfChannelTypeView"];
+                    };
                 };
             };
         };
@@ -237,7 +247,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfIEnumerableOfstring"];
+                    };
                 };
             };
         };
@@ -270,7 +282,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfPricingView"];
+                    };
                 };
             };
         };
@@ -303,7 +317,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfIEnumerableOfChannelHealthView"];
+                    };
                 };
             };
         };
@@ -1194,7 +1210,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfStatusView"];
+                    };
                 };
             };
         };
@@ -1227,7 +1245,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfstring"];
+                    };
                 };
             };
         };
@@ -1260,7 +1280,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfstring"];
+                    };
                 };
             };
         };
@@ -1293,7 +1315,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfstring"];
+                    };
                 };
             };
         };
@@ -1332,7 +1356,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponse"];
+                    };
                 };
             };
         };
@@ -1369,7 +1395,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfSignedInUser"];
+                    };
                 };
             };
         };
@@ -1400,7 +1428,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponse"];
+                    };
                 };
             };
         };
@@ -1433,7 +1463,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfUserView"];
+                    };
                 };
             };
         };
@@ -1455,7 +1487,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponse"];
+                    };
                 };
             };
         };
@@ -1474,7 +1508,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponse"];
+                    };
                 };
             };
         };
@@ -1504,7 +1540,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfstring"];
+                    };
                 };
             };
         };
@@ -1537,7 +1575,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfstring"];
+                    };
                 };
             };
         };
@@ -1570,7 +1610,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfIEnumerableOfDashboardRow"];
+                    };
                 };
             };
         };
@@ -1603,7 +1645,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfIReadOnlyListOfstring"];
+                    };
                 };
             };
         };
@@ -1674,7 +1718,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfIEnumerableOfUserView"];
+                    };
                 };
             };
         };
@@ -1696,7 +1742,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponse"];
+                    };
                 };
             };
         };
@@ -1718,7 +1766,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponse"];
+                    };
                 };
             };
         };
@@ -1751,7 +1801,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfIEnumerableOfUserView"];
+                    };
                 };
             };
         };
@@ -1786,7 +1838,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfUserView"];
+                    };
                 };
             };
         };
@@ -1808,7 +1862,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponse"];
+                    };
                 };
             };
         };
@@ -1844,7 +1900,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfManagedUser"];
+                    };
                 };
             };
         };
@@ -1877,7 +1935,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponse"];
+                    };
                 };
             };
         };
@@ -1912,7 +1972,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponse"];
+                    };
                 };
             };
         };
@@ -1951,7 +2013,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfstring"];
+                    };
                 };
             };
         };
@@ -1985,7 +2049,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponse"];
+                    };
                 };
             };
         };
@@ -2018,7 +2084,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfstring"];
+                    };
                 };
             };
         };
@@ -2054,7 +2122,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfSignedInUser"];
+                    };
                 };
             };
         };
@@ -2090,7 +2160,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfSignedInUser"];
+                    };
                 };
             };
         };
@@ -2126,7 +2198,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfSignedInUser"];
+                    };
                 };
             };
         };
@@ -2161,7 +2235,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfSignedInUser"];
+                    };
                 };
             };
         };
@@ -2196,7 +2272,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponse"];
+                    };
                 };
             };
         };
@@ -2231,7 +2309,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfListOfRedemption"];
+                    };
                 };
             };
         };
@@ -2255,7 +2335,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfRedemption"];
+                    };
                 };
             };
         };
@@ -2277,7 +2359,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfIEnumerableOfstring"];
+                    };
                 };
             };
         };
@@ -2310,7 +2394,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfListOfRedemption"];
+                    };
                 };
             };
         };
@@ -2345,7 +2431,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfRedemption"];
+                    };
                 };
             };
         };
@@ -2367,7 +2455,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponse"];
+                    };
                 };
             };
         };
@@ -2399,7 +2489,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfIEnumerableOfLogView"];
+                    };
                 };
             };
         };
@@ -2421,7 +2513,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfint"];
+                    };
                 };
             };
         };
@@ -2451,7 +2545,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfLogStat"];
+                    };
                 };
             };
         };
@@ -2486,7 +2582,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfIEnumerableOfLogView"];
+                    };
                 };
             };
         };
@@ -2521,7 +2619,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfIEnumerableOfLogView"];
+                    };
                 };
             };
         };
@@ -2554,7 +2654,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfLogStat"];
+                    };
                 };
             };
         };
@@ -2589,7 +2691,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfIEnumerableOfLogView"];
+                    };
                 };
             };
         };
@@ -2622,7 +2726,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfIEnumerableOfOptionItem"];
+                    };
                 };
             };
         };
@@ -2640,7 +2746,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponse"];
+                    };
                 };
             };
         };
@@ -2674,7 +2782,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfIEnumerableOfChannelView"];
+                    };
                 };
             };
         };
@@ -2696,7 +2806,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfChannelView"];
+                    };
                 };
             };
         };
@@ -2718,7 +2830,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponse"];
+                    };
                 };
             };
         };
@@ -2751,7 +2865,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfIEnumerableOfChannelView"];
+                    };
                 };
             };
         };
@@ -2786,7 +2902,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfChannelView"];
+                    };
                 };
             };
         };
@@ -2808,7 +2926,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponse"];
+                    };
                 };
             };
         };
@@ -2840,7 +2960,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponse"];
+                    };
                 };
             };
         };
@@ -2912,7 +3034,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponse"];
+                    };
                 };
             };
         };
@@ -2985,7 +3109,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfint"];
+                    };
                 };
             };
         };
@@ -3018,7 +3144,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfListOfToken"];
+                    };
                 };
             };
         };
@@ -3042,7 +3170,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfToken"];
+                    };
                 };
             };
         };
@@ -3064,7 +3194,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfToken"];
+                    };
                 };
             };
         };
@@ -3097,7 +3229,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfListOfToken"];
+                    };
                 };
             };
         };
@@ -3132,7 +3266,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfToken"];
+                    };
                 };
             };
         };
@@ -3154,7 +3290,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponse"];
+                    };
                 };
             };
         };
@@ -3712,11 +3850,177 @@ export interface components {
             quota: null | number;
             remark: null | string;
         };
+        ApiResponse: {
+            success: boolean;
+            message: string;
+            data: unknown;
+        };
+        ApiResponseOfChannelView: {
+            success: boolean;
+            message: string;
+            data: null | components["schemas"]["ChannelView"];
+        };
+        ApiResponseOfDictionaryOfstringAndIReadOnlyListOfstring: {
+            success: boolean;
+            message: string;
+            data: null | {
+                [key: string]: string[];
+            };
+        };
+        ApiResponseOfIEnumerableOfChannelHealthView: {
+            success: boolean;
+            message: string;
+            data: null | components["schemas"]["ChannelHealthView"][];
+        };
+        ApiResponseOfIEnumerableOfChannelTypeView: {
+            success: boolean;
+            message: string;
+            data: null | components["schemas"]["ChannelTypeView"][];
+        };
+        ApiResponseOfIEnumerableOfChannelView: {
+            success: boolean;
+            message: string;
+            data: null | components["schemas"]["ChannelView"][];
+        };
+        ApiResponseOfIEnumerableOfDashboardRow: {
+            success: boolean;
+            message: string;
+            data: null | components["schemas"]["DashboardRow"][];
+        };
+        ApiResponseOfIEnumerableOfLogView: {
+            success: boolean;
+            message: string;
+            data: null | components["schemas"]["LogView"][];
+        };
+        ApiResponseOfIEnumerableOfOptionItem: {
+            success: boolean;
+            message: string;
+            data: null | components["schemas"]["OptionItem"][];
+        };
+        ApiResponseOfIEnumerableOfUserView: {
+            success: boolean;
+            message: string;
+            data: null | components["schemas"]["UserView"][];
+        };
+        ApiResponseOfIEnumerableOfstring: {
+            success: boolean;
+            message: string;
+            data: null | string[];
+        };
+        ApiResponseOfIReadOnlyListOfstring: {
+            success: boolean;
+            message: string;
+            data: null | string[];
+        };
+        ApiResponseOfListOfRedemption: {
+            success: boolean;
+            message: string;
+            data: null | components["schemas"]["Redemption"][];
+        };
+        ApiResponseOfListOfToken: {
+            success: boolean;
+            message: string;
+            data: null | components["schemas"]["Token"][];
+        };
+        ApiResponseOfLogStat: {
+            success: boolean;
+            message: string;
+            data: null | components["schemas"]["LogStat"];
+        };
+        ApiResponseOfManagedUser: {
+            success: boolean;
+            message: string;
+            data: null | components["schemas"]["ManagedUser"];
+        };
+        ApiResponseOfPricingView: {
+            success: boolean;
+            message: string;
+            data: null | components["schemas"]["PricingView"];
+        };
+        ApiResponseOfRedemption: {
+            success: boolean;
+            message: string;
+            data: null | components["schemas"]["Redemption"];
+        };
+        ApiResponseOfSignedInUser: {
+            success: boolean;
+            message: string;
+            data: null | components["schemas"]["SignedInUser"];
+        };
+        ApiResponseOfStatusView: {
+            success: boolean;
+            message: string;
+            data: null | components["schemas"]["StatusView"];
+        };
+        ApiResponseOfToken: {
+            success: boolean;
+            message: string;
+            data: null | components["schemas"]["Token"];
+        };
+        ApiResponseOfUserView: {
+            success: boolean;
+            message: string;
+            data: null | components["schemas"]["UserView"];
+        };
+        ApiResponseOfint: {
+            success: boolean;
+            message: string;
+            /** Format: int32 */
+            data: null | number;
+        };
+        ApiResponseOflong: {
+            success: boolean;
+            message: string;
+            /** Format: int64 */
+            data: null | number;
+        };
+        ApiResponseOfstring: {
+            success: boolean;
+            message: string;
+            data: null | string;
+        };
         BalanceAnswer: {
             success: boolean;
             message: string;
             /** Format: double */
             balance: number;
+        };
+        ChannelField: {
+            name: string;
+            label: string;
+            store: components["schemas"]["ChannelFieldStore"];
+            /** @default false */
+            required: boolean;
+            /** @default  */
+            placeholder: string;
+            /** @default false */
+            secret: boolean;
+            /** @default false */
+            multiline: boolean;
+        };
+        /**
+         * @default config
+         * @enum {unknown}
+         */
+        ChannelFieldStore: "config" | "other";
+        ChannelHealthView: {
+            /** Format: int32 */
+            id: number;
+            name: string;
+            /** Format: int32 */
+            status: number;
+            /** Format: int32 */
+            recent_calls: number;
+            /** Format: int32 */
+            recent_successes: number;
+            /** Format: int32 */
+            requests_24h: number;
+            /** Format: double */
+            average_latency_ms_24h: number;
+            /** Format: int64 */
+            test_time: number;
+            /** Format: int32 */
+            response_time: number;
         };
         ChannelInput: {
             /** Format: int32 */
@@ -3747,10 +4051,99 @@ export interface components {
             model: string;
             modelName: string;
         };
+        ChannelTypeView: {
+            /** Format: int32 */
+            id: number;
+            name: string;
+            default_base_url: string;
+            wire_formats: string[];
+            host: string;
+            key_format: string;
+            models: string[];
+            balance: boolean;
+            relayed: boolean;
+            fields: components["schemas"]["ChannelField"][];
+            key_optional: boolean;
+        };
+        ChannelView: {
+            /** Format: int32 */
+            id: number;
+            /** Format: int32 */
+            type: number;
+            /** Format: int32 */
+            status: number;
+            name: string;
+            /** Format: int64 */
+            weight: null | number;
+            /** Format: int64 */
+            created_time: number;
+            /** Format: int64 */
+            test_time: number;
+            /** Format: int32 */
+            response_time: number;
+            base_url: null | string;
+            other: null | string;
+            /** Format: double */
+            balance: number;
+            /** Format: int64 */
+            balance_updated_time: number;
+            models: string;
+            group: string;
+            /** Format: int64 */
+            used_quota: number;
+            model_mapping: null | string;
+            /** Format: int64 */
+            priority: null | number;
+            config: string;
+            system_prompt: null | string;
+        };
         ConsumeInput: {
             /** Format: int64 */
             add_used_quota: null | number;
             add_reason: null | string;
+        };
+        DashboardRow: {
+            Day: string;
+            ModelName: string;
+            /** Format: int32 */
+            RequestCount: number;
+            /** Format: int64 */
+            Quota: number;
+            /** Format: int64 */
+            PromptTokens: number;
+            /** Format: int64 */
+            CompletionTokens: number;
+        };
+        LogStat: {
+            /** Format: int64 */
+            quota: number;
+        };
+        LogView: {
+            /** Format: int32 */
+            id: number;
+            /** Format: int32 */
+            user_id: number;
+            /** Format: int64 */
+            created_at: number;
+            /** Format: int32 */
+            type: number;
+            content: string;
+            username: string;
+            token_name: string;
+            model_name: string;
+            /** Format: int32 */
+            quota: number;
+            /** Format: int32 */
+            prompt_tokens: number;
+            /** Format: int32 */
+            completion_tokens: number;
+            /** Format: int32 */
+            channel: number;
+            request_id: string;
+            /** Format: int64 */
+            elapsed_time: number;
+            is_stream: boolean;
+            system_prompt_reset: boolean;
         };
         LoginRequest: {
             username: null | string;
@@ -3759,6 +4152,12 @@ export interface components {
         ManageInput: {
             username: null | string;
             action: null | string;
+        };
+        ManagedUser: {
+            /** Format: int32 */
+            role: number;
+            /** Format: int32 */
+            status: number;
         };
         ModelDescription: {
             id: string;
@@ -3774,6 +4173,13 @@ export interface components {
             object: string;
             data: components["schemas"]["ModelDescription"][];
         };
+        ModelPrice: {
+            model: string;
+            /** Format: double */
+            model_ratio: number;
+            /** Format: double */
+            completion_ratio: number;
+        };
         NewRedemptions: {
             name: null | string;
             /** Format: int32 */
@@ -3788,8 +4194,34 @@ export interface components {
             /** Format: int32 */
             role: null | number;
         };
+        OptionItem: {
+            key: string;
+            value: string;
+        };
+        PricingView: {
+            models: components["schemas"]["ModelPrice"][];
+            group_ratios: {
+                [key: string]: number;
+            };
+        };
         RedeemInput: {
             key: null | string;
+        };
+        Redemption: {
+            /** Format: int32 */
+            id: number;
+            /** Format: int32 */
+            user_id: number;
+            key: string;
+            /** Format: int32 */
+            status: number;
+            name: string;
+            /** Format: int64 */
+            quota: number;
+            /** Format: int64 */
+            created_time: number;
+            /** Format: int64 */
+            redeemed_time: number;
         };
         RedemptionInput: {
             /** Format: int32 */
@@ -3831,6 +4263,44 @@ export interface components {
             display_name: null | string;
             original_password: null | string;
         };
+        SignedInUser: {
+            /** Format: int32 */
+            id: number;
+            username: string;
+            display_name: string;
+            /** Format: int32 */
+            role: number;
+            /** Format: int32 */
+            status: number;
+        };
+        StatusView: {
+            version: string;
+            /** Format: int64 */
+            start_time: number;
+            email_verification: boolean;
+            github_oauth: boolean;
+            github_client_id: string;
+            lark_client_id: string;
+            system_name: string;
+            logo: string;
+            footer_html: string;
+            wechat_qrcode: string;
+            wechat_login: boolean;
+            server_address: string;
+            turnstile_check: boolean;
+            turnstile_site_key: string;
+            top_up_link: string;
+            chat_link: string;
+            /** Format: double */
+            quota_per_unit: number;
+            display_in_currency: boolean;
+            oidc: boolean;
+            oidc_client_id: string;
+            oidc_well_known: string;
+            oidc_authorization_endpoint: string;
+            oidc_token_endpoint: string;
+            oidc_userinfo_endpoint: string;
+        };
         SubscriptionAnswer: {
             object: string;
             has_payment_method: boolean;
@@ -3842,6 +4312,29 @@ export interface components {
             system_hard_limit_usd: number;
             /** Format: int64 */
             access_until: number;
+        };
+        Token: {
+            /** Format: int32 */
+            id: number;
+            /** Format: int32 */
+            user_id: number;
+            key: string;
+            /** Format: int32 */
+            status: number;
+            name: string;
+            /** Format: int64 */
+            created_time: number;
+            /** Format: int64 */
+            accessed_time: number;
+            /** Format: int64 */
+            expired_time: number;
+            /** Format: int64 */
+            remain_quota: number;
+            unlimited_quota: boolean;
+            /** Format: int64 */
+            used_quota: number;
+            models: null | string;
+            subnet: string;
         };
         TokenInput: {
             /** Format: int32 */
@@ -3883,6 +4376,31 @@ export interface components {
             role: null | number;
             /** Format: int32 */
             status: null | number;
+        };
+        UserView: {
+            /** Format: int32 */
+            id: number;
+            username: string;
+            display_name: string;
+            /** Format: int32 */
+            role: number;
+            /** Format: int32 */
+            status: number;
+            email: string;
+            github_id: string;
+            wechat_id: string;
+            lark_id: string;
+            oidc_id: string;
+            /** Format: int64 */
+            quota: number;
+            /** Format: int64 */
+            used_quota: number;
+            /** Format: int32 */
+            request_count: number;
+            group: string;
+            aff_code: null | string;
+            /** Format: int32 */
+            inviter_id: number;
         };
     };
     responses: never;
