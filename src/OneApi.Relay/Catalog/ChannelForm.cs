@@ -29,8 +29,8 @@ public sealed record ChannelField(
 /// <summary>
 /// What a type's channel form asks beyond the common fields, so the console keeps no per-type knowledge.
 /// </summary>
-/// <param name="KeyFormat">What the key box takes when the catalogue row only says "API key" (types not relayed yet
-/// still take one-api's composite keys).</param>
+/// <param name="KeyFormat">What the key box takes for a type not relayed yet, whose catalogue row only says "API key"
+/// though one-api takes a composite key; a relayed type's row says it.</param>
 /// <param name="KeyOptional">The credentials can live in the fields instead, so the key may stay empty.</param>
 public sealed record ChannelForm(IReadOnlyList<ChannelField> Fields, string? KeyFormat = null, bool KeyOptional = false)
 {

@@ -30,7 +30,7 @@ public static class ModelCatalogEndpoints
         IReadOnlyList<string> Models, bool Balance, bool Relayed, IReadOnlyList<ChannelField> Fields, bool KeyOptional)
     {
         public static ChannelTypeView Of(ChannelType t) => new(t.Id, t.Name, t.DefaultBaseUrl, t.WireFormats.Select(f => f.ToString()).ToList(),
-            t.Host.ToString(), t.Form.KeyFormat ?? t.KeyFormat, t.DefaultModels, t.Balance != BalanceApi.None, t.IsRelayed, t.Form.Fields, t.Form.KeyOptional);
+            t.Host.ToString(), t.KeyHint, t.DefaultModels, t.Balance != BalanceApi.None, t.IsRelayed, t.Form.Fields, t.Form.KeyOptional);
     }
 
     /// <summary>The catalogue of channel types, so the console keeps no copy of it.</summary>
