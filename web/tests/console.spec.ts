@@ -75,7 +75,7 @@ test('the channel form asks for the fields the server catalogue gives each type'
   await choose(form.getByLabel('Type'), 'AwsClaude');
   await expect(form.getByLabel('Account ID')).toHaveCount(0);
   await form.getByLabel('Name', { exact: true }).fill('fields-aws');
-  await form.getByLabel('Key').fill('');
+  await form.getByLabel('Key', { exact: true }).fill('');
   await form.getByLabel('Region').fill('us-west-2');
   await form.getByLabel('Access key (AK)').fill('AKIAFIELDS');
   await form.getByLabel('Secret key (SK)').fill('aws-secret');

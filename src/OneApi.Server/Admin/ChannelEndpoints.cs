@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using OneApi.Data;
 using OneApi.Data.Entities;
+using OneApi.Relay.Catalog;
 using OneApi.Server.Auth;
 using OneApi.Server.Channels;
 
@@ -67,11 +68,15 @@ public static class ChannelEndpoints
         return channel is null ? ApiResponse.Failure("channel not found") : ApiResponse.Done(ChannelView.Of(channel));
     }
 
-    /// <summary>Creates one channel per line of <c>key</c>, as one-api's batch add does.</summary>
+    /// <summary>
+    /// Creates one channel per line of <c>key</c>, as one-api's batch add does; one with no key when the type's
+    /// credentials can live in the config (AWS, Vertex AI).
+    /// </summary>
     private static async Task<ApiResponse> Create(ChannelInput? input, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
         RoutingTableStore routing, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (input is null || string.IsNullOrWhiteSpace(input.Key))
+        var keys = (input?.Key ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (input is null || (keys.Length == 0 && !(input.Type is { } type && ChannelTypes.Find(type)?.Form.KeyOptional == true)))
         {
             return ApiResponse.Failure("key is required");
         }
@@ -83,7 +88,10 @@ public static class ChannelEndpoints
         {
             return ApiResponse.Failure(RootOnly);
         }
-        var keys = input.Key.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (keys.Length == 0)
+        {
+            keys = [""]; // the credentials are in the config
+        }
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow().ToUnixTimeSeconds();
         var created = keys.Select(key =>
