@@ -34,6 +34,12 @@ for (const [code, label] of [['en', 'English'], ['zh', '中文']] as const) {
       if (type) {
         await choose(page.getByLabel(code === 'zh' ? '类型' : 'Type'), type);
         await expect(page.getByLabel(code === 'zh' ? '区域' : 'Region')).toBeVisible();
+        await page.getByLabel(code === 'zh' ? '名称' : 'Name', { exact: true }).fill('vertex-ai');
+        await expect(page.locator('.ant-select-dropdown:visible')).toHaveCount(0);
+      }
+      if (name === 'dashboard') {
+        // the chart grows its bars in; a picture mid-animation shows them short
+        await page.waitForTimeout(2_000);
       }
       if (name === 'playground') {
         await page.getByRole('textbox').last().fill(code === 'zh' ? '你好' : 'Hello');
