@@ -74,6 +74,7 @@ test('the channel form asks for the fields the server catalogue gives each type'
   // AWS keeps its credentials in the config, so the key may stay empty; they are not sent back
   await choose(form.getByLabel('Type'), 'AwsClaude');
   await expect(form.getByLabel('Account ID')).toHaveCount(0);
+  await expect(form.getByText("Empty = the region's endpoint")).toBeVisible();
   await form.getByLabel('Name', { exact: true }).fill('fields-aws');
   await form.getByLabel('Key', { exact: true }).fill('');
   await form.getByLabel('Region').fill('us-west-2');

@@ -32,7 +32,9 @@ public sealed record ChannelField(
 /// <param name="KeyFormat">What the key box takes for a type not relayed yet, whose catalogue row only says "API key"
 /// though one-api takes a composite key; a relayed type's row says it.</param>
 /// <param name="KeyOptional">The credentials can live in the fields instead, so the key may stay empty.</param>
-public sealed record ChannelForm(IReadOnlyList<ChannelField> Fields, string? KeyFormat = null, bool KeyOptional = false)
+/// <param name="RegionalUrl">The upstream URL follows from the region, so an empty base URL is fine though the type
+/// has no default one.</param>
+public sealed record ChannelForm(IReadOnlyList<ChannelField> Fields, string? KeyFormat = null, bool KeyOptional = false, bool RegionalUrl = false)
 {
     public static readonly ChannelForm Plain = new([]);
 
@@ -52,7 +54,7 @@ public sealed record ChannelForm(IReadOnlyList<ChannelField> Fields, string? Key
             new("region", "Region", Placeholder: "us-east-1"),
             new("ak", "Access key (AK)", Secret: true),
             new("sk", "Secret key (SK)", Secret: true),
-        ], KeyOptional: true),
+        ], KeyOptional: true, RegionalUrl: true),
         [34] = new(
         [
             new("auth_type", "Auth type", Placeholder: "personal_access_token"),
@@ -64,7 +66,7 @@ public sealed record ChannelForm(IReadOnlyList<ChannelField> Fields, string? Key
             new("region", "Region", Placeholder: "us-central1"),
             new("vertex_ai_project_id", "Project ID"),
             new("vertex_ai_adc", "Service account JSON (ADC)", Secret: true, Multiline: true),
-        ], KeyOptional: true),
+        ], KeyOptional: true, RegionalUrl: true),
     }.ToFrozenDictionary();
 
     /// <summary>The <c>config</c> keys that hold credentials, for any type.</summary>

@@ -24,13 +24,14 @@ public static class ModelCatalogEndpoints
     /// <summary>
     /// One channel type as the console shows it and builds its form from: <c>relayed</c> false means its channels are
     /// stored but answer 501; <c>fields</c> are the inputs it needs beyond key and base URL; <c>key_optional</c> means
-    /// those fields can hold the credentials instead of the key.
+    /// those fields can hold the credentials instead of the key; <c>regional_url</c> that the region gives the URL.
     /// </summary>
     public sealed record ChannelTypeView(int Id, string Name, string DefaultBaseUrl, IReadOnlyList<string> WireFormats, string Host, string KeyFormat,
-        IReadOnlyList<string> Models, bool Balance, bool Relayed, IReadOnlyList<ChannelField> Fields, bool KeyOptional)
+        IReadOnlyList<string> Models, bool Balance, bool Relayed, IReadOnlyList<ChannelField> Fields, bool KeyOptional, bool RegionalUrl)
     {
         public static ChannelTypeView Of(ChannelType t) => new(t.Id, t.Name, t.DefaultBaseUrl, t.WireFormats.Select(f => f.ToString()).ToList(),
-            t.Host.ToString(), t.KeyHint, t.DefaultModels, t.Balance != BalanceApi.None, t.IsRelayed, t.Form.Fields, t.Form.KeyOptional);
+            t.Host.ToString(), t.KeyHint, t.DefaultModels, t.Balance != BalanceApi.None, t.IsRelayed, t.Form.Fields, t.Form.KeyOptional,
+            t.Form.RegionalUrl);
     }
 
     /// <summary>The catalogue of channel types, so the console keeps no copy of it.</summary>

@@ -31,6 +31,8 @@ public sealed class ConsoleInsightTests(GatewayPool pool) : IClassFixture<Gatewa
         Assert.Equal(["config:api_version"], Fields(types[3]));
         Assert.Equal(["config:region", "config:ak*", "config:sk*"], Fields(types[33]));
         Assert.True(types[33].GetProperty("key_optional").GetBoolean());
+        Assert.True(types[42].GetProperty("regional_url").GetBoolean());
+        Assert.False(types[3].GetProperty("regional_url").GetBoolean());
         Assert.Equal(["config:user_id!"], Fields(types[37]));
         Assert.Equal(["config:region", "config:vertex_ai_project_id", "config:vertex_ai_adc*"], Fields(types[42]));
         Assert.Equal(["other:plugin"], Fields(types[17]));

@@ -4064,6 +4064,7 @@ export interface components {
             relayed: boolean;
             fields: components["schemas"]["ChannelField"][];
             key_optional: boolean;
+            regional_url: boolean;
         };
         ChannelView: {
             /** Format: int32 */

@@ -344,6 +344,7 @@ const zh: Record<string, string> = {
   "or": "或",
   "{{count}} logs deleted": "已删除 {{count}} 条日志",
   "{{section}} saved": "{{section}}已保存",
+  "Empty = the region's endpoint": "留空则按区域的接入点",
   // key formats of the server's channel-type catalogue
   "API key": "API 密钥",
   "API key|Secret key": "API Key|Secret Key",

@@ -133,7 +133,7 @@ export default function ChannelEditPage() {
           <Form.Item label={t('Name')} name="name" rules={[{ required: true, message: t('Required') }]}>
             <Input />
           </Form.Item>
-          <Form.Item label={t('Base URL')} name="base_url" extra={defaultUrl ? t('Empty = {{url}}', { url: defaultUrl }) : t('Required for this type')}>
+          <Form.Item label={t('Base URL')} name="base_url" extra={defaultUrl ? t('Empty = {{url}}', { url: defaultUrl }) : chosen?.regional_url ? t('Empty = the region\'s endpoint') : t('Required for this type')}>
             <Input placeholder={defaultUrl} />
           </Form.Item>
           {fields.map((field) => (
