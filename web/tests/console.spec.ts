@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { baseUrl, choose, row, upstream } from './helpers';
+import { asRoot, baseUrl, choose, row, upstream } from './helpers';
 import { fakeAnswer, fakeReasoning } from './fake-upstream';
 
 // One story, in order: a channel to the fake upstream, a token, relay calls with it, their logs, a redemption code.
@@ -58,6 +58,41 @@ test('root edits the channel: priority inline, then mapping and system prompt in
   await row(page, 'fake-openai').getByRole('link', { name: 'Edit fake-openai' }).click();
   await expect(page.getByLabel('Model mapping (JSON)')).toHaveValue('{"gpt-4o-mini": "gpt-4o-mini-2024-07-18"}');
   await expect(page.getByLabel('System prompt')).toHaveValue('Be brief.');
+});
+
+test('the channel form asks for the fields the server catalogue gives each type', async ({ page, request }) => {
+  await page.goto('/channel/add');
+  const form = page.getByRole('form', { name: 'Add channel' });
+  // Cloudflare needs its account id in the config
+  await choose(form.getByLabel('Type'), 'Cloudflare');
+  await form.getByLabel('Name', { exact: true }).fill('fields-cloudflare');
+  await form.getByLabel('Key').fill('cf-token');
+  await choose(form.getByLabel('Models'), '@cf/meta/llama-3-8b-instruct');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(form.getByLabel('Account ID')).toHaveAttribute('aria-invalid', 'true');
+
+  // AWS keeps its credentials in the config, so the key may stay empty; they are not sent back
+  await choose(form.getByLabel('Type'), 'AwsClaude');
+  await expect(form.getByLabel('Account ID')).toHaveCount(0);
+  await expect(form.getByText("Empty = the region's endpoint")).toBeVisible();
+  await form.getByLabel('Name', { exact: true }).fill('fields-aws');
+  await form.getByLabel('Key', { exact: true }).fill('');
+  await form.getByLabel('Region').fill('us-west-2');
+  await form.getByLabel('Access key (AK)').fill('AKIAFIELDS');
+  await form.getByLabel('Secret key (SK)').fill('aws-secret');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(page).toHaveURL(/\/channel$/);
+
+  await row(page, 'fields-aws').getByRole('link', { name: 'Edit fields-aws' }).click();
+  const edit = page.getByRole('form', { name: 'Edit channel' });
+  await expect(edit.getByLabel('Region')).toHaveValue('us-west-2');
+  await expect(edit.getByLabel('Secret key (SK)')).toHaveValue('[hidden]');
+  await edit.getByLabel('Region').fill('eu-central-1');
+  await edit.getByRole('button', { name: 'Save' }).click();
+  await expect(page).toHaveURL(/\/channel$/);
+  const saved = (await asRoot(request, 'get', '/api/channel/search?keyword=fields-aws'))[0];
+  expect(JSON.parse(saved.config)).toEqual({ region: 'eu-central-1', ak: '[hidden]', sk: '[hidden]' });
+  await asRoot(request, 'delete', `/api/channel/${saved.id}`);
 });
 
 test('root creates a token, reads its key, and edits its models and subnet', async ({ page }) => {

@@ -13,7 +13,7 @@ export async function choose(select: Locator, option: string) {
 }
 
 /** Root's management API call by access token, for setting up what a test is not about. */
-export async function asRoot(request: APIRequestContext, method: 'get' | 'put' | 'post', path: string, data?: unknown) {
+export async function asRoot(request: APIRequestContext, method: 'get' | 'put' | 'post' | 'delete', path: string, data?: unknown) {
   const response = await request.fetch(path, { method, data, headers: { Authorization: process.env.ONEAPI_ROOT_ACCESS_TOKEN! } });
   const body = await response.json();
   expect(body.success, `${method} ${path}: ${body.message}`).toBe(true);

@@ -22,6 +22,12 @@ public sealed record ChannelType(
 {
     public bool IsRelayed => WireFormats.Count > 0;
 
+    /// <summary>What its channel form asks beyond the common fields.</summary>
+    public ChannelForm Form => ChannelForm.Of(Id);
+
+    /// <summary>What the console's key box says the key holds.</summary>
+    public string KeyHint => IsRelayed ? KeyFormat : Form.KeyFormat ?? KeyFormat;
+
     /// <summary>Where the type serves OpenAI's paths under its base URL.</summary>
     public OpenAIRoutes OpenAIRoutes => Routes ?? OpenAIRoutes.Standard;
 }

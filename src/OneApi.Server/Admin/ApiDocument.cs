@@ -1,3 +1,4 @@
+using Microsoft.OpenApi;
 using OneApi.Data.Entities;
 using OneApi.Server.Auth;
 using OneApi.Server.Configuration;
@@ -21,7 +22,29 @@ public static class ApiDocument
             document.Info.Description = "one-api's management API (/api), the OpenAI-compatible relay (/v1), Gemini's API (/v1beta) and the legacy billing routes. " +
                 "Management calls take the session cookie or an access token in Authorization; relay calls take a relay key (Bearer sk-…; x-goog-api-key or ?key= on /v1beta).";
             return Task.CompletedTask;
+        }).AddSchemaTransformer((schema, _, _) =>
+        {
+            DescribeAsWritten(schema);
+            return Task.CompletedTask;
         }));
+
+    /// <summary>
+    /// Describes what the server writes, so the console's generated types are exact: a number is a number (numbers sent
+    /// as strings are only tolerated on input), and every property is present (nothing is skipped when null; request
+    /// bodies are partial on the console's side anyway).
+    /// </summary>
+    private static void DescribeAsWritten(OpenApiSchema schema)
+    {
+        if (schema.Type is { } type && type.HasFlag(JsonSchemaType.String) && (type.HasFlag(JsonSchemaType.Integer) || type.HasFlag(JsonSchemaType.Number)))
+        {
+            schema.Type = type & ~JsonSchemaType.String;
+            schema.Pattern = null;
+        }
+        if (schema.Properties is { Count: > 0 } properties)
+        {
+            schema.Required = new HashSet<string>(properties.Keys, StringComparer.Ordinal);
+        }
+    }
 
     public static void MapApiDocument(this WebApplication app)
     {

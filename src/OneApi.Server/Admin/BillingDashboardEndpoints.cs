@@ -20,8 +20,8 @@ public static class BillingDashboardEndpoints
         foreach (var prefix in (string[])["/dashboard/billing", "/v1/dashboard/billing"])
         {
             var billing = app.MapGroup(prefix).RequireRelayKey().WithTags("Billing dashboard");
-            billing.MapGet("/subscription", Subscription);
-            billing.MapGet("/usage", Usage);
+            billing.MapGet("/subscription", Subscription).Produces<SubscriptionAnswer>();
+            billing.MapGet("/usage", Usage).Produces<UsageAnswer>();
         }
     }
 

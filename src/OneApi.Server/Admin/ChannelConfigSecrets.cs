@@ -1,17 +1,18 @@
 using System.Text.Json.Nodes;
+using OneApi.Relay.Catalog;
 
 namespace OneApi.Server.Admin;
 
 /// <summary>
-/// The credentials a channel's <c>config</c> may hold (AWS <c>ak</c>/<c>sk</c>, a Vertex service account): like the
-/// key, never sent back. The API shows them as <see cref="Hidden"/>, and a config sent back with that placeholder
-/// keeps the stored value, so editing another field does not wipe them.
+/// The credentials a channel's <c>config</c> may hold (the catalogue's secret fields: AWS <c>ak</c>/<c>sk</c>, a Vertex
+/// service account): like the key, never sent back. The API shows them as <see cref="Hidden"/>, and a config sent back
+/// with that placeholder keeps the stored value, so editing another field does not wipe them.
 /// </summary>
 public static class ChannelConfigSecrets
 {
     public const string Hidden = "[hidden]";
 
-    private static readonly string[] Fields = ["ak", "sk", "vertex_ai_adc"];
+    private static readonly IReadOnlyList<string> Fields = ChannelForm.SecretConfigKeys;
 
     /// <summary>The config with each non-empty credential replaced by <see cref="Hidden"/>.</summary>
     public static string Redact(string config) => Rewrite(config, (_, value) => value.Length > 0 ? Hidden : value);

@@ -1,6 +1,8 @@
+using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using OneApi.Data;
 using OneApi.Data.Entities;
+using OneApi.Relay.Catalog;
 using OneApi.Server.Auth;
 using OneApi.Server.Channels;
 
@@ -24,9 +26,9 @@ public static class ChannelEndpoints
         channels.MapPut("/", Update);
         channels.MapDelete("/{id:int}", Delete);
         channels.MapGet("/test", TestAll);
-        channels.MapGet("/test/{id:int}", Test);
+        channels.MapGet("/test/{id:int}", Test).Produces<ChannelTestAnswer>();
         channels.MapGet("/update_balance", UpdateAllBalances);
-        channels.MapGet("/update_balance/{id:int}", UpdateBalance);
+        channels.MapGet("/update_balance/{id:int}", UpdateBalance).Produces<BalanceAnswer>();
         channels.MapDelete("/disabled", DeleteDisabled);
     }
 
@@ -35,14 +37,21 @@ public static class ChannelEndpoints
         int? Id, int? Type, string? Key, int? Status, string? Name, long? Weight, string? BaseUrl, string? Other,
         string? Models, string? Group, string? ModelMapping, long? Priority, string? Config, string? SystemPrompt);
 
-    private static async Task<IResult> List(int? p, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
+    /// <summary>A channel test's answer: one-api's envelope with the time in seconds beside it, and the model tried under both names one-api used.</summary>
+    public sealed record ChannelTestAnswer(bool Success, string Message, double Time, string Model,
+        [property: JsonPropertyName("modelName")] string ModelName);
+
+    /// <summary>A balance refresh's answer: the envelope with the balance beside it.</summary>
+    public sealed record BalanceAnswer(bool Success, string Message, double Balance);
+
+    private static async Task<ApiResponse<IEnumerable<ChannelView>>> List(int? p, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var page = await db.Channels.OrderByDescending(c => c.Id).Skip(Paging.Offset(p)).Take(Paging.PageSize).ToListAsync(cancellationToken);
         return ApiResponse.Done(page.Select(ChannelView.Of));
     }
 
-    private static async Task<IResult> Search(string? keyword, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
+    private static async Task<ApiResponse<IEnumerable<ChannelView>>> Search(string? keyword, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
     {
         keyword ??= "";
         var id = int.TryParse(keyword, out var parsed) ? parsed : -1;
@@ -52,18 +61,22 @@ public static class ChannelEndpoints
         return ApiResponse.Done(found.Select(ChannelView.Of));
     }
 
-    private static async Task<IResult> Get(int id, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
+    private static async Task<ApiResponse<ChannelView>> Get(int id, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var channel = await db.Channels.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         return channel is null ? ApiResponse.Failure("channel not found") : ApiResponse.Done(ChannelView.Of(channel));
     }
 
-    /// <summary>Creates one channel per line of <c>key</c>, as one-api's batch add does.</summary>
-    private static async Task<IResult> Create(ChannelInput? input, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
+    /// <summary>
+    /// Creates one channel per line of <c>key</c>, as one-api's batch add does; one with no key when the type's
+    /// credentials can live in the config (AWS, Vertex AI).
+    /// </summary>
+    private static async Task<ApiResponse> Create(ChannelInput? input, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
         RoutingTableStore routing, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (input is null || string.IsNullOrWhiteSpace(input.Key))
+        var keys = (input?.Key ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (input is null || (keys.Length == 0 && !(input.Type is { } type && ChannelTypes.Find(type)?.Form.KeyOptional == true)))
         {
             return ApiResponse.Failure("key is required");
         }
@@ -75,7 +88,10 @@ public static class ChannelEndpoints
         {
             return ApiResponse.Failure(RootOnly);
         }
-        var keys = input.Key.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (keys.Length == 0)
+        {
+            keys = [""]; // the credentials are in the config
+        }
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow().ToUnixTimeSeconds();
         var created = keys.Select(key =>
@@ -94,7 +110,7 @@ public static class ChannelEndpoints
         return ApiResponse.Done();
     }
 
-    private static async Task<IResult> Update(ChannelInput? input, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
+    private static async Task<ApiResponse<ChannelView>> Update(ChannelInput? input, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
         RoutingTableStore routing, CancellationToken cancellationToken)
     {
         if (input?.Id is not { } id)
@@ -126,7 +142,7 @@ public static class ChannelEndpoints
         return ApiResponse.Done(ChannelView.Of(channel));
     }
 
-    private static async Task<IResult> Delete(int id, IDbContextFactory<OneApiDbContext> databases, RoutingTableStore routing,
+    private static async Task<ApiResponse> Delete(int id, IDbContextFactory<OneApiDbContext> databases, RoutingTableStore routing,
         CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
@@ -144,21 +160,14 @@ public static class ChannelEndpoints
         var channel = await db.Channels.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (channel is null)
         {
-            return ApiResponse.Failure("channel not found");
+            return ApiResponse.Failure("channel not found").ToResult();
         }
         var result = await tester.TestAsync(channel, model, context.Caller().Id, cancellationToken);
-        return Results.Json(new
-        {
-            success = result.Success,
-            message = result.Message,
-            time = result.ElapsedMs / 1000.0,
-            model = result.Model,
-            modelName = result.Model,
-        });
+        return Results.Json(new ChannelTestAnswer(result.Success, result.Message, result.ElapsedMs / 1000.0, result.Model, result.Model));
     }
 
     /// <summary>Starts testing every channel (<c>scope=disabled</c>: only those not enabled) and returns at once.</summary>
-    private static IResult TestAll(string? scope, HttpContext context, ChannelTestBatch batch) =>
+    private static ApiResponse TestAll(string? scope, HttpContext context, ChannelTestBatch batch) =>
         batch.TryStart(scope == "disabled", context.Caller().Id)
             ? ApiResponse.Done()
             : ApiResponse.Failure("a channel test is already running");
@@ -170,19 +179,19 @@ public static class ChannelEndpoints
         var channel = await db.Channels.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (channel is null)
         {
-            return ApiResponse.Failure("channel not found");
+            return ApiResponse.Failure("channel not found").ToResult();
         }
         var (balance, error) = await balances.ReadAsync(channel, cancellationToken);
         if (balance is not { } value)
         {
-            return ApiResponse.Failure(error!);
+            return ApiResponse.Failure(error!).ToResult();
         }
         await SaveBalanceAsync(db, id, value, time, cancellationToken);
-        return Results.Json(new { success = true, message = "", balance = value });
+        return Results.Json(new BalanceAnswer(true, "", value));
     }
 
     /// <summary>Refreshes the balance of every enabled channel that has a balance endpoint, in the background.</summary>
-    private static IResult UpdateAllBalances(IDbContextFactory<OneApiDbContext> databases, ChannelBalance balances, TimeProvider time,
+    private static ApiResponse UpdateAllBalances(IDbContextFactory<OneApiDbContext> databases, ChannelBalance balances, TimeProvider time,
         IHostApplicationLifetime lifetime)
     {
         var stopping = lifetime.ApplicationStopping;
@@ -210,7 +219,7 @@ public static class ChannelEndpoints
     }
 
     /// <summary>Deletes every manually or automatically disabled channel; data is how many went.</summary>
-    private static async Task<IResult> DeleteDisabled(IDbContextFactory<OneApiDbContext> databases, RoutingTableStore routing,
+    private static async Task<ApiResponse<int>> DeleteDisabled(IDbContextFactory<OneApiDbContext> databases, RoutingTableStore routing,
         CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);

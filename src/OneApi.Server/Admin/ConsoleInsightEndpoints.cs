@@ -33,7 +33,7 @@ public static class ConsoleInsightEndpoints
         [property: JsonPropertyName("average_latency_ms_24h")] double AverageLatencyMs24H,
         long TestTime, int ResponseTime);
 
-    private static IResult Pricing(OptionStore options, RoutingTableStore routing)
+    private static ApiResponse<PricingView> Pricing(OptionStore options, RoutingTableStore routing)
     {
         var current = options.Current;
         var groups = current.GroupRatios.Keys.Append("default").Distinct();
@@ -47,7 +47,7 @@ public static class ConsoleInsightEndpoints
         return ApiResponse.Done(new PricingView(models, current.GroupRatios));
     }
 
-    private static async Task<IResult> ChannelHealth(IDbContextFactory<OneApiDbContext> databases, ChannelRecentOutcomes outcomes,
+    private static async Task<ApiResponse<IEnumerable<ChannelHealthView>>> ChannelHealth(IDbContextFactory<OneApiDbContext> databases, ChannelRecentOutcomes outcomes,
         TimeProvider time, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);

@@ -11,7 +11,7 @@ public static class CostEndpoints
 
     public static void MapCostEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/cost/request/{request_id}", GetByRequestId).WithTags("Cost");
+        app.MapGet("/api/cost/request/{request_id}", GetByRequestId).Produces<RequestCost>().WithTags("Cost");
     }
 
     public sealed record RequestCost(int Id, long CreatedTime, int UserId, string RequestId, long Quota, double CostUsd);
@@ -22,7 +22,7 @@ public static class CostEndpoints
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var cost = await db.UserRequestCosts.Where(c => c.RequestId == request_id).OrderBy(c => c.Id).FirstOrDefaultAsync(cancellationToken);
         return cost is null
-            ? ApiResponse.Failure("no cost recorded for this request id")
+            ? ApiResponse.Failure("no cost recorded for this request id").ToResult()
             : Results.Json(new RequestCost(cost.Id, cost.CreatedTime, cost.UserId, cost.RequestId, cost.Quota, cost.Quota / QuotaPerUsd));
     }
 }

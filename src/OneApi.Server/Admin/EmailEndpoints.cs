@@ -27,7 +27,7 @@ public static class EmailEndpoints
     public sealed record ResetInput(string? Email, string? Token);
 
     /// <summary>Mails a code for an address that is allowed (domain allow-list) and not yet used by anyone, in any case.</summary>
-    private static async Task<IResult> SendVerification(string? email, IDbContextFactory<OneApiDbContext> databases, OptionStore options,
+    private static async Task<ApiResponse> SendVerification(string? email, IDbContextFactory<OneApiDbContext> databases, OptionStore options,
         VerificationCodes codes, MailSender mail, CancellationToken cancellationToken)
     {
         email = email is null ? null : UserRules.NormalizeEmail(email);
@@ -56,7 +56,7 @@ public static class EmailEndpoints
     /// one whose address is exactly this, else the oldest that has it in another case (databases from before
     /// addresses were normalised may hold both).
     /// </summary>
-    private static async Task<IResult> SendResetLink(string? email, IDbContextFactory<OneApiDbContext> databases, OptionStore options,
+    private static async Task<ApiResponse> SendResetLink(string? email, IDbContextFactory<OneApiDbContext> databases, OptionStore options,
         VerificationCodes codes, MailSender mail, CancellationToken cancellationToken)
     {
         email = email?.Trim();
@@ -81,7 +81,7 @@ public static class EmailEndpoints
     }
 
     /// <summary>Sends one of these emails with the common closing line; the envelope says whether it went.</summary>
-    private static async Task<IResult> MailAsync(MailSender mail, string to, string subject, string html, CancellationToken cancellationToken)
+    private static async Task<ApiResponse> MailAsync(MailSender mail, string to, string subject, string html, CancellationToken cancellationToken)
     {
         var closing = string.Create(CultureInfo.InvariantCulture,
             $"<p>It is valid for {VerificationCodes.Validity.TotalMinutes} minutes. If you did not ask for it, ignore this email.</p>");
@@ -91,7 +91,7 @@ public static class EmailEndpoints
     }
 
     /// <summary>Spends a reset link: the account it was sent for gets a new random password, which is the answer's data.</summary>
-    private static async Task<IResult> ResetPassword(ResetInput? input, IDbContextFactory<OneApiDbContext> databases, VerificationCodes codes,
+    private static async Task<ApiResponse<string>> ResetPassword(ResetInput? input, IDbContextFactory<OneApiDbContext> databases, VerificationCodes codes,
         CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(input?.Email) || string.IsNullOrEmpty(input.Token))
@@ -110,7 +110,7 @@ public static class EmailEndpoints
         return updated == 0 ? ApiResponse.Failure("no account is registered with this email address") : ApiResponse.Done(password);
     }
 
-    private static async Task<IResult> BindEmail(string? email, string? code, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
+    private static async Task<ApiResponse> BindEmail(string? email, string? code, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
         VerificationCodes codes, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(email) || string.IsNullOrEmpty(code))

@@ -24,6 +24,9 @@ public static class LogEndpoints
     }
 
     /// <summary>The query parameters every list and stat route shares; zero and empty mean "any".</summary>
+    /// <summary>The quota of the consume rows a filter matches.</summary>
+    public sealed record LogStat(long Quota);
+
     public sealed record LogFilter(int? Type, long? StartTimestamp, long? EndTimestamp, string? Username, string? TokenName,
         string? ModelName, int? Channel)
     {
@@ -53,10 +56,10 @@ public static class LogEndpoints
         public LogFilter ForSelf() => this with { Username = null, Channel = null };
     }
 
-    private static Task<IResult> List(int? p, LogFilter filter, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken) =>
+    private static Task<ApiResponse<IEnumerable<LogView>>> List(int? p, LogFilter filter, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken) =>
         PageAsync(databases, db => filter.Apply(db.Logs), p, cancellationToken);
 
-    private static Task<IResult> ListOwn(int? p, LogFilter filter, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
+    private static Task<ApiResponse<IEnumerable<LogView>>> ListOwn(int? p, LogFilter filter, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
         CancellationToken cancellationToken)
     {
         var userId = context.Caller().Id;
@@ -64,7 +67,7 @@ public static class LogEndpoints
     }
 
     /// <summary>one-api's admin search: a log type number, or a prefix of the content.</summary>
-    private static async Task<IResult> Search(string? keyword, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
+    private static async Task<ApiResponse<IEnumerable<LogView>>> Search(string? keyword, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
     {
         keyword ??= "";
         var type = int.TryParse(keyword, out var parsed) ? parsed : -1;
@@ -75,12 +78,12 @@ public static class LogEndpoints
     }
 
     /// <summary>one-api's self search matches the log type only.</summary>
-    private static async Task<IResult> SearchOwn(string? keyword, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
+    private static async Task<ApiResponse<IEnumerable<LogView>>> SearchOwn(string? keyword, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
         CancellationToken cancellationToken)
     {
         if (!int.TryParse(keyword, out var type))
         {
-            return ApiResponse.Done(Array.Empty<LogView>());
+            return ApiResponse.Done(Enumerable.Empty<LogView>());
         }
         var userId = context.Caller().Id;
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
@@ -89,17 +92,17 @@ public static class LogEndpoints
         return ApiResponse.Done(found.Select(LogView.Of));
     }
 
-    private static Task<IResult> Stat(LogFilter filter, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken) =>
+    private static Task<ApiResponse<LogStat>> Stat(LogFilter filter, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken) =>
         SumAsync(databases, db => (filter with { Type = null }).Apply(db.Logs), cancellationToken);
 
-    private static Task<IResult> StatOwn(LogFilter filter, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
+    private static Task<ApiResponse<LogStat>> StatOwn(LogFilter filter, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
         CancellationToken cancellationToken)
     {
         var userId = context.Caller().Id;
         return SumAsync(databases, db => (filter.ForSelf() with { Type = null }).Apply(db.Logs.Where(l => l.UserId == userId)), cancellationToken);
     }
 
-    private static async Task<IResult> DeleteBefore(long? target_timestamp, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
+    private static async Task<ApiResponse<int?>> DeleteBefore(long? target_timestamp, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
     {
         if (target_timestamp is not { } before || before == 0)
         {
@@ -107,10 +110,10 @@ public static class LogEndpoints
         }
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var deleted = await db.Logs.Where(l => l.CreatedAt < before).ExecuteDeleteAsync(cancellationToken);
-        return ApiResponse.Done(deleted);
+        return ApiResponse.Done<int?>(deleted);
     }
 
-    private static async Task<IResult> PageAsync(IDbContextFactory<OneApiDbContext> databases, Func<OneApiDbContext, IQueryable<Log>> query,
+    private static async Task<ApiResponse<IEnumerable<LogView>>> PageAsync(IDbContextFactory<OneApiDbContext> databases, Func<OneApiDbContext, IQueryable<Log>> query,
         int? p, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
@@ -119,11 +122,11 @@ public static class LogEndpoints
     }
 
     /// <summary>one-api's <c>SumUsedQuota</c>: the quota of the matching consume rows, whatever type was asked for.</summary>
-    private static async Task<IResult> SumAsync(IDbContextFactory<OneApiDbContext> databases, Func<OneApiDbContext, IQueryable<Log>> query,
+    private static async Task<ApiResponse<LogStat>> SumAsync(IDbContextFactory<OneApiDbContext> databases, Func<OneApiDbContext, IQueryable<Log>> query,
         CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var quota = await query(db).Where(l => l.Type == LogType.Consume).SumAsync(l => (long)l.Quota, cancellationToken);
-        return ApiResponse.Done(new { quota });
+        return ApiResponse.Done(new LogStat(quota));
     }
 }

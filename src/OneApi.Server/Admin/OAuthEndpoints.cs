@@ -23,20 +23,20 @@ public static class OAuthEndpoints
         var oauth = app.MapGroup("/api/oauth").WithTags("OAuth");
         oauth.MapGet("/state", IssueState);
         oauth.MapGet("/github", (string? code, string? state, HttpContext context, GitHubOAuth provider, OAuthSignIn signIn) =>
-            signIn.CompleteAsync(context, provider, code, state));
+            signIn.CompleteAsync(context, provider, code, state)).Produces<ApiResponse<UserEndpoints.SignedInUser>>();
         oauth.MapGet("/oidc", (string? code, string? state, HttpContext context, OidcOAuth provider, OAuthSignIn signIn) =>
-            signIn.CompleteAsync(context, provider, code, state));
+            signIn.CompleteAsync(context, provider, code, state)).Produces<ApiResponse<UserEndpoints.SignedInUser>>();
         oauth.MapGet("/lark", (string? code, string? state, HttpContext context, LarkOAuth provider, OAuthSignIn signIn) =>
-            signIn.CompleteAsync(context, provider, code, state));
+            signIn.CompleteAsync(context, provider, code, state)).Produces<ApiResponse<UserEndpoints.SignedInUser>>();
         // A WeChat code is a few characters the user types: the critical limit keeps them from being guessed.
         oauth.MapGet("/wechat", (string? code, HttpContext context, WeChatOAuth provider, OAuthSignIn signIn) =>
-            signIn.SignInOrLinkAsync(context, provider, code, linkTo: null)).RequireRateLimiting(Hosting.RateLimits.Critical);
+            signIn.SignInOrLinkAsync(context, provider, code, linkTo: null)).Produces<ApiResponse<UserEndpoints.SignedInUser>>().RequireRateLimiting(Hosting.RateLimits.Critical);
         oauth.MapGet("/wechat/bind", (string? code, HttpContext context, WeChatOAuth provider, OAuthSignIn signIn) =>
-            signIn.SignInOrLinkAsync(context, provider, code, linkTo: context.Caller().Id))
+            signIn.SignInOrLinkAsync(context, provider, code, linkTo: context.Caller().Id)).Produces<ApiResponse>()
             .RequireRole(UserRole.Common).RequireRateLimiting(Hosting.RateLimits.Critical);
     }
 
-    private static IResult IssueState(HttpContext context, SessionCookie sessions)
+    private static ApiResponse<string> IssueState(HttpContext context, SessionCookie sessions)
     {
         var state = Keys.RandomString(12);
         sessions.IssueValue(context, StateCookie, state, StateLifetime);
@@ -52,7 +52,7 @@ public static class OAuthEndpoints
             var expected = sessions.ReadValue(context, StateCookie);
             if (string.IsNullOrEmpty(state) || expected != state)
             {
-                return Results.Json(ApiResponse.Fail("state is empty or does not match"), statusCode: StatusCodes.Status403Forbidden);
+                return Results.Json(ApiResponse.Failure("state is empty or does not match"), statusCode: StatusCodes.Status403Forbidden);
             }
             SessionCookie.ClearValue(context, StateCookie);
             int? signedIn;
@@ -69,16 +69,16 @@ public static class OAuthEndpoints
             var o = options.Current;
             if (provider.NotReady(o) is { } notReady)
             {
-                return ApiResponse.Failure(notReady);
+                return ApiResponse.Failure(notReady).ToResult();
             }
             if (string.IsNullOrEmpty(code))
             {
-                return ApiResponse.Failure("invalid parameters");
+                return ApiResponse.Failure("invalid parameters").ToResult();
             }
             var (identity, error) = await provider.IdentifyAsync(code, o, context.RequestAborted);
             if (identity is null)
             {
-                return ApiResponse.Failure(error!);
+                return ApiResponse.Failure(error!).ToResult();
             }
             await using var db = await databases.CreateDbContextAsync(context.RequestAborted);
             var owner = await db.Users.Where(u => u.Status != UserStatus.Deleted).Where(provider.Owns(identity.ProviderUserId))
@@ -93,7 +93,7 @@ public static class OAuthEndpoints
         {
             if (owner is not null && owner.Id != userId)
             {
-                return ApiResponse.Failure($"this {provider.Name} account is already linked to another user");
+                return ApiResponse.Failure($"this {provider.Name} account is already linked to another user").ToResult();
             }
             var user = await db.Users.AsTracking().FirstAsync(u => u.Id == userId, cancellationToken);
             provider.Link(user, identity.ProviderUserId);
@@ -108,15 +108,15 @@ public static class OAuthEndpoints
             {
                 if (!o.GetBool("RegisterEnabled"))
                 {
-                    return ApiResponse.Failure("the administrator has turned off registration");
+                    return ApiResponse.Failure("the administrator has turned off registration").ToResult();
                 }
                 user = await RegisterAsync(db, provider, identity, context.RequestAborted);
             }
             if (user.Status != UserStatus.Enabled)
             {
-                return ApiResponse.Failure("user has been banned");
+                return ApiResponse.Failure("user has been banned").ToResult();
             }
-            return UserEndpoints.SignIn(context, sessions, user);
+            return UserEndpoints.SignIn(context, sessions, user).ToResult();
         }
 
         /// <summary>one-api names the account after the provider and the next user id, e.g. <c>github_42</c>.</summary>

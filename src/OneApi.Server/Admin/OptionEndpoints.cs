@@ -12,13 +12,13 @@ public static class OptionEndpoints
     {
         var option = app.MapGroup("/api/option").RequireRole(UserRole.Root).WithTags("Option");
         option.MapGet("/", List);
-        option.MapPut("/", Update);
+        option.MapPut("/", Update).Produces<ApiResponse>();
     }
 
     public sealed record OptionItem(string Key, string Value);
 
     /// <summary>Every option with its current value, secrets left out.</summary>
-    private static IResult List(OptionStore options) =>
+    private static ApiResponse<IEnumerable<OptionItem>> List(OptionStore options) =>
         ApiResponse.Done(options.Current.Values
             .Where(kv => !OptionCatalog.IsSecret(kv.Key))
             .OrderBy(kv => kv.Key, StringComparer.Ordinal)
@@ -34,20 +34,20 @@ public static class OptionEndpoints
         }
         catch (JsonException)
         {
-            return Results.Json(ApiResponse.Fail("invalid parameters"), statusCode: StatusCodes.Status400BadRequest);
+            return Results.Json(ApiResponse.Failure("invalid parameters"), statusCode: StatusCodes.Status400BadRequest);
         }
         if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("key", out var keyElement) || keyElement.ValueKind != JsonValueKind.String ||
             !body.TryGetProperty("value", out var valueElement) || ValueText(valueElement) is not { } value)
         {
-            return Results.Json(ApiResponse.Fail("invalid parameters"), statusCode: StatusCodes.Status400BadRequest);
+            return Results.Json(ApiResponse.Failure("invalid parameters"), statusCode: StatusCodes.Status400BadRequest);
         }
         var key = keyElement.GetString()!;
         if (OptionCatalog.Check(key, value, options.Current) is { } problem)
         {
-            return ApiResponse.Failure(problem);
+            return ApiResponse.Failure(problem).ToResult();
         }
         await options.SaveAsync(key, value, cancellationToken);
-        return ApiResponse.Done();
+        return ApiResponse.Done().ToResult();
     }
 
     private static string? ValueText(JsonElement value) => value.ValueKind switch

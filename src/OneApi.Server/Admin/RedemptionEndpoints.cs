@@ -26,13 +26,13 @@ public static class RedemptionEndpoints
 
     public sealed record RedemptionInput(int? Id, string? Name, long? Quota, int? Status);
 
-    private static async Task<IResult> List(int? p, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
+    private static async Task<ApiResponse<List<Redemption>>> List(int? p, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         return ApiResponse.Done(await db.Redemptions.OrderByDescending(r => r.Id).Skip(Paging.Offset(p)).Take(Paging.PageSize).ToListAsync(cancellationToken));
     }
 
-    private static async Task<IResult> Search(string? keyword, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
+    private static async Task<ApiResponse<List<Redemption>>> Search(string? keyword, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
     {
         keyword ??= "";
         var id = int.TryParse(keyword, out var parsed) ? parsed : -1;
@@ -41,7 +41,7 @@ public static class RedemptionEndpoints
             .OrderByDescending(r => r.Id).Take(Paging.MaxSearchResults).ToListAsync(cancellationToken));
     }
 
-    private static async Task<IResult> Get(int id, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
+    private static async Task<ApiResponse<Redemption>> Get(int id, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var redemption = await db.Redemptions.FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
@@ -49,7 +49,7 @@ public static class RedemptionEndpoints
     }
 
     /// <summary>Creates <c>count</c> codes and answers with their keys, the only time they are listed together.</summary>
-    private static async Task<IResult> Create(NewRedemptions? input, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
+    private static async Task<ApiResponse<IEnumerable<string>>> Create(NewRedemptions? input, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
         TimeProvider time, CancellationToken cancellationToken)
     {
         if (input is null)
@@ -84,7 +84,7 @@ public static class RedemptionEndpoints
     }
 
     /// <summary><c>?status_only=1</c> changes the status alone; otherwise name and quota.</summary>
-    private static async Task<IResult> Update(RedemptionInput? input, string? status_only, IDbContextFactory<OneApiDbContext> databases,
+    private static async Task<ApiResponse<Redemption>> Update(RedemptionInput? input, string? status_only, IDbContextFactory<OneApiDbContext> databases,
         CancellationToken cancellationToken)
     {
         if (input?.Id is not { } id)
@@ -127,7 +127,7 @@ public static class RedemptionEndpoints
         return ApiResponse.Done(redemption);
     }
 
-    private static async Task<IResult> Delete(int id, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
+    private static async Task<ApiResponse> Delete(int id, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var deleted = await db.Redemptions.Where(r => r.Id == id).ExecuteDeleteAsync(cancellationToken);

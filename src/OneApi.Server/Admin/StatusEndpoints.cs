@@ -14,38 +14,44 @@ public static class StatusEndpoints
     }
 
     /// <summary>The public settings the console reads at start (contract §2.4).</summary>
-    private static IResult GetStatus(OptionStore options, StartInfo start)
+    private static ApiResponse<StatusView> GetStatus(OptionStore options, StartInfo start)
     {
         var o = options.Current;
-        return ApiResponse.Done(new Dictionary<string, object?>
-        {
-            ["version"] = start.Version,
-            ["start_time"] = start.StartTime,
-            ["email_verification"] = o.GetBool("EmailVerificationEnabled"),
-            ["github_oauth"] = o.GetBool("GitHubOAuthEnabled"),
-            ["github_client_id"] = o.Get("GitHubClientId"),
-            ["lark_client_id"] = o.Get("LarkClientId"),
-            ["system_name"] = o.Get("SystemName"),
-            ["logo"] = o.Get("Logo"),
-            ["footer_html"] = o.Get("Footer"),
-            ["wechat_qrcode"] = o.Get("WeChatAccountQRCodeImageURL"),
-            ["wechat_login"] = o.GetBool("WeChatAuthEnabled"),
-            ["server_address"] = o.Get("ServerAddress"),
-            ["turnstile_check"] = o.GetBool("TurnstileCheckEnabled"),
-            ["turnstile_site_key"] = o.Get("TurnstileSiteKey"),
-            ["top_up_link"] = o.Get("TopUpLink"),
-            ["chat_link"] = o.Get("ChatLink"),
-            ["quota_per_unit"] = o.QuotaPerUnit,
-            ["display_in_currency"] = o.GetBool("DisplayInCurrencyEnabled"),
-            ["oidc"] = o.GetBool("OidcEnabled"),
-            ["oidc_client_id"] = o.Get("OidcClientId"),
-            ["oidc_well_known"] = o.Get("OidcWellKnown"),
-            ["oidc_authorization_endpoint"] = o.Get("OidcAuthorizationEndpoint"),
-            ["oidc_token_endpoint"] = o.Get("OidcTokenEndpoint"),
-            ["oidc_userinfo_endpoint"] = o.Get("OidcUserinfoEndpoint"),
-        });
+        return ApiResponse.Done(new StatusView(
+            start.Version,
+            start.StartTime,
+            o.GetBool("EmailVerificationEnabled"),
+            o.GetBool("GitHubOAuthEnabled"),
+            o.Get("GitHubClientId"),
+            o.Get("LarkClientId"),
+            o.Get("SystemName"),
+            o.Get("Logo"),
+            o.Get("Footer"),
+            o.Get("WeChatAccountQRCodeImageURL"),
+            o.GetBool("WeChatAuthEnabled"),
+            o.Get("ServerAddress"),
+            o.GetBool("TurnstileCheckEnabled"),
+            o.Get("TurnstileSiteKey"),
+            o.Get("TopUpLink"),
+            o.Get("ChatLink"),
+            o.QuotaPerUnit,
+            o.GetBool("DisplayInCurrencyEnabled"),
+            o.GetBool("OidcEnabled"),
+            o.Get("OidcClientId"),
+            o.Get("OidcWellKnown"),
+            o.Get("OidcAuthorizationEndpoint"),
+            o.Get("OidcTokenEndpoint"),
+            o.Get("OidcUserinfoEndpoint")));
     }
 }
 
 /// <summary>The version and start time shown by <c>/api/status</c>.</summary>
 public sealed record StartInfo(string Version, long StartTime);
+
+/// <summary>The public settings of <c>/api/status</c>, in one-api's order.</summary>
+public sealed record StatusView(
+    string Version, long StartTime, bool EmailVerification, bool GithubOauth, string GithubClientId,
+    string LarkClientId, string SystemName, string Logo, string FooterHtml, string WechatQrcode, bool WechatLogin,
+    string ServerAddress, bool TurnstileCheck, string TurnstileSiteKey, string TopUpLink, string ChatLink,
+    double QuotaPerUnit, bool DisplayInCurrency, bool Oidc, string OidcClientId, string OidcWellKnown,
+    string OidcAuthorizationEndpoint, string OidcTokenEndpoint, string OidcUserinfoEndpoint);

@@ -30,7 +30,7 @@ public static class TokenEndpoints
     public sealed record TokenInput(int? Id, string? Name, long? ExpiredTime, long? RemainQuota, bool? UnlimitedQuota,
         string? Models, string? Subnet, int? Status);
 
-    private static async Task<IResult> List(int? p, string? order, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
+    private static async Task<ApiResponse<List<Token>>> List(int? p, string? order, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
         CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
@@ -44,7 +44,7 @@ public static class TokenEndpoints
         return ApiResponse.Done(await ordered.Skip(Paging.Offset(p)).Take(Paging.PageSize).ToListAsync(cancellationToken));
     }
 
-    private static async Task<IResult> Search(string? keyword, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
+    private static async Task<ApiResponse<List<Token>>> Search(string? keyword, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
         CancellationToken cancellationToken)
     {
         keyword ??= "";
@@ -54,14 +54,14 @@ public static class TokenEndpoints
         return ApiResponse.Done(found);
     }
 
-    private static async Task<IResult> Get(int id, HttpContext context, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
+    private static async Task<ApiResponse<Token>> Get(int id, HttpContext context, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var token = await db.Tokens.FirstOrDefaultAsync(t => t.Id == id && t.UserId == context.Caller().Id, cancellationToken);
         return token is null ? ApiResponse.Failure("token not found") : ApiResponse.Done(token);
     }
 
-    private static async Task<IResult> Create(TokenInput? input, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
+    private static async Task<ApiResponse<Token>> Create(TokenInput? input, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
         TimeProvider time, CancellationToken cancellationToken)
     {
         if (input is null)
@@ -92,7 +92,7 @@ public static class TokenEndpoints
         return ApiResponse.Done(token);
     }
 
-    private static async Task<IResult> Update(TokenInput? input, string? status_only, HttpContext context,
+    private static async Task<ApiResponse<Token>> Update(TokenInput? input, string? status_only, HttpContext context,
         IDbContextFactory<OneApiDbContext> databases, TimeProvider time, CancellationToken cancellationToken)
     {
         if (input?.Id is not { } id)
@@ -139,7 +139,7 @@ public static class TokenEndpoints
         return ApiResponse.Done(token);
     }
 
-    private static async Task<IResult> Delete(int id, HttpContext context, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
+    private static async Task<ApiResponse> Delete(int id, HttpContext context, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var deleted = await db.Tokens.Where(t => t.Id == id && t.UserId == context.Caller().Id).ExecuteDeleteAsync(cancellationToken);
@@ -151,7 +151,7 @@ public static class TokenEndpoints
     /// change, as in Laisky) and a consume log names the reason. The debit is one conditional UPDATE, so a report
     /// larger than what remains is refused even under concurrency.
     /// </summary>
-    private static async Task<IResult> Consume(ConsumeInput? input, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
+    private static async Task<ApiResponse<Token>> Consume(ConsumeInput? input, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
         OptionStore options, TimeProvider time, CancellationToken cancellationToken)
     {
         if (input?.AddUsedQuota is not > 0 || input.AddUsedQuota > uint.MaxValue)

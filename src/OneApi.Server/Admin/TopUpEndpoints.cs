@@ -23,7 +23,7 @@ public static class TopUpEndpoints
     /// Spends the code and credits its quota in one transaction. The status flip is a conditional UPDATE, so two
     /// concurrent redemptions of one code cannot both succeed.
     /// </summary>
-    private static async Task<IResult> Redeem(RedeemInput? input, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
+    private static async Task<ApiResponse<long?>> Redeem(RedeemInput? input, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
         OptionStore options, TimeProvider time, CancellationToken cancellationToken)
     {
         var key = input?.Key?.Trim();
@@ -51,14 +51,14 @@ public static class TopUpEndpoints
             $"redeemed a code for {QuotaText.Of(redemption.Quota, options.Current)}", redemption.Quota, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return ApiResponse.Done(redemption.Quota);
+        return ApiResponse.Done<long?>(redemption.Quota);
     }
 
     /// <summary>
     /// Laisky's admin top-up; the remark, when given, is the log text. As with every other change to a user, an admin
     /// credits only users below its role, so not itself nor a fellow admin: only root hands out quota freely.
     /// </summary>
-    private static async Task<IResult> AdminTopUp(AdminTopUpInput? input, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
+    private static async Task<ApiResponse> AdminTopUp(AdminTopUpInput? input, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
         OptionStore options, TimeProvider time, CancellationToken cancellationToken)
     {
         if (input?.UserId is not { } userId || input.Quota is not { } quota)

@@ -32,7 +32,10 @@ public static class UserAdminEndpoints
 
     public sealed record ManageInput(string? Username, string? Action);
 
-    private static async Task<IResult> List(int? p, string? order, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
+    /// <summary>The role and status a manage action leaves the user with.</summary>
+    public sealed record ManagedUser(int Role, int Status);
+
+    private static async Task<ApiResponse<IEnumerable<UserView>>> List(int? p, string? order, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var live = db.Users.Where(u => u.Status != UserStatus.Deleted);
@@ -48,7 +51,7 @@ public static class UserAdminEndpoints
     }
 
     /// <summary>one-api's search: the id, or a prefix of the username, email or display name.</summary>
-    private static async Task<IResult> Search(string? keyword, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
+    private static async Task<ApiResponse<IEnumerable<UserView>>> Search(string? keyword, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
     {
         keyword ??= "";
         var id = int.TryParse(keyword, out var parsed) ? parsed : -1;
@@ -59,7 +62,7 @@ public static class UserAdminEndpoints
         return ApiResponse.Done(found.Select(UserView.Of));
     }
 
-    private static async Task<IResult> Get(int id, HttpContext context, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
+    private static async Task<ApiResponse<UserView>> Get(int id, HttpContext context, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id, cancellationToken);
@@ -72,7 +75,7 @@ public static class UserAdminEndpoints
             : ApiResponse.Failure("no permission to read a user of the same or a higher role");
     }
 
-    private static async Task<IResult> Create(NewUserInput? input, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
+    private static async Task<ApiResponse> Create(NewUserInput? input, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
         UserAccounts accounts, CancellationToken cancellationToken)
     {
         if (input is null || string.IsNullOrEmpty(input.Username) || string.IsNullOrEmpty(input.Password))
@@ -97,7 +100,7 @@ public static class UserAdminEndpoints
         return ApiResponse.Done();
     }
 
-    private static async Task<IResult> Update(UserInput? input, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
+    private static async Task<ApiResponse> Update(UserInput? input, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
         UserAccounts accounts, OptionStore options, TimeProvider time, CancellationToken cancellationToken)
     {
         if (input?.Id is not { } id || id == 0)
@@ -173,7 +176,7 @@ public static class UserAdminEndpoints
         return ApiResponse.Done();
     }
 
-    private static async Task<IResult> Delete(int id, HttpContext context, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
+    private static async Task<ApiResponse> Delete(int id, HttpContext context, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id && u.Status != UserStatus.Deleted, cancellationToken);
@@ -191,7 +194,7 @@ public static class UserAdminEndpoints
     }
 
     /// <summary>one-api's one-click actions: disable, enable, delete, promote (root only), demote.</summary>
-    private static async Task<IResult> Manage(ManageInput? input, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
+    private static async Task<ApiResponse<ManagedUser>> Manage(ManageInput? input, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
         CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(input?.Username) || string.IsNullOrEmpty(input.Action))
@@ -235,10 +238,10 @@ public static class UserAdminEndpoints
         if (input.Action == "delete")
         {
             await UserAccounts.SoftDeleteAsync(db, user.Id, cancellationToken);
-            return ApiResponse.Done(new { role = user.Role, status = UserStatus.Deleted });
+            return ApiResponse.Done(new ManagedUser(user.Role, UserStatus.Deleted));
         }
         await db.SaveChangesAsync(cancellationToken);
-        return ApiResponse.Done(new { role = user.Role, status = user.Status });
+        return ApiResponse.Done(new ManagedUser(user.Role, user.Status));
 
         static string? Set(Action change)
         {

@@ -23,10 +23,16 @@ public static class UserEndpoints
         user.MapGet("/aff", GetAffCode).RequireRole(UserRole.Common);
         user.MapGet("/dashboard", Dashboard).RequireRole(UserRole.Common);
         user.MapGet("/available_models", AvailableModels).RequireRole(UserRole.Common);
-        user.MapGet("/get-by-token", GetByToken).RequireRelayKey();
+        user.MapGet("/get-by-token", GetByToken).Produces<TokenOwner>().RequireRelayKey();
     }
 
     public sealed record LoginRequest(string? Username, string? Password);
+
+    /// <summary>The owner of a relay key, for <c>get-by-token</c>.</summary>
+    public sealed record TokenOwner(int Uid, int TokenId, string Username);
+
+    /// <summary>What login answers: the user without its quota or bindings.</summary>
+    public sealed record SignedInUser(int Id, string Username, string DisplayName, int Role, int Status);
 
     public sealed record RegisterRequest(string? Username, string? Password, string? DisplayName, string? Email,
         string? VerificationCode, string? AffCode);
@@ -43,7 +49,7 @@ public static class UserEndpoints
         [property: System.Text.Json.Serialization.JsonPropertyName("PromptTokens")] long PromptTokens,
         [property: System.Text.Json.Serialization.JsonPropertyName("CompletionTokens")] long CompletionTokens);
 
-    private static async Task<IResult> Register(RegisterRequest? request, IDbContextFactory<OneApiDbContext> databases, OptionStore options,
+    private static async Task<ApiResponse> Register(RegisterRequest? request, IDbContextFactory<OneApiDbContext> databases, OptionStore options,
         UserAccounts accounts, VerificationCodes codes, CancellationToken cancellationToken)
     {
         var o = options.Current;
@@ -95,7 +101,7 @@ public static class UserEndpoints
     }
 
     /// <summary>Signs in by username or email; the answer carries the session cookie.</summary>
-    private static async Task<IResult> Login(LoginRequest? request, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
+    private static async Task<ApiResponse<SignedInUser>> Login(LoginRequest? request, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
         OptionStore options, SessionCookie sessions, CancellationToken cancellationToken)
     {
         if (!options.Current.GetBool("PasswordLoginEnabled"))
@@ -119,14 +125,14 @@ public static class UserEndpoints
     }
 
     /// <summary>Writes the session and answers as one-api's login does; OAuth logins end here too.</summary>
-    public static IResult SignIn(HttpContext context, SessionCookie sessions, User user)
+    public static ApiResponse<SignedInUser> SignIn(HttpContext context, SessionCookie sessions, User user)
     {
         sessions.Issue(context, user);
-        return ApiResponse.Done(new { id = user.Id, username = user.Username, display_name = user.DisplayName, role = user.Role, status = user.Status });
+        return ApiResponse.Done(new SignedInUser(user.Id, user.Username, user.DisplayName, user.Role, user.Status));
     }
 
     /// <summary>Ends the session for good: the cookie, even if kept, is refused from now on (on every node).</summary>
-    private static async Task<IResult> Logout(HttpContext context, SessionCookie sessions, IDbContextFactory<OneApiDbContext> databases,
+    private static async Task<ApiResponse> Logout(HttpContext context, SessionCookie sessions, IDbContextFactory<OneApiDbContext> databases,
         CancellationToken cancellationToken)
     {
         if (sessions.Read(context) is { } session)
@@ -139,7 +145,7 @@ public static class UserEndpoints
         return ApiResponse.Done();
     }
 
-    private static async Task<IResult> GetSelf(HttpContext context, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
+    private static async Task<ApiResponse<UserView>> GetSelf(HttpContext context, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var user = await db.Users.FirstAsync(u => u.Id == context.Caller().Id, cancellationToken);
@@ -150,7 +156,7 @@ public static class UserEndpoints
     /// Username, display name and password; an empty password leaves it as it is. A new password needs the current
     /// one and ends every other session; the caller's own browser gets a fresh cookie.
     /// </summary>
-    private static async Task<IResult> UpdateSelf(SelfUpdate? update, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
+    private static async Task<ApiResponse> UpdateSelf(SelfUpdate? update, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
         UserAccounts accounts, SessionCookie sessions, CancellationToken cancellationToken)
     {
         if (update is null)
@@ -194,7 +200,7 @@ public static class UserEndpoints
         return ApiResponse.Done();
     }
 
-    private static async Task<IResult> DeleteSelf(HttpContext context, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
+    private static async Task<ApiResponse> DeleteSelf(HttpContext context, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
     {
         var caller = context.Caller();
         if (caller.Role == UserRole.Root)
@@ -208,7 +214,7 @@ public static class UserEndpoints
     }
 
     /// <summary>Issues a new access token for the management API; the old one stops working.</summary>
-    private static async Task<IResult> RotateAccessToken(HttpContext context, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
+    private static async Task<ApiResponse<string>> RotateAccessToken(HttpContext context, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
     {
         var accessToken = Keys.Uuid();
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
@@ -218,7 +224,7 @@ public static class UserEndpoints
     }
 
     /// <summary>The invite code, made on first request for accounts that have none.</summary>
-    private static async Task<IResult> GetAffCode(HttpContext context, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
+    private static async Task<ApiResponse<string>> GetAffCode(HttpContext context, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var user = await db.Users.AsTracking().FirstAsync(u => u.Id == context.Caller().Id, cancellationToken);
@@ -231,7 +237,7 @@ public static class UserEndpoints
     }
 
     /// <summary>The caller's consumption over the last seven days, per UTC day and model.</summary>
-    private static async Task<IResult> Dashboard(HttpContext context, IDbContextFactory<OneApiDbContext> databases, TimeProvider time,
+    private static async Task<ApiResponse<IEnumerable<DashboardRow>>> Dashboard(HttpContext context, IDbContextFactory<OneApiDbContext> databases, TimeProvider time,
         CancellationToken cancellationToken)
     {
         const long day = 86_400;
@@ -260,7 +266,7 @@ public static class UserEndpoints
     }
 
     /// <summary>The models some enabled channel serves to the caller's group.</summary>
-    private static async Task<IResult> AvailableModels(HttpContext context, IDbContextFactory<OneApiDbContext> databases, RoutingTableStore routing,
+    private static async Task<ApiResponse<IReadOnlyList<string>>> AvailableModels(HttpContext context, IDbContextFactory<OneApiDbContext> databases, RoutingTableStore routing,
         CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
@@ -272,6 +278,6 @@ public static class UserEndpoints
     private static IResult GetByToken(HttpContext context)
     {
         var caller = context.RelayCaller();
-        return Results.Json(new { uid = caller.UserId, token_id = caller.TokenId, username = caller.Username });
+        return Results.Json(new TokenOwner(caller.UserId, caller.TokenId, caller.Username));
     }
 }

@@ -49,7 +49,7 @@ public static class ApiAuth
         var session = sessions.Read(context);
         if (session is null && accessToken.Length == 0)
         {
-            return Results.Json(ApiResponse.Fail("not logged in and no access token provided"), statusCode: 401);
+            return Results.Json(ApiResponse.Failure("not logged in and no access token provided"), statusCode: 401);
         }
 
         await using var db = await databases.CreateDbContextAsync(context.RequestAborted);
@@ -60,19 +60,19 @@ public static class ApiAuth
         {
             if (session is null)
             {
-                return ApiResponse.Failure("invalid access token");
+                return ApiResponse.Failure("invalid access token").ToResult();
             }
             SessionCookie.Clear(context); // ended by logout, a password change or an admin
-            return ApiResponse.Failure("not logged in");
+            return ApiResponse.Failure("not logged in").ToResult();
         }
         if (user.Status != UserStatus.Enabled)
         {
             SessionCookie.Clear(context);
-            return ApiResponse.Failure("user has been banned");
+            return ApiResponse.Failure("user has been banned").ToResult();
         }
         if (user.Role < minRole)
         {
-            return ApiResponse.Failure("insufficient permissions");
+            return ApiResponse.Failure("insufficient permissions").ToResult();
         }
         context.Items[CallerKey] = new ApiCaller(user.Id, user.Username, user.Role);
         return null;

@@ -29,6 +29,26 @@ public sealed partial class ApiDocumentTests(GatewayPool pool) : IClassFixture<G
     }
 
     [Fact]
+    public async Task ManagementAnswers_AreDescribedAsTheEnvelopeWithTheirData()
+    {
+        var gateway = await pool.GetAsync("sqlite");
+        var document = JsonDocument.Parse(await gateway.Admin.GetStringAsync("/openapi/v1.json")).RootElement;
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+
+        var token = Answer(document, "/api/token/{id}", "get");
+        Assert.Equal(["success", "message", "data"], Properties(schemas, token));
+        var data = schemas.GetProperty(token).GetProperty("properties").GetProperty("data");
+        Assert.Contains(data.EnumerateObject(), p => p.Value.ToString().Contains("#/components/schemas/Token", StringComparison.Ordinal));
+        // written as numbers and always present, so the console's generated types are exact
+        var id = schemas.GetProperty("Token").GetProperty("properties").GetProperty("id");
+        Assert.Equal("integer", id.GetProperty("type").GetString());
+        Assert.Contains("remain_quota", schemas.GetProperty("Token").GetProperty("required").EnumerateArray().Select(r => r.GetString()));
+
+        Assert.Equal(["success", "message", "data"], Properties(schemas, Answer(document, "/api/token/{id}", "delete")));
+        Assert.Equal(["success", "message", "time", "model", "modelName"], Properties(schemas, Answer(document, "/api/channel/test/{id}", "get")));
+    }
+
+    [Fact]
     public async Task Document_IsBrowsable()
     {
         var gateway = await pool.GetAsync("sqlite");
@@ -36,6 +56,15 @@ public sealed partial class ApiDocumentTests(GatewayPool pool) : IClassFixture<G
         page.EnsureSuccessStatusCode();
         Assert.Contains("swagger-ui", await page.Content.ReadAsStringAsync());
     }
+
+    /// <summary>The schema name of a route's 200 JSON answer.</summary>
+    private static string Answer(JsonElement document, string path, string method) =>
+        document.GetProperty("paths").GetProperty(path).GetProperty(method).GetProperty("responses").GetProperty("200")
+            .GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString()!
+            .Split('/')[^1];
+
+    private static List<string> Properties(JsonElement schemas, string name) =>
+        schemas.GetProperty(name).GetProperty("properties").EnumerateObject().Select(p => p.Name).ToList();
 
     /// <summary>The document writes <c>{id:int}</c> as <c>{id}</c>, a catch-all <c>{**rest}</c> as <c>{rest}</c>, and drops a trailing slash.</summary>
     private static string Normalize(string pattern) => Parameter().Replace(pattern, m => "{" + m.Groups[1].Value + "}").TrimEnd('/');

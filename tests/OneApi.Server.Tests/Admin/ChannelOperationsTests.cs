@@ -155,6 +155,26 @@ public sealed class ChannelOperationsTests(PlaintextSmtpPool pool) : IClassFixtu
         (await gateway.Admin.GetJsonAsync("/api/channel/update_balance")).Data();
     }
 
+    [Fact]
+    public async Task Create_WithNoKey_IsRefusedUnlessTheTypeKeepsItsCredentialsInTheConfig()
+    {
+        var gateway = await pool.GetAsync("sqlite");
+        var name = "nokey" + Guid.NewGuid().ToString("N")[..8];
+
+        var openAI = await gateway.Admin.PostJsonAsync("/api/channel/", new { type = 1, name, key = " ", models = "gpt-4o-mini", group = "default" });
+        Assert.False(openAI.GetProperty("success").GetBoolean());
+        Assert.Equal("key is required", openAI.GetProperty("message").GetString());
+
+        (await gateway.Admin.PostJsonAsync("/api/channel/", new
+        {
+            type = 33, name, key = "", models = "claude-3-haiku-20240307", group = "default", status = ChannelStatus.ManuallyDisabled,
+            config = """{"region":"us-west-2","ak":"AKIAEXAMPLE","sk":"secret"}""",
+        })).Data();
+        await using var db = await gateway.DbAsync();
+        var aws = await db.Channels.SingleAsync(c => c.Name == name);
+        Assert.Equal(("", 33), (aws.Key, aws.Type));
+    }
+
     [Theory]
     [MemberData(nameof(TestGateway.Databases), MemberType = typeof(TestGateway))]
     public async Task DeleteDisabled_RemovesOnlyDisabledChannelsAndTheirAbilities(string database)

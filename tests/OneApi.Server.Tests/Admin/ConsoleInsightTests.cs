@@ -20,6 +20,28 @@ public sealed class ConsoleInsightTests(GatewayPool pool) : IClassFixture<Gatewa
     }
 
     [Fact]
+    public async Task ChannelTypes_DescribeEachTypesFormFields()
+    {
+        var gateway = await pool.GetAsync("sqlite");
+        var types = (await gateway.Admin.GetJsonAsync("/api/channel/types")).Data().EnumerateArray().ToDictionary(t => t.GetProperty("id").GetInt32());
+        static List<string> Fields(JsonElement type) =>
+            type.GetProperty("fields").EnumerateArray().Select(f => $"{f.GetProperty("store").GetString()}:{f.GetProperty("name").GetString()}"
+                + (f.GetProperty("required").GetBoolean() ? "!" : "") + (f.GetProperty("secret").GetBoolean() ? "*" : "")).ToList();
+
+        Assert.Equal(["config:api_version"], Fields(types[3]));
+        Assert.Equal(["config:region", "config:ak*", "config:sk*"], Fields(types[33]));
+        Assert.True(types[33].GetProperty("key_optional").GetBoolean());
+        Assert.True(types[42].GetProperty("regional_url").GetBoolean());
+        Assert.False(types[3].GetProperty("regional_url").GetBoolean());
+        Assert.Equal(["config:user_id!"], Fields(types[37]));
+        Assert.Equal(["config:region", "config:vertex_ai_project_id", "config:vertex_ai_adc*"], Fields(types[42]));
+        Assert.Equal(["other:plugin"], Fields(types[17]));
+        Assert.Equal("APPID|APISecret|APIKey", types[18].GetProperty("key_format").GetString());
+        Assert.Empty(Fields(types[1]));
+        Assert.False(types[1].GetProperty("key_optional").GetBoolean());
+    }
+
+    [Fact]
     public async Task Pricing_IsPublicAndListsTheServedModelsWithTheirRatios()
     {
         await using var gateway = await TestGateway.StartAsync("sqlite");

@@ -31,7 +31,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOflong"];
+                    };
                 };
             };
         };
@@ -68,7 +70,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponse"];
+                    };
                 };
             };
         };
@@ -105,7 +109,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfToken"];
+                    };
                 };
             };
         };
@@ -136,7 +142,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfDictionaryOfstringAndIReadOnlyListOfstring"];
+                    };
                 };
             };
         };
@@ -169,7 +177,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfIEnumerableOfChannelTypeView"];
+                    };
                 };
             };
         };
@@ -202,7 +212,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ModelList"];
+                    };
                 };
             };
         };
@@ -235,7 +247,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfIEnumerableOfstring"];
+                    };
                 };
             };
         };
@@ -268,7 +282,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfPricingView"];
+                    };
                 };
             };
         };
@@ -301,7 +317,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfIEnumerableOfChannelHealthView"];
+                    };
                 };
             };
         };
@@ -336,7 +354,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["RequestCost"];
+                    };
                 };
             };
         };
@@ -1190,7 +1210,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfStatusView"];
+                    };
                 };
             };
         };
@@ -1223,7 +1245,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfstring"];
+                    };
                 };
             };
         };
@@ -1256,7 +1280,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfstring"];
+                    };
                 };
             };
         };
@@ -1289,7 +1315,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfstring"];
+                    };
                 };
             };
         };
@@ -1328,7 +1356,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponse"];
+                    };
                 };
             };
         };
@@ -1365,7 +1395,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfSignedInUser"];
+                    };
                 };
             };
         };
@@ -1396,7 +1428,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponse"];
+                    };
                 };
             };
         };
@@ -1429,7 +1463,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfUserView"];
+                    };
                 };
             };
         };
@@ -1451,7 +1487,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponse"];
+                    };
                 };
             };
         };
@@ -1470,7 +1508,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponse"];
+                    };
                 };
             };
         };
@@ -1500,7 +1540,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfstring"];
+                    };
                 };
             };
         };
@@ -1533,7 +1575,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfstring"];
+                    };
                 };
             };
         };
@@ -1566,7 +1610,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfIEnumerableOfDashboardRow"];
+                    };
                 };
             };
         };
@@ -1599,7 +1645,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfIReadOnlyListOfstring"];
+                    };
                 };
             };
         };
@@ -1632,7 +1680,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["TokenOwner"];
+                    };
                 };
             };
         };
@@ -1654,7 +1704,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    p?: number | string;
+                    p?: number;
                     order?: string;
                 };
                 header?: never;
@@ -1668,7 +1718,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfIEnumerableOfUserView"];
+                    };
                 };
             };
         };
@@ -1690,7 +1742,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponse"];
+                    };
                 };
             };
         };
@@ -1712,7 +1766,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponse"];
+                    };
                 };
             };
         };
@@ -1745,7 +1801,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfIEnumerableOfUserView"];
+                    };
                 };
             };
         };
@@ -1780,7 +1838,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfUserView"];
+                    };
                 };
             };
         };
@@ -1802,7 +1862,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponse"];
+                    };
                 };
             };
         };
@@ -1838,7 +1900,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfManagedUser"];
+                    };
                 };
             };
         };
@@ -1871,7 +1935,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponse"];
+                    };
                 };
             };
         };
@@ -1906,7 +1972,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponse"];
+                    };
                 };
             };
         };
@@ -1945,7 +2013,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfstring"];
+                    };
                 };
             };
         };
@@ -1979,7 +2049,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponse"];
+                    };
                 };
             };
         };
@@ -2012,7 +2084,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfstring"];
+                    };
                 };
             };
         };
@@ -2048,7 +2122,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfSignedInUser"];
+                    };
                 };
             };
         };
@@ -2084,7 +2160,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfSignedInUser"];
+                    };
                 };
             };
         };
@@ -2120,7 +2198,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfSignedInUser"];
+                    };
                 };
             };
         };
@@ -2155,7 +2235,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfSignedInUser"];
+                    };
                 };
             };
         };
@@ -2190,7 +2272,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponse"];
+                    };
                 };
             };
         };
@@ -2212,7 +2296,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    p?: number | string;
+                    p?: number;
                 };
                 header?: never;
                 path?: never;
@@ -2225,7 +2309,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfListOfRedemption"];
+                    };
                 };
             };
         };
@@ -2249,7 +2335,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfRedemption"];
+                    };
                 };
             };
         };
@@ -2271,7 +2359,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfIEnumerableOfstring"];
+                    };
                 };
             };
         };
@@ -2304,7 +2394,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfListOfRedemption"];
+                    };
                 };
             };
         };
@@ -2339,7 +2431,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfRedemption"];
+                    };
                 };
             };
         };
@@ -2361,7 +2455,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponse"];
+                    };
                 };
             };
         };
@@ -2380,7 +2476,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    p?: number | string;
+                    p?: number;
                 };
                 header?: never;
                 path?: never;
@@ -2393,7 +2489,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfIEnumerableOfLogView"];
+                    };
                 };
             };
         };
@@ -2402,7 +2500,7 @@ export interface paths {
         delete: {
             parameters: {
                 query?: {
-                    target_timestamp?: number | string;
+                    target_timestamp?: number;
                 };
                 header?: never;
                 path?: never;
@@ -2415,7 +2513,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfint"];
+                    };
                 };
             };
         };
@@ -2445,7 +2545,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfLogStat"];
+                    };
                 };
             };
         };
@@ -2480,7 +2582,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfIEnumerableOfLogView"];
+                    };
                 };
             };
         };
@@ -2502,7 +2606,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    p?: number | string;
+                    p?: number;
                 };
                 header?: never;
                 path?: never;
@@ -2515,7 +2619,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfIEnumerableOfLogView"];
+                    };
                 };
             };
         };
@@ -2548,7 +2654,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfLogStat"];
+                    };
                 };
             };
         };
@@ -2583,7 +2691,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfIEnumerableOfLogView"];
+                    };
                 };
             };
         };
@@ -2616,7 +2726,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfIEnumerableOfOptionItem"];
+                    };
                 };
             };
         };
@@ -2634,7 +2746,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponse"];
+                    };
                 };
             };
         };
@@ -2655,7 +2769,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    p?: number | string;
+                    p?: number;
                 };
                 header?: never;
                 path?: never;
@@ -2668,7 +2782,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfIEnumerableOfChannelView"];
+                    };
                 };
             };
         };
@@ -2690,7 +2806,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfChannelView"];
+                    };
                 };
             };
         };
@@ -2712,7 +2830,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponse"];
+                    };
                 };
             };
         };
@@ -2745,7 +2865,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfIEnumerableOfChannelView"];
+                    };
                 };
             };
         };
@@ -2780,7 +2902,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfChannelView"];
+                    };
                 };
             };
         };
@@ -2802,7 +2926,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponse"];
+                    };
                 };
             };
         };
@@ -2834,7 +2960,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponse"];
+                    };
                 };
             };
         };
@@ -2871,7 +2999,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ChannelTestAnswer"];
+                    };
                 };
             };
         };
@@ -2904,7 +3034,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponse"];
+                    };
                 };
             };
         };
@@ -2939,7 +3071,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["BalanceAnswer"];
+                    };
                 };
             };
         };
@@ -2975,7 +3109,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfint"];
+                    };
                 };
             };
         };
@@ -2994,7 +3130,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    p?: number | string;
+                    p?: number;
                     order?: string;
                 };
                 header?: never;
@@ -3008,7 +3144,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfListOfToken"];
+                    };
                 };
             };
         };
@@ -3032,7 +3170,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfToken"];
+                    };
                 };
             };
         };
@@ -3054,7 +3194,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfToken"];
+                    };
                 };
             };
         };
@@ -3087,7 +3229,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfListOfToken"];
+                    };
                 };
             };
         };
@@ -3122,7 +3266,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponseOfToken"];
+                    };
                 };
             };
         };
@@ -3144,7 +3290,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApiResponse"];
+                    };
                 };
             };
         };
@@ -3174,7 +3322,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["SubscriptionAnswer"];
+                    };
                 };
             };
         };
@@ -3207,7 +3357,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["UsageAnswer"];
+                    };
                 };
             };
         };
@@ -3240,7 +3392,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["SubscriptionAnswer"];
+                    };
                 };
             };
         };
@@ -3273,7 +3427,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["UsageAnswer"];
+                    };
                 };
             };
         };
@@ -3689,36 +3845,306 @@ export interface components {
     schemas: {
         AdminTopUpInput: {
             /** Format: int32 */
-            user_id: null | number | string;
+            user_id: null | number;
             /** Format: int64 */
-            quota: null | number | string;
+            quota: null | number;
             remark: null | string;
+        };
+        ApiResponse: {
+            success: boolean;
+            message: string;
+            data: unknown;
+        };
+        ApiResponseOfChannelView: {
+            success: boolean;
+            message: string;
+            data: null | components["schemas"]["ChannelView"];
+        };
+        ApiResponseOfDictionaryOfstringAndIReadOnlyListOfstring: {
+            success: boolean;
+            message: string;
+            data: null | {
+                [key: string]: string[];
+            };
+        };
+        ApiResponseOfIEnumerableOfChannelHealthView: {
+            success: boolean;
+            message: string;
+            data: null | components["schemas"]["ChannelHealthView"][];
+        };
+        ApiResponseOfIEnumerableOfChannelTypeView: {
+            success: boolean;
+            message: string;
+            data: null | components["schemas"]["ChannelTypeView"][];
+        };
+        ApiResponseOfIEnumerableOfChannelView: {
+            success: boolean;
+            message: string;
+            data: null | components["schemas"]["ChannelView"][];
+        };
+        ApiResponseOfIEnumerableOfDashboardRow: {
+            success: boolean;
+            message: string;
+            data: null | components["schemas"]["DashboardRow"][];
+        };
+        ApiResponseOfIEnumerableOfLogView: {
+            success: boolean;
+            message: string;
+            data: null | components["schemas"]["LogView"][];
+        };
+        ApiResponseOfIEnumerableOfOptionItem: {
+            success: boolean;
+            message: string;
+            data: null | components["schemas"]["OptionItem"][];
+        };
+        ApiResponseOfIEnumerableOfUserView: {
+            success: boolean;
+            message: string;
+            data: null | components["schemas"]["UserView"][];
+        };
+        ApiResponseOfIEnumerableOfstring: {
+            success: boolean;
+            message: string;
+            data: null | string[];
+        };
+        ApiResponseOfIReadOnlyListOfstring: {
+            success: boolean;
+            message: string;
+            data: null | string[];
+        };
+        ApiResponseOfListOfRedemption: {
+            success: boolean;
+            message: string;
+            data: null | components["schemas"]["Redemption"][];
+        };
+        ApiResponseOfListOfToken: {
+            success: boolean;
+            message: string;
+            data: null | components["schemas"]["Token"][];
+        };
+        ApiResponseOfLogStat: {
+            success: boolean;
+            message: string;
+            data: null | components["schemas"]["LogStat"];
+        };
+        ApiResponseOfManagedUser: {
+            success: boolean;
+            message: string;
+            data: null | components["schemas"]["ManagedUser"];
+        };
+        ApiResponseOfPricingView: {
+            success: boolean;
+            message: string;
+            data: null | components["schemas"]["PricingView"];
+        };
+        ApiResponseOfRedemption: {
+            success: boolean;
+            message: string;
+            data: null | components["schemas"]["Redemption"];
+        };
+        ApiResponseOfSignedInUser: {
+            success: boolean;
+            message: string;
+            data: null | components["schemas"]["SignedInUser"];
+        };
+        ApiResponseOfStatusView: {
+            success: boolean;
+            message: string;
+            data: null | components["schemas"]["StatusView"];
+        };
+        ApiResponseOfToken: {
+            success: boolean;
+            message: string;
+            data: null | components["schemas"]["Token"];
+        };
+        ApiResponseOfUserView: {
+            success: boolean;
+            message: string;
+            data: null | components["schemas"]["UserView"];
+        };
+        ApiResponseOfint: {
+            success: boolean;
+            message: string;
+            /** Format: int32 */
+            data: null | number;
+        };
+        ApiResponseOflong: {
+            success: boolean;
+            message: string;
+            /** Format: int64 */
+            data: null | number;
+        };
+        ApiResponseOfstring: {
+            success: boolean;
+            message: string;
+            data: null | string;
+        };
+        BalanceAnswer: {
+            success: boolean;
+            message: string;
+            /** Format: double */
+            balance: number;
+        };
+        ChannelField: {
+            name: string;
+            label: string;
+            store: components["schemas"]["ChannelFieldStore"];
+            /** @default false */
+            required: boolean;
+            /** @default  */
+            placeholder: string;
+            /** @default false */
+            secret: boolean;
+            /** @default false */
+            multiline: boolean;
+        };
+        /**
+         * @default config
+         * @enum {unknown}
+         */
+        ChannelFieldStore: "config" | "other";
+        ChannelHealthView: {
+            /** Format: int32 */
+            id: number;
+            name: string;
+            /** Format: int32 */
+            status: number;
+            /** Format: int32 */
+            recent_calls: number;
+            /** Format: int32 */
+            recent_successes: number;
+            /** Format: int32 */
+            requests_24h: number;
+            /** Format: double */
+            average_latency_ms_24h: number;
+            /** Format: int64 */
+            test_time: number;
+            /** Format: int32 */
+            response_time: number;
         };
         ChannelInput: {
             /** Format: int32 */
-            id: null | number | string;
+            id: null | number;
             /** Format: int32 */
-            type: null | number | string;
+            type: null | number;
             key: null | string;
             /** Format: int32 */
-            status: null | number | string;
+            status: null | number;
             name: null | string;
             /** Format: int64 */
-            weight: null | number | string;
+            weight: null | number;
             base_url: null | string;
             other: null | string;
             models: null | string;
             group: null | string;
             model_mapping: null | string;
             /** Format: int64 */
-            priority: null | number | string;
+            priority: null | number;
             config: null | string;
+            system_prompt: null | string;
+        };
+        ChannelTestAnswer: {
+            success: boolean;
+            message: string;
+            /** Format: double */
+            time: number;
+            model: string;
+            modelName: string;
+        };
+        ChannelTypeView: {
+            /** Format: int32 */
+            id: number;
+            name: string;
+            default_base_url: string;
+            wire_formats: string[];
+            host: string;
+            key_format: string;
+            models: string[];
+            balance: boolean;
+            relayed: boolean;
+            fields: components["schemas"]["ChannelField"][];
+            key_optional: boolean;
+            regional_url: boolean;
+        };
+        ChannelView: {
+            /** Format: int32 */
+            id: number;
+            /** Format: int32 */
+            type: number;
+            /** Format: int32 */
+            status: number;
+            name: string;
+            /** Format: int64 */
+            weight: null | number;
+            /** Format: int64 */
+            created_time: number;
+            /** Format: int64 */
+            test_time: number;
+            /** Format: int32 */
+            response_time: number;
+            base_url: null | string;
+            other: null | string;
+            /** Format: double */
+            balance: number;
+            /** Format: int64 */
+            balance_updated_time: number;
+            models: string;
+            group: string;
+            /** Format: int64 */
+            used_quota: number;
+            model_mapping: null | string;
+            /** Format: int64 */
+            priority: null | number;
+            config: string;
             system_prompt: null | string;
         };
         ConsumeInput: {
             /** Format: int64 */
-            add_used_quota: null | number | string;
+            add_used_quota: null | number;
             add_reason: null | string;
+        };
+        DashboardRow: {
+            Day: string;
+            ModelName: string;
+            /** Format: int32 */
+            RequestCount: number;
+            /** Format: int64 */
+            Quota: number;
+            /** Format: int64 */
+            PromptTokens: number;
+            /** Format: int64 */
+            CompletionTokens: number;
+        };
+        LogStat: {
+            /** Format: int64 */
+            quota: number;
+        };
+        LogView: {
+            /** Format: int32 */
+            id: number;
+            /** Format: int32 */
+            user_id: number;
+            /** Format: int64 */
+            created_at: number;
+            /** Format: int32 */
+            type: number;
+            content: string;
+            username: string;
+            token_name: string;
+            model_name: string;
+            /** Format: int32 */
+            quota: number;
+            /** Format: int32 */
+            prompt_tokens: number;
+            /** Format: int32 */
+            completion_tokens: number;
+            /** Format: int32 */
+            channel: number;
+            request_id: string;
+            /** Format: int64 */
+            elapsed_time: number;
+            is_stream: boolean;
+            system_prompt_reset: boolean;
         };
         LoginRequest: {
             username: null | string;
@@ -3728,31 +4154,84 @@ export interface components {
             username: null | string;
             action: null | string;
         };
+        ManagedUser: {
+            /** Format: int32 */
+            role: number;
+            /** Format: int32 */
+            status: number;
+        };
+        ModelDescription: {
+            id: string;
+            object: string;
+            /** Format: int64 */
+            created: number;
+            owned_by: string;
+            permission: unknown[];
+            root: string;
+            parent: null | string;
+        };
+        ModelList: {
+            object: string;
+            data: components["schemas"]["ModelDescription"][];
+        };
+        ModelPrice: {
+            model: string;
+            /** Format: double */
+            model_ratio: number;
+            /** Format: double */
+            completion_ratio: number;
+        };
         NewRedemptions: {
             name: null | string;
             /** Format: int32 */
-            count: null | number | string;
+            count: null | number;
             /** Format: int64 */
-            quota: null | number | string;
+            quota: null | number;
         };
         NewUserInput: {
             username: null | string;
             password: null | string;
             display_name: null | string;
             /** Format: int32 */
-            role: null | number | string;
+            role: null | number;
+        };
+        OptionItem: {
+            key: string;
+            value: string;
+        };
+        PricingView: {
+            models: components["schemas"]["ModelPrice"][];
+            group_ratios: {
+                [key: string]: number;
+            };
         };
         RedeemInput: {
             key: null | string;
         };
+        Redemption: {
+            /** Format: int32 */
+            id: number;
+            /** Format: int32 */
+            user_id: number;
+            key: string;
+            /** Format: int32 */
+            status: number;
+            name: string;
+            /** Format: int64 */
+            quota: number;
+            /** Format: int64 */
+            created_time: number;
+            /** Format: int64 */
+            redeemed_time: number;
+        };
         RedemptionInput: {
             /** Format: int32 */
-            id: null | number | string;
+            id: null | number;
             name: null | string;
             /** Format: int64 */
-            quota: null | number | string;
+            quota: null | number;
             /** Format: int32 */
-            status: null | number | string;
+            status: null | number;
         };
         RegisterRequest: {
             username: null | string;
@@ -3761,6 +4240,19 @@ export interface components {
             email: null | string;
             verification_code: null | string;
             aff_code: null | string;
+        };
+        RequestCost: {
+            /** Format: int32 */
+            id: number;
+            /** Format: int64 */
+            created_time: number;
+            /** Format: int32 */
+            user_id: number;
+            request_id: string;
+            /** Format: int64 */
+            quota: number;
+            /** Format: double */
+            cost_usd: number;
         };
         ResetInput: {
             email: null | string;
@@ -3772,34 +4264,144 @@ export interface components {
             display_name: null | string;
             original_password: null | string;
         };
+        SignedInUser: {
+            /** Format: int32 */
+            id: number;
+            username: string;
+            display_name: string;
+            /** Format: int32 */
+            role: number;
+            /** Format: int32 */
+            status: number;
+        };
+        StatusView: {
+            version: string;
+            /** Format: int64 */
+            start_time: number;
+            email_verification: boolean;
+            github_oauth: boolean;
+            github_client_id: string;
+            lark_client_id: string;
+            system_name: string;
+            logo: string;
+            footer_html: string;
+            wechat_qrcode: string;
+            wechat_login: boolean;
+            server_address: string;
+            turnstile_check: boolean;
+            turnstile_site_key: string;
+            top_up_link: string;
+            chat_link: string;
+            /** Format: double */
+            quota_per_unit: number;
+            display_in_currency: boolean;
+            oidc: boolean;
+            oidc_client_id: string;
+            oidc_well_known: string;
+            oidc_authorization_endpoint: string;
+            oidc_token_endpoint: string;
+            oidc_userinfo_endpoint: string;
+        };
+        SubscriptionAnswer: {
+            object: string;
+            has_payment_method: boolean;
+            /** Format: double */
+            soft_limit_usd: number;
+            /** Format: double */
+            hard_limit_usd: number;
+            /** Format: double */
+            system_hard_limit_usd: number;
+            /** Format: int64 */
+            access_until: number;
+        };
+        Token: {
+            /** Format: int32 */
+            id: number;
+            /** Format: int32 */
+            user_id: number;
+            key: string;
+            /** Format: int32 */
+            status: number;
+            name: string;
+            /** Format: int64 */
+            created_time: number;
+            /** Format: int64 */
+            accessed_time: number;
+            /** Format: int64 */
+            expired_time: number;
+            /** Format: int64 */
+            remain_quota: number;
+            unlimited_quota: boolean;
+            /** Format: int64 */
+            used_quota: number;
+            models: null | string;
+            subnet: string;
+        };
         TokenInput: {
             /** Format: int32 */
-            id: null | number | string;
+            id: null | number;
             name: null | string;
             /** Format: int64 */
-            expired_time: null | number | string;
+            expired_time: null | number;
             /** Format: int64 */
-            remain_quota: null | number | string;
+            remain_quota: null | number;
             unlimited_quota: null | boolean;
             models: null | string;
             subnet: null | string;
             /** Format: int32 */
-            status: null | number | string;
+            status: null | number;
+        };
+        TokenOwner: {
+            /** Format: int32 */
+            uid: number;
+            /** Format: int32 */
+            token_id: number;
+            username: string;
+        };
+        UsageAnswer: {
+            object: string;
+            /** Format: double */
+            total_usage: number;
         };
         UserInput: {
             /** Format: int32 */
-            id: null | number | string;
+            id: null | number;
             username: null | string;
             password: null | string;
             display_name: null | string;
             email: null | string;
             group: null | string;
             /** Format: int64 */
-            quota: null | number | string;
+            quota: null | number;
             /** Format: int32 */
-            role: null | number | string;
+            role: null | number;
             /** Format: int32 */
-            status: null | number | string;
+            status: null | number;
+        };
+        UserView: {
+            /** Format: int32 */
+            id: number;
+            username: string;
+            display_name: string;
+            /** Format: int32 */
+            role: number;
+            /** Format: int32 */
+            status: number;
+            email: string;
+            github_id: string;
+            wechat_id: string;
+            lark_id: string;
+            oidc_id: string;
+            /** Format: int64 */
+            quota: number;
+            /** Format: int64 */
+            used_quota: number;
+            /** Format: int32 */
+            request_count: number;
+            group: string;
+            aff_code: null | string;
+            /** Format: int32 */
+            inviter_id: number;
         };
     };
     responses: never;

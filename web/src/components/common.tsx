@@ -3,7 +3,7 @@ import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-quer
 import { App, Button, Input, Select, Space, Table, Tag, Typography, type TableColumnsType, type TablePaginationConfig } from 'antd';
 import { CopyOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { api, type ApiPath } from '../api/client';
+import { api, type ApiData, type ApiPath } from '../api/client';
 
 export const pageSize = 10;
 
@@ -24,7 +24,10 @@ type Query = Record<string, string | number | boolean | undefined | null>;
  * One page of a one-api list route (0-based `p`, ten rows, no total), or a search when `keyword` is set. The pagination
  * offers a next page while the current one is full, since the server does not say how many rows there are.
  */
-export function usePagedList<T>(path: ApiPath, searchPath: ApiPath | null, query: Query = {}) {
+/** A row of a list route. */
+export type ListRow<P extends ApiPath> = ApiData<P> extends readonly (infer R)[] ? R : never;
+
+export function usePagedList<P extends ApiPath>(path: P, searchPath: ApiPath | null, query: Query = {}) {
   const [page, setPage] = useState(0);
   const [keyword, setKeyword] = useState('');
   const [order, setOrder] = useState('');
@@ -33,7 +36,8 @@ export function usePagedList<T>(path: ApiPath, searchPath: ApiPath | null, query
   const params = searching ? { ...query, keyword } : { ...query, order, p: page };
   const result = useQuery({
     queryKey: [target, params],
-    queryFn: () => api<T[]>('get', target, { query: params }),
+    // a search route answers rows of its list route's type; tsc cannot see through ApiData of a generic path
+    queryFn: () => api('get', target as P, { query: params }) as unknown as Promise<ListRow<P>[]>,
     placeholderData: keepPreviousData,
   });
   const rows = result.data ?? [];
@@ -65,7 +69,7 @@ export function usePagedList<T>(path: ApiPath, searchPath: ApiPath | null, query
   };
 }
 
-export type PagedList<T> = ReturnType<typeof usePagedList<T>>;
+export type PagedList<T> = Omit<ReturnType<typeof usePagedList>, 'rows'> & { rows: T[] };
 
 /** A list page's table: one page of rows from usePagedList, scrolling sideways on a narrow screen. */
 export function ListTable<T extends { id: number }>({ list, columns, small }: { list: PagedList<T>; columns: TableColumnsType<T>; small?: boolean }) {

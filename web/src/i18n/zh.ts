@@ -344,6 +344,19 @@ const zh: Record<string, string> = {
   "or": "或",
   "{{count}} logs deleted": "已删除 {{count}} 条日志",
   "{{section}} saved": "{{section}}已保存",
+  "Empty = the region's endpoint": "留空则按区域的接入点",
+  // key formats of the server's channel-type catalogue
+  "API key": "API 密钥",
+  "API key|Secret key": "API Key|Secret Key",
+  "API token (the account id in the channel config's user_id)": "API 令牌（账户 ID 填在下方的账户 ID 中）",
+  "APPID|APISecret|APIKey": "APPID|APISecret|APIKey",
+  "AppId|SecretId|SecretKey": "AppId|SecretId|SecretKey",
+  "DeepL auth key": "DeepL 认证密钥",
+  "Personal access token, or an OAuth JWT when the auth type is oauth": "个人访问令牌；认证方式为 oauth 时填 OAuth JWT",
+  "ak|sk|region (or ak, sk and region in the config)": "ak|sk|region（或在下方分别填写 AK、SK 和区域）",
+  "any (sent as a Bearer token to a proxy in front)": "任意（作为 Bearer 令牌发给前置代理）",
+  "id.secret": "id.secret",
+  "region|project id|service-account JSON (or region, vertex_ai_project_id and vertex_ai_adc in the config)": "region|项目 ID|服务账号 JSON（或在下方分别填写区域、项目 ID 和服务账号 JSON）",
 };
 
 export default zh;

@@ -7,7 +7,7 @@ import { PageTitle } from '../components/common';
 
 export default function AboutPage() {
   const { t } = useTranslation();
-  const about = useQuery({ queryKey: ['about'], queryFn: () => api<string>('get', '/api/about') });
+  const about = useQuery({ queryKey: ['about'], queryFn: () => api('get', '/api/about') });
   if (about.isPending) return <Spin />;
   return (
     <>

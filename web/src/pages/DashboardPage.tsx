@@ -37,7 +37,7 @@ export default function DashboardPage() {
   const { user } = useSession();
   const status = useStatus();
   const [measure, setMeasure] = useState<Measure>('requests');
-  const rows = useQuery({ queryKey: ['dashboard'], queryFn: () => api<DashboardRow[]>('get', '/api/user/dashboard') });
+  const rows = useQuery({ queryKey: ['dashboard'], queryFn: () => api('get', '/api/user/dashboard') });
   const chart = useMemo(() => lastWeek(rows.data ?? [], measure), [rows.data, measure]);
   const format = (v: number) => (measure === 'quota' ? formatQuota(v, status) : formatNumber(v));
   if (!user) return null;

@@ -11,8 +11,8 @@ import { useStatus } from '../session';
 export default function HomePage() {
   const { t } = useTranslation();
   const status = useStatus();
-  const content = useQuery({ queryKey: ['home'], queryFn: () => api<string>('get', '/api/home_page_content') });
-  const notice = useQuery({ queryKey: ['notice'], queryFn: () => api<string>('get', '/api/notice') });
+  const content = useQuery({ queryKey: ['home'], queryFn: () => api('get', '/api/home_page_content') });
+  const notice = useQuery({ queryKey: ['notice'], queryFn: () => api('get', '/api/notice') });
   if (content.isPending) return <Spin />;
   return (
     <>

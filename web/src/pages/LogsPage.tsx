@@ -41,11 +41,11 @@ export default function LogsPage() {
   const admin = (user?.role ?? 0) >= Roles.Admin;
   const [filters, setFilters] = useState<Filters>({});
   const query = toQuery(filters, admin);
-  const list = usePagedList<Log>(admin ? '/api/log' : '/api/log/self', null, query);
+  const list = usePagedList(admin ? '/api/log' : '/api/log/self', null, query);
   const statQuery = { ...query, type: undefined };
   const stat = useQuery({
     queryKey: ['log-stat', admin, statQuery],
-    queryFn: () => api<{ quota: number }>('get', admin ? '/api/log/stat' : '/api/log/self/stat', { query: statQuery }),
+    queryFn: () => api('get', admin ? '/api/log/stat' : '/api/log/self/stat', { query: statQuery }),
   });
 
   return (

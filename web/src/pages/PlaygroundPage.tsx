@@ -4,7 +4,6 @@ import { Alert, Button, Card, Collapse, Empty, Flex, Input, Select, Space, Typog
 import { SendOutlined, StopOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
-import type { Token } from '../api/types';
 import { PageTitle } from '../components/common';
 
 interface Turn {
@@ -81,8 +80,8 @@ function Bubble({ turn }: { turn: Turn }) {
 /** Chat with any model the user may call, through one of their own tokens, streamed. */
 export default function PlaygroundPage() {
   const { t } = useTranslation();
-  const tokens = useQuery({ queryKey: ['/api/token', 'playground'], queryFn: () => api<Token[]>('get', '/api/token', { query: { p: 0 } }) });
-  const models = useQuery({ queryKey: ['available-models'], queryFn: () => api<string[]>('get', '/api/user/available_models') });
+  const tokens = useQuery({ queryKey: ['/api/token', 'playground'], queryFn: () => api('get', '/api/token', { query: { p: 0 } }) });
+  const models = useQuery({ queryKey: ['available-models'], queryFn: () => api('get', '/api/user/available_models') });
   const [tokenId, setTokenId] = useState<number>();
   const [model, setModel] = useState<string>();
   const [system, setSystem] = useState('');

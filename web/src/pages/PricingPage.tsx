@@ -3,18 +3,9 @@ import { useQuery } from '@tanstack/react-query';
 import { Input, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
+import type { ModelPrice } from '../api/types';
 import { PageTitle } from '../components/common';
 
-interface ModelPrice {
-  model: string;
-  model_ratio: number;
-  completion_ratio: number;
-}
-
-interface Pricing {
-  models: ModelPrice[];
-  group_ratios: Record<string, number>;
-}
 
 // one-api's unit: a model ratio of 1 costs $0.002 per 1K tokens, i.e. $2 per million.
 const perMillion = (ratio: number) => `$${(ratio * 2).toLocaleString('en-US', { maximumFractionDigits: 4 })}`;
@@ -23,7 +14,7 @@ const perMillion = (ratio: number) => `$${(ratio * 2).toLocaleString('en-US', { 
 export default function PricingPage() {
   const { t } = useTranslation();
   const [filter, setFilter] = useState('');
-  const pricing = useQuery({ queryKey: ['pricing'], queryFn: () => api<Pricing>('get', '/api/pricing') });
+  const pricing = useQuery({ queryKey: ['pricing'], queryFn: () => api('get', '/api/pricing') });
   const rows = useMemo(() => (pricing.data?.models ?? []).filter((m) => m.model.toLowerCase().includes(filter.toLowerCase())), [pricing.data, filter]);
   return (
     <>

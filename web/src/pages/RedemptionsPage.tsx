@@ -29,7 +29,7 @@ function RedemptionEditor({ redemption, onClose }: { redemption: Redemption | 'n
       const saved = await run(() => api('put', '/api/redemption', { body: { id: redemption.id, name: values.name, quota } }), t('Saved'));
       if (saved !== undefined) onClose();
     } else {
-      const keys = await run(() => api<string[]>('post', '/api/redemption', { body: { name: values.name, count: values.count, quota } }), t('Codes created'));
+      const keys = await run(() => api('post', '/api/redemption', { body: { name: values.name, count: values.count, quota } }), t('Codes created'));
       if (keys) onClose(keys);
     }
   }
@@ -63,7 +63,7 @@ export default function RedemptionsPage() {
   const { t } = useTranslation();
   const status = useStatus();
   const run = useAction();
-  const list = usePagedList<Redemption>('/api/redemption', '/api/redemption/search');
+  const list = usePagedList('/api/redemption', '/api/redemption/search');
   const [editing, setEditing] = useState<Redemption | 'new' | null>(null);
   const [created, setCreated] = useState<string[]>([]);
   const setStatus = (r: Redemption, next: number) =>

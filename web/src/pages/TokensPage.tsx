@@ -43,7 +43,7 @@ function TokenEditor({ token, onClose }: { token: Token | 'new'; onClose: (creat
   const status = useStatus();
   const run = useAction();
   const [form] = Form.useForm<TokenForm>();
-  const models = useQuery({ queryKey: ['available-models'], queryFn: () => api<string[]>('get', '/api/user/available_models') });
+  const models = useQuery({ queryKey: ['available-models'], queryFn: () => api('get', '/api/user/available_models') });
   const editing = token !== 'new';
   const initial: TokenForm = editing
     ? {
@@ -69,7 +69,7 @@ function TokenEditor({ token, onClose }: { token: Token | 'new'; onClose: (creat
       subnet: values.subnet ?? '',
     };
     const saved = await run(
-      () => (editing ? api<Token>('put', '/api/token', { body: { ...body, id: token.id, status: token.status } }) : api<Token>('post', '/api/token', { body })),
+      () => (editing ? api('put', '/api/token', { body: { ...body, id: token.id, status: token.status } }) : api('post', '/api/token', { body })),
       editing ? t('Token {{name}} saved', { name: values.name }) : t('Token {{name}} created', { name: values.name }),
     );
     if (saved !== undefined) onClose(editing ? undefined : (saved ?? undefined));
@@ -116,7 +116,7 @@ export default function TokensPage() {
   const { t } = useTranslation();
   const status = useStatus();
   const run = useAction();
-  const list = usePagedList<Token>('/api/token', '/api/token/search');
+  const list = usePagedList('/api/token', '/api/token/search');
   const [editing, setEditing] = useState<Token | 'new' | null>(null);
   const [newKey, setNewKey] = useState('');
 

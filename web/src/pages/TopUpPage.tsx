@@ -14,7 +14,7 @@ export default function TopUpPage() {
   const [form] = Form.useForm<{ key: string }>();
 
   async function redeem({ key }: { key: string }) {
-    const added = await run(() => api<number>('post', '/api/user/topup', { body: { key: key.trim() } }));
+    const added = await run(() => api('post', '/api/user/topup', { body: { key: key.trim() } }));
     if (added !== undefined) {
       message.success(t('Redeemed: {{quota}} added', { quota: formatQuota(added, status) }));
       form.resetFields();

@@ -31,7 +31,7 @@ function UserEditor({ user, onClose }: { user: User | 'new'; onClose: () => void
   const run = useAction();
   const [form] = Form.useForm<UserForm>();
   const editing = user !== 'new';
-  const groups = useQuery({ queryKey: ['groups'], queryFn: () => api<string[]>('get', '/api/group'), enabled: editing });
+  const groups = useQuery({ queryKey: ['groups'], queryFn: () => api('get', '/api/group'), enabled: editing });
   const title = editing ? t('Edit user {{name}}', { name: user.username }) : t('Create user');
 
   async function save(values: UserForm) {
@@ -88,7 +88,7 @@ export default function UsersPage() {
   const { user: me } = useSession();
   const status = useStatus();
   const run = useAction();
-  const list = usePagedList<User>('/api/user', '/api/user/search');
+  const list = usePagedList('/api/user', '/api/user/search');
   const [editing, setEditing] = useState<User | 'new' | null>(null);
   const manage = (u: User, action: string) =>
     run(() => api('post', '/api/user/manage', { body: { username: u.username, action } }), t('User {{name}} saved', { name: u.username }));

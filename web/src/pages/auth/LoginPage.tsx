@@ -4,7 +4,6 @@ import { Link, useLocation, useNavigate } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { useQueryClient } from '@tanstack/react-query';
 import { api, type Schema } from '../../api/client';
-import type { User } from '../../api/types';
 import { useStatus } from '../../session';
 import AuthCard from './AuthCard';
 import OAuthButtons from './OAuthButtons';
@@ -21,7 +20,7 @@ export default function LoginPage() {
   async function login(values: Schema<'LoginRequest'>) {
     setBusy(true);
     try {
-      client.setQueryData(['self'], await api<User>('post', '/api/user/login', { body: values }));
+      client.setQueryData(['self'], await api('post', '/api/user/login', { body: values }));
       await client.invalidateQueries({ queryKey: ['self'] });
       navigate((location.state as { from?: string } | null)?.from ?? '/dashboard', { replace: true });
     } catch (e) {

@@ -5,10 +5,10 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
-import type { Status, User } from '../../api/types';
+import type { Status } from '../../api/types';
 
 async function go(provider: 'github' | 'oidc' | 'lark', status: Status) {
-  const state = await api<string>('get', '/api/oauth/state');
+  const state = await api('get', '/api/oauth/state');
   const back = (name: string) => encodeURIComponent(`${status.server_address || window.location.origin}/oauth/${name}`);
   const urls = {
     github: `https://github.com/login/oauth/authorize?client_id=${status.github_client_id}&state=${state}&scope=user:email`,
@@ -32,7 +32,7 @@ export default function OAuthButtons({ status, bind = false }: { status: Status;
   async function wechat() {
     try {
       if (bind) await api('get', '/api/oauth/wechat/bind', { query: { code } });
-      else client.setQueryData(['self'], await api<User>('get', '/api/oauth/wechat', { query: { code } }));
+      else client.setQueryData(['self'], await api('get', '/api/oauth/wechat', { query: { code } }));
       setWechatOpen(false);
       if (!bind) navigate('/dashboard');
       else await client.invalidateQueries({ queryKey: ['self'] });

@@ -24,7 +24,7 @@ export default function OAuthCallbackPage() {
     const route = routes[provider];
     if (!route) return setError(t('Unknown provider'));
     const bound = client.getQueryData<User | null>(['self']);
-    api<User | string>('get', route, { query: { code: params.get('code'), state: params.get('state') } })
+    api('get', route, { query: { code: params.get('code'), state: params.get('state') } })
       .then(async (answer) => {
         if (typeof answer === 'object' && answer) client.setQueryData(['self'], answer);
         await client.invalidateQueries({ queryKey: ['self'] });

@@ -16,7 +16,7 @@ export default function ResetConfirmPage() {
 
   async function confirm() {
     try {
-      setPassword(await api<string>('post', '/api/user/reset', { body: { email, token } }));
+      setPassword(await api('post', '/api/user/reset', { body: { email, token } }));
     } catch (e) {
       setError((e as Error).message);
     }

@@ -4,15 +4,16 @@ import { Button, Card, Form, Input, InputNumber, Select, Space, Spin } from 'ant
 import { useNavigate, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { api, apiRaw } from '../../api/client';
-import type { Channel } from '../../api/types';
 import { PageTitle, splitList, useAction } from '../../components/common';
-import { configFields, keyInConfig, useChannelTypes } from './channelTypes';
+import type { ChannelField } from '../../api/types';
+import { useChannelTypes } from './channelTypes';
 
 interface ChannelForm {
   type: number;
   name: string;
   base_url?: string;
   key?: string;
+  other?: string;
   group: string[];
   models: string[];
   model_mapping?: string;
@@ -35,6 +36,9 @@ const jsonObject = (message: string) => ({
   },
 });
 
+/** Where a catalogue field lives in the form: a key of `config`, or the legacy `other` column. */
+const fieldName = (field: ChannelField) => (field.store === 'other' ? 'other' : ['config', field.name]);
+
 function parseConfig(json: string): Record<string, string> {
   try {
     return JSON.parse(json || '{}') as Record<string, string>;
@@ -53,12 +57,12 @@ export default function ChannelEditPage() {
   const [form] = Form.useForm<ChannelForm>();
   const { types } = useChannelTypes();
   const type = Form.useWatch('type', form) ?? 1;
-  const channel = useQuery({ queryKey: ['channel', id], queryFn: () => api<Channel>('get', '/api/channel/{id}', { path: { id: id! } }), enabled: editing });
-  const groups = useQuery({ queryKey: ['groups'], queryFn: () => api<string[]>('get', '/api/group') });
-  const byType = useQuery({ queryKey: ['models-by-type'], queryFn: () => api<Record<string, string[]>>('get', '/api/models') });
+  const channel = useQuery({ queryKey: ['channel', id], queryFn: () => api('get', '/api/channel/{id}', { path: { id: id! } }), enabled: editing });
+  const groups = useQuery({ queryKey: ['groups'], queryFn: () => api('get', '/api/group') });
+  const byType = useQuery({ queryKey: ['models-by-type'], queryFn: () => api('get', '/api/models') });
   const allModels = useQuery({
     queryKey: ['all-models'],
-    queryFn: async () => (await apiRaw<{ data: { id: string }[] }>('/api/channel/models')).data.map((m) => m.id),
+    queryFn: async () => (await apiRaw('/api/channel/models')).data.map((m) => m.id),
   });
 
   useEffect(() => {
@@ -68,6 +72,7 @@ export default function ChannelEditPage() {
       type: c.type,
       name: c.name,
       base_url: c.base_url ?? '',
+      other: c.other ?? '',
       group: splitList(c.group),
       models: splitList(c.models),
       model_mapping: c.model_mapping ?? '',
@@ -79,6 +84,7 @@ export default function ChannelEditPage() {
   }, [channel.data, form]);
 
   async function save(values: ChannelForm) {
+    const usesOther = fields.some((field) => field.store === 'other');
     const config = Object.fromEntries(Object.entries(values.config ?? {}).filter(([, v]) => v));
     const body = {
       type: values.type,
@@ -91,6 +97,7 @@ export default function ChannelEditPage() {
       priority: values.priority ?? 0,
       weight: values.weight ?? 0,
       config: JSON.stringify(config),
+      ...(usesOther ? { other: values.other ?? '' } : {}),
       ...(values.key ? { key: values.key.trim() } : {}),
     };
     const done = await run(
@@ -103,6 +110,7 @@ export default function ChannelEditPage() {
   const fill = (models: string[]) => form.setFieldValue('models', [...new Set([...(form.getFieldValue('models') ?? []), ...models])]);
   const chosen = types.find((x) => x.id === type);
   const defaultUrl = chosen?.default_base_url;
+  const fields = chosen?.fields ?? [];
   const title = editing ? t('Edit channel') : t('Add channel');
   if (editing && channel.isPending) return <Spin />;
 
@@ -125,11 +133,11 @@ export default function ChannelEditPage() {
           <Form.Item label={t('Name')} name="name" rules={[{ required: true, message: t('Required') }]}>
             <Input />
           </Form.Item>
-          <Form.Item label={t('Base URL')} name="base_url" extra={defaultUrl ? t('Empty = {{url}}', { url: defaultUrl }) : t('Required for this type')}>
+          <Form.Item label={t('Base URL')} name="base_url" extra={defaultUrl ? t('Empty = {{url}}', { url: defaultUrl }) : chosen?.regional_url ? t('Empty = the region\'s endpoint') : t('Required for this type')}>
             <Input placeholder={defaultUrl} />
           </Form.Item>
-          {(configFields[type] ?? []).map((field) => (
-            <Form.Item key={field.name} label={t(field.label)} name={['config', field.name]}>
+          {fields.map((field) => (
+            <Form.Item key={field.name} label={t(field.label)} name={fieldName(field)} rules={[{ required: field.required, message: t('Required') }]}>
               {field.multiline ? <Input.TextArea rows={4} placeholder={field.placeholder} /> : field.secret ? <Input.Password placeholder={field.placeholder} /> : <Input placeholder={field.placeholder} />}
             </Form.Item>
           ))}
@@ -137,9 +145,9 @@ export default function ChannelEditPage() {
             label={t('Key')}
             name="key"
             extra={editing ? t('Leave empty to keep the current key') : t('One key per line creates one channel per key')}
-            rules={[{ required: !editing && !keyInConfig.has(type), message: t('Required') }]}
+            rules={[{ required: !editing && !chosen?.key_optional, message: t('Required') }]}
           >
-            <Input.TextArea rows={editing ? 1 : 3} autoComplete="off" placeholder={chosen?.key_format} />
+            <Input.TextArea rows={editing ? 1 : 3} autoComplete="off" placeholder={chosen ? t(chosen.key_format) : undefined} />
           </Form.Item>
           <Form.Item label={t('Groups')} name="group" rules={[{ required: true, message: t('Required') }]}>
             <Select mode="tags" options={(groups.data ?? []).map((g) => ({ value: g, label: g }))} />

@@ -3,26 +3,16 @@ import { Progress, Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { formatNumber, formatTime } from '../../api/format';
+import type { ChannelHealth } from '../../api/types';
 import { PageTitle, StatusTag } from '../../components/common';
 
-interface ChannelHealth {
-  id: number;
-  name: string;
-  status: number;
-  recent_calls: number;
-  recent_successes: number;
-  requests_24h: number;
-  average_latency_ms_24h: number;
-  test_time: number;
-  response_time: number;
-}
 
 const channelStatus = { 1: 'Enabled', 2: 'Disabled', 3: 'Auto-disabled' };
 
 /** Each channel's recent success rate (its last calls since the server started) and its latency over 24 hours. */
 export default function ChannelStatusPage() {
   const { t } = useTranslation();
-  const health = useQuery({ queryKey: ['channel-status'], queryFn: () => api<ChannelHealth[]>('get', '/api/channel/status'), refetchInterval: 30_000 });
+  const health = useQuery({ queryKey: ['channel-status'], queryFn: () => api('get', '/api/channel/status'), refetchInterval: 30_000 });
   return (
     <>
       <PageTitle>{t('Channel status')}</PageTitle>

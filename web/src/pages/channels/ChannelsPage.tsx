@@ -11,12 +11,6 @@ import { useChannelTypes } from './channelTypes';
 
 const channelStatus = { 1: 'Enabled', 2: 'Disabled', 3: 'Auto-disabled' };
 
-interface RawAnswer {
-  success: boolean;
-  message: string;
-  time?: number;
-  balance?: number;
-}
 
 export default function ChannelsPage() {
   const { t } = useTranslation();
@@ -24,10 +18,10 @@ export default function ChannelsPage() {
   const run = useAction();
   const navigate = useNavigate();
   const { nameOf } = useChannelTypes();
-  const list = usePagedList<Channel>('/api/channel', '/api/channel/search');
+  const list = usePagedList('/api/channel', '/api/channel/search');
 
   // test and balance answer {success, message, …} with their figures beside the envelope
-  const raw = (call: () => Promise<RawAnswer>, done: (a: RawAnswer) => string) =>
+  const raw = <A extends { success: boolean; message: string }>(call: () => Promise<A>, done: (a: A) => string) =>
     run(async () => {
       const answer = await call();
       if (!answer.success) throw new Error(answer.message);
@@ -35,12 +29,12 @@ export default function ChannelsPage() {
     }, done);
 
   const test = (c: Channel) =>
-    raw(() => apiRaw<RawAnswer>('/api/channel/test/{id}', { path: { id: c.id } }), (a) =>
-      t('Channel {{name}} answered in {{seconds}} s', { name: c.name, seconds: (a.time ?? 0).toFixed(2) }),
+    raw(() => apiRaw('/api/channel/test/{id}', { path: { id: c.id } }), (a) =>
+      t('Channel {{name}} answered in {{seconds}} s', { name: c.name, seconds: a.time.toFixed(2) }),
     );
   const balance = (c: Channel) =>
-    raw(() => apiRaw<RawAnswer>('/api/channel/update_balance/{id}', { path: { id: c.id } }), (a) =>
-      t('Balance of {{name}}: ${{balance}}', { name: c.name, balance: (a.balance ?? 0).toFixed(2) }),
+    raw(() => apiRaw('/api/channel/update_balance/{id}', { path: { id: c.id } }), (a) =>
+      t('Balance of {{name}}: ${{balance}}', { name: c.name, balance: a.balance.toFixed(2) }),
     );
   const update = (c: Channel, change: Partial<Channel>) =>
     run(() => api('put', '/api/channel', { body: { id: c.id, ...change } }), t('Channel {{name}} saved', { name: c.name }));
@@ -57,7 +51,7 @@ export default function ChannelsPage() {
             <Button icon={<DollarOutlined />} onClick={() => void run(() => api('get', '/api/channel/update_balance'), t('Updating all balances'))}>
               {t('Update all balances')}
             </Button>
-            <Popconfirm title={t('Delete every disabled channel?')} onConfirm={() => run(() => api<number>('delete', '/api/channel/disabled'), t('Disabled channels deleted'))} okText={t('Delete')}>
+            <Popconfirm title={t('Delete every disabled channel?')} onConfirm={() => run(() => api('delete', '/api/channel/disabled'), t('Disabled channels deleted'))} okText={t('Delete')}>
               <Button danger icon={<DeleteOutlined />}>{t('Delete disabled')}</Button>
             </Popconfirm>
           </Space>

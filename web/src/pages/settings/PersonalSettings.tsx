@@ -15,7 +15,7 @@ function AccessToken() {
     <Card title={<h2 style={{ margin: 0, fontSize: 16 }}>{t('Access token')}</h2>} style={{ marginBottom: 16 }}>
       <Typography.Paragraph type="secondary">{t('Send it as the Authorization header to call /api without a session. Generating a new one revokes the old.')}</Typography.Paragraph>
       <Space wrap>
-        <Button onClick={async () => setToken((await run(() => api<string>('get', '/api/user/token'), t('Access token generated'))) ?? '')}>
+        <Button onClick={async () => setToken((await run(() => api('get', '/api/user/token'), t('Access token generated'))) ?? '')}>
           {t('Generate access token')}
         </Button>
         {token && (
@@ -64,7 +64,7 @@ export default function PersonalSettings() {
   const { user } = useSession();
   const status = useStatus();
   const run = useAction();
-  const aff = useQuery({ queryKey: ['aff'], queryFn: () => api<string>('get', '/api/user/aff') });
+  const aff = useQuery({ queryKey: ['aff'], queryFn: () => api('get', '/api/user/aff') });
   if (!user) return null;
   const affLink = `${window.location.origin}/register?aff=${aff.data ?? ''}`;
 

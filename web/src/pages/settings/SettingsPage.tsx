@@ -4,7 +4,7 @@ import { useState, type ReactNode } from 'react';
 import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { Roles, type Option } from '../../api/types';
+import { Roles } from '../../api/types';
 import { PageTitle, useAction } from '../../components/common';
 import { useSession } from '../../session';
 import OptionSection from './OptionSection';
@@ -22,7 +22,7 @@ function LogCleanup() {
         <Button
           danger
           disabled={!before}
-          onClick={() => void run(() => api<number>('delete', '/api/log', { query: { target_timestamp: before!.unix() } }), (n) => t('{{count}} logs deleted', { count: n }))}
+          onClick={() => void run(() => api('delete', '/api/log', { query: { target_timestamp: before!.unix() } }), (n) => t('{{count}} logs deleted', { count: n }))}
         >
           {t('Delete older logs')}
         </Button>
@@ -34,7 +34,7 @@ function LogCleanup() {
 /** Sections of root's options; every tab reads the same cached option list. */
 function OptionTab({ sections, children }: { sections: typeof operationSections; children?: ReactNode }) {
   const { t } = useTranslation();
-  const options = useQuery({ queryKey: ['options'], queryFn: () => api<Option[]>('get', '/api/option') });
+  const options = useQuery({ queryKey: ['options'], queryFn: () => api('get', '/api/option') });
   if (options.isPending) return <Spin />;
   const values = Object.fromEntries((options.data ?? []).map((o) => [o.key, o.value]));
   return (
