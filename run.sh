@@ -28,7 +28,7 @@ newer_than() {
   local p; for p in "$@"; do [[ -e $p ]] && paths+=("$p"); done
   (( ${#paths[@]} )) || return 0
   find "${paths[@]}" \( -name bin -o -name obj -o -name node_modules -o -name dist -o -name build \) -prune \
-       -o -type f -newer "$stamp" -print 2>/dev/null | head -n 1
+       -o -type f -newer "$stamp" -print -quit 2>/dev/null || true  # -quit, not | head: SIGPIPE under pipefail ended the script
 }
 
 # What the build and the server need: the .NET SDK (named, not installed: it is not in Debian's archive),
