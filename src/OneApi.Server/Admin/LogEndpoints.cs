@@ -53,10 +53,10 @@ public static class LogEndpoints
         public LogFilter ForSelf() => this with { Username = null, Channel = null };
     }
 
-    private static Task<IResult> List(int? p, LogFilter filter, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken) =>
+    private static Task<IResult> List(int? p, LogFilter filter, LogDatabase databases, CancellationToken cancellationToken) =>
         PageAsync(databases, db => filter.Apply(db.Logs), p, cancellationToken);
 
-    private static Task<IResult> ListOwn(int? p, LogFilter filter, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
+    private static Task<IResult> ListOwn(int? p, LogFilter filter, HttpContext context, LogDatabase databases,
         CancellationToken cancellationToken)
     {
         var userId = context.Caller().Id;
@@ -64,7 +64,7 @@ public static class LogEndpoints
     }
 
     /// <summary>one-api's admin search: a log type number, or a prefix of the content.</summary>
-    private static async Task<IResult> Search(string? keyword, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
+    private static async Task<IResult> Search(string? keyword, LogDatabase databases, CancellationToken cancellationToken)
     {
         keyword ??= "";
         var type = int.TryParse(keyword, out var parsed) ? parsed : -1;
@@ -75,7 +75,7 @@ public static class LogEndpoints
     }
 
     /// <summary>one-api's self search matches the log type only.</summary>
-    private static async Task<IResult> SearchOwn(string? keyword, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
+    private static async Task<IResult> SearchOwn(string? keyword, HttpContext context, LogDatabase databases,
         CancellationToken cancellationToken)
     {
         if (!int.TryParse(keyword, out var type))
@@ -89,17 +89,17 @@ public static class LogEndpoints
         return ApiResponse.Done(found.Select(LogView.Of));
     }
 
-    private static Task<IResult> Stat(LogFilter filter, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken) =>
+    private static Task<IResult> Stat(LogFilter filter, LogDatabase databases, CancellationToken cancellationToken) =>
         SumAsync(databases, db => (filter with { Type = null }).Apply(db.Logs), cancellationToken);
 
-    private static Task<IResult> StatOwn(LogFilter filter, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
+    private static Task<IResult> StatOwn(LogFilter filter, HttpContext context, LogDatabase databases,
         CancellationToken cancellationToken)
     {
         var userId = context.Caller().Id;
         return SumAsync(databases, db => (filter.ForSelf() with { Type = null }).Apply(db.Logs.Where(l => l.UserId == userId)), cancellationToken);
     }
 
-    private static async Task<IResult> DeleteBefore(long? target_timestamp, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
+    private static async Task<IResult> DeleteBefore(long? target_timestamp, LogDatabase databases, CancellationToken cancellationToken)
     {
         if (target_timestamp is not { } before || before == 0)
         {
@@ -110,7 +110,7 @@ public static class LogEndpoints
         return ApiResponse.Done(deleted);
     }
 
-    private static async Task<IResult> PageAsync(IDbContextFactory<OneApiDbContext> databases, Func<OneApiDbContext, IQueryable<Log>> query,
+    private static async Task<IResult> PageAsync(LogDatabase databases, Func<OneApiDbContext, IQueryable<Log>> query,
         int? p, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
@@ -119,7 +119,7 @@ public static class LogEndpoints
     }
 
     /// <summary>one-api's <c>SumUsedQuota</c>: the quota of the matching consume rows, whatever type was asked for.</summary>
-    private static async Task<IResult> SumAsync(IDbContextFactory<OneApiDbContext> databases, Func<OneApiDbContext, IQueryable<Log>> query,
+    private static async Task<IResult> SumAsync(LogDatabase databases, Func<OneApiDbContext, IQueryable<Log>> query,
         CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
