@@ -21,7 +21,7 @@ public static class ClusterServices
         services.AddSingleton<IClusterSignals>(sp => sp.GetRequiredService<RedisSignals>());
         services.AddSingleton<IWindowLimiters, RedisWindowLimiters>();
         services.AddHostedService<RedisSignalListener>();
-        services.AddHostedService<RedisSuspensions>();
+        services.AddHostedService<RedisChannelHealth>();
         return services;
     }
 }
