@@ -78,6 +78,11 @@ for f in /etc/apt/sources.list.d/*.sources; do
 done
 cp /etc/apt/apt.conf.d/99artifact-registry "$ROOTFS/etc/apt/apt.conf.d/" 2>/dev/null || true
 cp /etc/resolv.conf /etc/hosts "$ROOTFS/etc/"
+# the machine's own certificate authorities (its registries are reached through them)
+if compgen -G '/usr/local/share/ca-certificates/*.crt' >/dev/null; then
+  cp /usr/local/share/ca-certificates/*.crt "$ROOTFS/usr/local/share/ca-certificates/"
+  chroot "$ROOTFS" update-ca-certificates >/dev/null
+fi
 mkdir -p "$ROOTFS/root/.nuget/NuGet"
 cp /root/.nuget/NuGet/NuGet.Config "$ROOTFS/root/.nuget/NuGet/" 2>/dev/null || true
 for f in /root/.npmrc /etc/npmrc /usr/etc/npmrc; do
@@ -106,10 +111,10 @@ git clone -q --no-hardlinks "$REPO" "$ROOTFS/root/one-api"
 git -C "$ROOTFS/root/one-api" checkout -q --detach "$(git -C "$REPO" rev-parse "$COMMIT")"
 log "testing $(git -C "$ROOTFS/root/one-api" log -1 --format='%h %s')"
 
-# ---- the run, with the machine's environment for the SDK and the registries, nothing of this session's
+# ---- the run, with the machine's environment for the SDK, the registries and TLS, nothing of this session's
 env_pass=()
 while IFS='=' read -r name value; do env_pass+=("$name=$value"); done \
-  < <(env | grep -E '^(DOTNET_|NUGET_|LANG=)' || true)
+  < <(env | grep -E '^(DOTNET_|NUGET_|SSL_CERT_|NODE_EXTRA_CA_CERTS=|LANG=)' || true)
 tstart=$(date +%s)
 set +e
 chroot "$ROOTFS" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
