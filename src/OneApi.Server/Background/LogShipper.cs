@@ -40,6 +40,10 @@ public sealed partial class LogShipper(
     public async Task<int> ShipBatchAsync(CancellationToken cancellationToken)
     {
         await using var main = await databases.CreateDbContextAsync(cancellationToken);
+        if (!await main.Logs.AnyAsync(cancellationToken))
+        {
+            return 0; // an idle tick takes no write lock (SQLite's transactions lock the whole file)
+        }
         await using var transaction = await main.Database.BeginTransactionAsync(cancellationToken);
         var rows = await main.Logs.OrderBy(l => l.Id).Take(BatchSize).ToListAsync(cancellationToken);
         if (rows.Count == 0)
@@ -79,7 +83,7 @@ public sealed partial class LogShipper(
                 {
                 }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 LogFailed(logger, e);
             }
