@@ -119,7 +119,7 @@ tstart=$(date +%s)
 set +e
 chroot "$ROOTFS" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
   TERM=dumb CI=true "${env_pass[@]}" \
-  ONEAPI_TEST_PG_PORT=55532 ONEAPI_TEST_MARIADB_PORT=53406 ONEAPI_TEST_REDIS_PORT=6479 \
+  ONEAPI_TEST_PG_PORT=25532 ONEAPI_TEST_MARIADB_PORT=23406 ONEAPI_TEST_REDIS_PORT=16479 \
   bash -c 'cd /root/one-api && ./test.sh </dev/null' >"$LOG" 2>&1
 rc=$?
 set -e
