@@ -9,14 +9,16 @@
 # appended to SERVICES_MISSING ("no PostgreSQL: not root"), which test.sh prints in its summary line.
 # ONEAPI_TEST_SERVICES=0 starts and installs nothing; ONEAPI_TEST_INSTALL=0 starts what is installed but installs nothing.
 #
-# Ports and folders (override with the variables): PostgreSQL 127.0.0.1:55432 in /tmp/oneapi-test-pg,
-# MariaDB 127.0.0.1:53306 in /tmp/oneapi-test-mariadb, Redis 127.0.0.1:6379 in /tmp/oneapi-test-redis.
+# Ports and folders (override with the variables): PostgreSQL 127.0.0.1:25432 in /tmp/oneapi-test-pg,
+# MariaDB 127.0.0.1:23306 in /tmp/oneapi-test-mariadb, Redis 127.0.0.1:6379 in /tmp/oneapi-test-redis. The ports are
+# below Linux's ephemeral range (32768-60999): there, the local end of any open connection can hold the port, and
+# PostgreSQL once failed to start on a busy machine with "Address already in use".
 # PostgreSQL and MariaDB get a role oneapi/oneapi that may create databases, and a database oneapi_test.
 
 TEST_PACKAGES=(postgresql redis-server mariadb-server chromium chromium-driver fonts-liberation ffmpeg)
-PG_PORT="${ONEAPI_TEST_PG_PORT:-55432}"
+PG_PORT="${ONEAPI_TEST_PG_PORT:-25432}"
 PG_DIR="${ONEAPI_TEST_PG_DIR:-/tmp/oneapi-test-pg}"
-MARIADB_PORT="${ONEAPI_TEST_MARIADB_PORT:-53306}"
+MARIADB_PORT="${ONEAPI_TEST_MARIADB_PORT:-23306}"
 MARIADB_DIR="${ONEAPI_TEST_MARIADB_DIR:-/tmp/oneapi-test-mariadb}"
 REDIS_PORT="${ONEAPI_TEST_REDIS_PORT:-6379}"
 REDIS_DIR="${ONEAPI_TEST_REDIS_DIR:-/tmp/oneapi-test-redis}"

@@ -1,21 +1,37 @@
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace OneApi.Data;
 
 public static class DataServiceCollectionExtensions
 {
-    /// <summary>Registers a pooled <see cref="OneApiDbContext"/> factory for the chosen database.</summary>
-    public static IServiceCollection AddOneApiData(this IServiceCollection services, DatabaseSettings settings)
+    /// <summary>
+    /// Registers a pooled <see cref="OneApiDbContext"/> factory for the chosen database, and the
+    /// <see cref="LogDatabase"/>: the one of <paramref name="logSettings"/> when given, else the same.
+    /// </summary>
+    public static IServiceCollection AddOneApiData(this IServiceCollection services, DatabaseSettings settings, DatabaseSettings? logSettings = null)
     {
         services.AddSingleton(settings);
-        if (settings.Provider == DatabaseProvider.MySql)
+        var connections = settings.Provider == DatabaseProvider.MySql ? settings.MaxOpenConnections : 0;
+        connections += logSettings?.Provider == DatabaseProvider.MySql ? logSettings.MaxOpenConnections : 0;
+        if (connections > 0)
         {
-            ReserveThreadsForBlockingDriver(settings.MaxOpenConnections);
+            ReserveThreadsForBlockingDriver(connections);
         }
         services.AddPooledDbContextFactory<OneApiDbContext>(options => Configure(options, settings));
+        services.AddSingleton(sp => logSettings is null
+            ? new LogDatabase(sp.GetRequiredService<IDbContextFactory<OneApiDbContext>>(), isSeparate: false)
+            : new LogDatabase(new PooledDbContextFactory<OneApiDbContext>(OptionsFor(logSettings)), isSeparate: true));
         return services;
+    }
+
+    private static DbContextOptions<OneApiDbContext> OptionsFor(DatabaseSettings settings)
+    {
+        var builder = new DbContextOptionsBuilder<OneApiDbContext>();
+        Configure(builder, settings);
+        return builder.Options;
     }
 
     /// <summary>

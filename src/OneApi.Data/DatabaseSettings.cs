@@ -16,12 +16,24 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
     /// </summary>
     public int MaxOpenConnections { get; init; } = 100;
 
-    /// <param name="sqlDsn"><c>postgres://…</c> → PostgreSQL; any other non-empty value → a MySQL DSN (Go or ADO.NET form); empty → SQLite.</param>
+    private const string SqliteScheme = "sqlite:";
+
+    /// <param name="sqlDsn">
+    /// <c>postgres://…</c> → PostgreSQL; <c>sqlite:PATH</c> → that SQLite file (our addition: one-api has no DSN form
+    /// for SQLite, which a <c>LOG_SQL_DSN</c> beside a SQLite main database needs); any other non-empty value → a MySQL
+    /// DSN (Go or ADO.NET form); empty → SQLite at <paramref name="sqlitePath"/>.
+    /// </param>
     public static DatabaseSettings Choose(string? sqlDsn, string sqlitePath, int sqliteBusyTimeoutMs)
     {
         if (string.IsNullOrWhiteSpace(sqlDsn))
         {
             return new(DatabaseProvider.Sqlite, SqliteConnectionString(sqlitePath, sqliteBusyTimeoutMs));
+        }
+        if (sqlDsn.StartsWith(SqliteScheme, StringComparison.OrdinalIgnoreCase))
+        {
+            var path = sqlDsn[SqliteScheme.Length..];
+            // sqlite:///abs/path and sqlite://rel/path as well as sqlite:/abs/path and sqlite:rel/path
+            return new(DatabaseProvider.Sqlite, SqliteConnectionString(path.StartsWith("//", StringComparison.Ordinal) ? path[2..] : path, sqliteBusyTimeoutMs));
         }
         if (sqlDsn.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) ||
             sqlDsn.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))

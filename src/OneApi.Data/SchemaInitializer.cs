@@ -16,10 +16,13 @@ namespace OneApi.Data;
 /// </summary>
 public static class SchemaInitializer
 {
-    public static async Task EnsureSchemaAsync(OneApiDbContext db, CancellationToken cancellationToken = default)
+    /// <param name="onlyTables">The tables to bring up (with their indexes), or null for all: a log database gets only <c>logs</c>, as one-api migrates only its log model there.</param>
+    public static async Task EnsureSchemaAsync(OneApiDbContext db, IReadOnlySet<string>? onlyTables = null, CancellationToken cancellationToken = default)
     {
         var relationalModel = db.GetService<IDesignTimeModel>().Model.GetRelationalModel();
-        var operations = db.GetService<IMigrationsModelDiffer>().GetDifferences(null, relationalModel);
+        var operations = db.GetService<IMigrationsModelDiffer>().GetDifferences(null, relationalModel)
+            .Where(o => onlyTables is null || TableOf(o) is { } table && onlyTables.Contains(table))
+            .ToList();
         var sql = db.GetService<ISqlGenerationHelper>();
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
@@ -74,6 +77,13 @@ public static class SchemaInitializer
             await db.Database.CloseConnectionAsync();
         }
     }
+
+    private static string? TableOf(MigrationOperation operation) => operation switch
+    {
+        CreateTableOperation table => table.Name,
+        ITableMigrationOperation table => table.Table,
+        _ => null,
+    };
 
     private static AddColumnOperation AddColumn(string table, AddColumnOperation column)
     {

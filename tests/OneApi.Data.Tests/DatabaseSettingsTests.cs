@@ -33,6 +33,20 @@ public sealed class DatabaseSettingsTests
         Assert.Equal(DatabaseProvider.Sqlite, DatabaseSettings.Choose(dsn, "one-api.db", 3000).Provider);
     }
 
+    [Theory]
+    [InlineData("sqlite:{0}")]
+    [InlineData("sqlite://{0}")]
+    [InlineData("SQLITE:{0}")]
+    public void SqliteDsn_IsSqliteAtItsPath_NotTheDefaultOne(string form)
+    {
+        var path = Path.Combine(Path.GetTempPath(), "oneapi-data-tests", "settings", "logs.db");
+
+        var settings = DatabaseSettings.Choose(string.Format(System.Globalization.CultureInfo.InvariantCulture, form, path), "one-api.db", 3000);
+
+        Assert.Equal(DatabaseProvider.Sqlite, settings.Provider);
+        Assert.Equal(path, new DbConnectionStringBuilder { ConnectionString = settings.ConnectionString }["Data Source"]);
+    }
+
     [Fact]
     public void SqliteBusyTimeout_RoundsUpToSeconds()
     {

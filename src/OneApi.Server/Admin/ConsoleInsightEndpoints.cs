@@ -47,12 +47,13 @@ public static class ConsoleInsightEndpoints
         return ApiResponse.Done(new PricingView(models, current.GroupRatios));
     }
 
-    private static async Task<ApiResponse<IEnumerable<ChannelHealthView>>> ChannelHealth(IDbContextFactory<OneApiDbContext> databases, ChannelRecentOutcomes outcomes,
+    private static async Task<ApiResponse<IEnumerable<ChannelHealthView>>> ChannelHealth(IDbContextFactory<OneApiDbContext> databases, LogDatabase logs, ChannelRecentOutcomes outcomes,
         TimeProvider time, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await using var logDb = await logs.CreateDbContextAsync(cancellationToken);
         var since = time.GetUtcNow().ToUnixTimeSeconds() - Day;
-        var calls = await db.Logs.AsNoTracking()
+        var calls = await logDb.Logs.AsNoTracking()
             .Where(l => l.Type == LogType.Consume && l.CreatedAt >= since)
             .GroupBy(l => l.ChannelId)
             .Select(g => new { ChannelId = g.Key, Count = g.Count(), Latency = g.Average(l => (double)l.ElapsedTime) })

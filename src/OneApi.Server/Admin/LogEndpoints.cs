@@ -56,10 +56,10 @@ public static class LogEndpoints
         public LogFilter ForSelf() => this with { Username = null, Channel = null };
     }
 
-    private static Task<ApiResponse<IEnumerable<LogView>>> List(int? p, LogFilter filter, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken) =>
+    private static Task<ApiResponse<IEnumerable<LogView>>> List(int? p, LogFilter filter, LogDatabase databases, CancellationToken cancellationToken) =>
         PageAsync(databases, db => filter.Apply(db.Logs), p, cancellationToken);
 
-    private static Task<ApiResponse<IEnumerable<LogView>>> ListOwn(int? p, LogFilter filter, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
+    private static Task<ApiResponse<IEnumerable<LogView>>> ListOwn(int? p, LogFilter filter, HttpContext context, LogDatabase databases,
         CancellationToken cancellationToken)
     {
         var userId = context.Caller().Id;
@@ -67,7 +67,7 @@ public static class LogEndpoints
     }
 
     /// <summary>one-api's admin search: a log type number, or a prefix of the content.</summary>
-    private static async Task<ApiResponse<IEnumerable<LogView>>> Search(string? keyword, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
+    private static async Task<ApiResponse<IEnumerable<LogView>>> Search(string? keyword, LogDatabase databases, CancellationToken cancellationToken)
     {
         keyword ??= "";
         var type = int.TryParse(keyword, out var parsed) ? parsed : -1;
@@ -78,7 +78,7 @@ public static class LogEndpoints
     }
 
     /// <summary>one-api's self search matches the log type only.</summary>
-    private static async Task<ApiResponse<IEnumerable<LogView>>> SearchOwn(string? keyword, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
+    private static async Task<ApiResponse<IEnumerable<LogView>>> SearchOwn(string? keyword, HttpContext context, LogDatabase databases,
         CancellationToken cancellationToken)
     {
         if (!int.TryParse(keyword, out var type))
@@ -92,17 +92,17 @@ public static class LogEndpoints
         return ApiResponse.Done(found.Select(LogView.Of));
     }
 
-    private static Task<ApiResponse<LogStat>> Stat(LogFilter filter, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken) =>
+    private static Task<ApiResponse<LogStat>> Stat(LogFilter filter, LogDatabase databases, CancellationToken cancellationToken) =>
         SumAsync(databases, db => (filter with { Type = null }).Apply(db.Logs), cancellationToken);
 
-    private static Task<ApiResponse<LogStat>> StatOwn(LogFilter filter, HttpContext context, IDbContextFactory<OneApiDbContext> databases,
+    private static Task<ApiResponse<LogStat>> StatOwn(LogFilter filter, HttpContext context, LogDatabase databases,
         CancellationToken cancellationToken)
     {
         var userId = context.Caller().Id;
         return SumAsync(databases, db => (filter.ForSelf() with { Type = null }).Apply(db.Logs.Where(l => l.UserId == userId)), cancellationToken);
     }
 
-    private static async Task<ApiResponse<int?>> DeleteBefore(long? target_timestamp, IDbContextFactory<OneApiDbContext> databases, CancellationToken cancellationToken)
+    private static async Task<ApiResponse<int?>> DeleteBefore(long? target_timestamp, LogDatabase databases, CancellationToken cancellationToken)
     {
         if (target_timestamp is not { } before || before == 0)
         {
@@ -113,7 +113,7 @@ public static class LogEndpoints
         return ApiResponse.Done<int?>(deleted);
     }
 
-    private static async Task<ApiResponse<IEnumerable<LogView>>> PageAsync(IDbContextFactory<OneApiDbContext> databases, Func<OneApiDbContext, IQueryable<Log>> query,
+    private static async Task<ApiResponse<IEnumerable<LogView>>> PageAsync(LogDatabase databases, Func<OneApiDbContext, IQueryable<Log>> query,
         int? p, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
@@ -122,7 +122,7 @@ public static class LogEndpoints
     }
 
     /// <summary>one-api's <c>SumUsedQuota</c>: the quota of the matching consume rows, whatever type was asked for.</summary>
-    private static async Task<ApiResponse<LogStat>> SumAsync(IDbContextFactory<OneApiDbContext> databases, Func<OneApiDbContext, IQueryable<Log>> query,
+    private static async Task<ApiResponse<LogStat>> SumAsync(LogDatabase databases, Func<OneApiDbContext, IQueryable<Log>> query,
         CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);

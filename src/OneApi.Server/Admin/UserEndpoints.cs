@@ -237,7 +237,7 @@ public static class UserEndpoints
     }
 
     /// <summary>The caller's consumption over the last seven days, per UTC day and model.</summary>
-    private static async Task<ApiResponse<IEnumerable<DashboardRow>>> Dashboard(HttpContext context, IDbContextFactory<OneApiDbContext> databases, TimeProvider time,
+    private static async Task<ApiResponse<IEnumerable<DashboardRow>>> Dashboard(HttpContext context, LogDatabase databases, TimeProvider time,
         CancellationToken cancellationToken)
     {
         const long day = 86_400;

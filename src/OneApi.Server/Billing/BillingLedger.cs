@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using OneApi.Data;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
+using OneApi.Server.Background;
 using OneApi.Server.Configuration;
 using OneApi.Server.Mail;
 using OneApi.Server.Options;
@@ -15,12 +16,15 @@ namespace OneApi.Server.Billing;
 /// committed, so a client never sees a complete answer that is not yet on the books.
 /// With <c>BATCH_UPDATE_ENABLED</c> the caller does not wait and batches are written every
 /// <c>BATCH_UPDATE_INTERVAL</c>: cheaper, but a crash loses up to one interval (a clean stop loses nothing).
+/// The consume logs commit with the charge, in the main database even with <c>LOG_SQL_DSN</c>: the
+/// <see cref="LogShipper"/> moves them to the log database afterwards.
 /// </summary>
 public sealed partial class BillingLedger(
     IDbContextFactory<OneApiDbContext> databases,
     OptionStore options,
     GatewaySettings settings,
     QuotaReminder reminder,
+    LogShipper logShipper,
     TimeProvider time,
     ILogger<BillingLedger> logger) : IHostedLifecycleService
 {
@@ -150,6 +154,7 @@ public sealed partial class BillingLedger(
         }
         await sql.InsertRequestCostsAsync(settlements.Where(s => s.Quota != 0).ToList(), now);
         await transaction.CommitAsync();
+        logShipper.Nudge();
         reminder.Charged(settlements.Select(s => (s.UserId, s.Delta)));
     }
 

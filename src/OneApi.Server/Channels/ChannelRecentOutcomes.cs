@@ -3,8 +3,8 @@ using System.Collections.Concurrent;
 namespace OneApi.Server.Channels;
 
 /// <summary>
-/// The outcome of each channel's last calls on this node, kept whether or not <c>ENABLE_METRIC</c> is on, for the
-/// console's channel status page. Only counts, bounded per channel; lost on restart.
+/// The outcome of each channel's last calls (on every node when they share them through Redis), kept whether or not
+/// <c>ENABLE_METRIC</c> is on, for the console's channel status page. Only counts, bounded per channel; lost on restart.
 /// </summary>
 public sealed class ChannelRecentOutcomes
 {

@@ -6,6 +6,7 @@ namespace OneApi.Server.Channels;
 /// <summary>
 /// one-api's <c>ENABLE_METRIC</c>: the outcome of each channel's last <c>METRIC_QUEUE_SIZE</c> calls; once that window
 /// is full and fewer than <c>METRIC_SUCCESS_RATE_THRESHOLD</c> of them succeeded, the channel should be disabled.
+/// With Redis the window holds the calls of every node (<see cref="Cluster.RedisChannelHealth"/>).
 /// </summary>
 public sealed class ChannelSuccessMonitor(GatewaySettings settings, ChannelRecentOutcomes recent)
 {
@@ -13,8 +14,23 @@ public sealed class ChannelSuccessMonitor(GatewaySettings settings, ChannelRecen
 
     public bool Enabled => settings.Metric is not null;
 
-    /// <summary>Records one outcome; true when the channel has just fallen below the threshold.</summary>
+    /// <summary>An outcome of a call made by this node, for the other nodes (raised on the relay's thread).</summary>
+    public event Action<int, bool>? Recorded;
+
+    /// <summary>Records the outcome of a call made by this node; true when the channel has just fallen below the threshold.</summary>
     public bool Record(int channelId, bool success)
+    {
+        Recorded?.Invoke(channelId, success);
+        return Count(channelId, success);
+    }
+
+    /// <summary>
+    /// Counts another node's outcome in this node's windows. That node decides on its own disable: with the windows
+    /// shared, both see the same calls, and a second disable of the same channel changes nothing.
+    /// </summary>
+    public void RecordElsewhere(int channelId, bool success) => Count(channelId, success);
+
+    private bool Count(int channelId, bool success)
     {
         recent.Add(channelId, success);
         if (settings.Metric is not { } metric)

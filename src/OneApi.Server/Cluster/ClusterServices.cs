@@ -30,6 +30,6 @@ public static class ClusterServices
         services.AddSingleton<IClusterSignals>(sp => sp.GetRequiredService<RedisSignals>());
         services.AddSingleton<IWindowLimiters, RedisWindowLimiters>();
         services.AddHostedService<RedisSignalListener>();
-        services.AddHostedService<RedisSuspensions>();
+        services.AddHostedService<RedisChannelHealth>();
     }
 }

@@ -12,6 +12,9 @@ public sealed class GatewaySettings
 {
     public int Port { get; init; } = 3000;
     public required DatabaseSettings Database { get; init; }
+
+    /// <summary>The database of <c>LOG_SQL_DSN</c>, which then holds the <c>logs</c> table; null keeps logs in <see cref="Database"/>.</summary>
+    public DatabaseSettings? LogDatabase { get; init; }
     /// <summary>Key for signing session cookies; random per start when <c>SESSION_SECRET</c> is unset (sessions then end on restart).</summary>
     public required byte[] SessionSecret { get; init; }
     /// <summary><c>SESSION_COOKIE_SECURE</c>: mark cookies Secure even on plain-HTTP requests (TLS ends at a proxy in front).</summary>
@@ -102,11 +105,15 @@ public sealed class GatewaySettings
         var reader = new EnvReader(config);
         var sqlitePath = reader.String("SQLITE_PATH") ?? "one-api.db";
         var busyTimeout = reader.Int("SQLITE_BUSY_TIMEOUT", 3000, min: 0);
+        var maxOpenConnections = reader.Int("SQL_MAX_OPEN_CONNS", 100, min: 1, max: 10_000);
         return new GatewaySettings
         {
             Port = reader.Int("PORT", 3000, min: 0, max: 65535),
             Database = DatabaseSettings.Choose(reader.String("SQL_DSN"), sqlitePath, busyTimeout)
-                with { MaxOpenConnections = reader.Int("SQL_MAX_OPEN_CONNS", 100, min: 1, max: 10_000) },
+                with { MaxOpenConnections = maxOpenConnections },
+            LogDatabase = reader.String("LOG_SQL_DSN") is { } logDsn
+                ? DatabaseSettings.Choose(logDsn, sqlitePath, busyTimeout) with { MaxOpenConnections = maxOpenConnections }
+                : null,
             SessionSecret = SessionSecretFrom(reader.String("SESSION_SECRET")),
             SessionCookieSecure = reader.Bool("SESSION_COOKIE_SECURE", false),
             SmtpAllowInsecure = reader.Bool("SMTP_ALLOW_INSECURE", false),

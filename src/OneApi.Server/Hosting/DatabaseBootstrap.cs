@@ -6,11 +6,13 @@ using OneApi.Server.Configuration;
 
 namespace OneApi.Server.Hosting;
 
-/// <summary>First-start work: the schema, the root account, and the bootstrap credentials from the environment.</summary>
+/// <summary>First-start work: the schema (and the log database's), the root account, and the bootstrap credentials from the environment.</summary>
 public static partial class DatabaseBootstrap
 {
     /// <summary>one-api's initial root quota.</summary>
     public const long RootQuota = 500_000_000_000_000;
+
+    private static readonly IReadOnlySet<string> LogTables = new HashSet<string> { "logs" };
 
     public static async Task RunAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
@@ -22,7 +24,13 @@ public static partial class DatabaseBootstrap
         var time = services.GetRequiredService<TimeProvider>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("OneApi.Server.Bootstrap");
         await using var db = await services.GetRequiredService<IDbContextFactory<OneApiDbContext>>().CreateDbContextAsync(cancellationToken);
-        await SchemaInitializer.EnsureSchemaAsync(db, cancellationToken);
+        await SchemaInitializer.EnsureSchemaAsync(db, cancellationToken: cancellationToken);
+        var logs = services.GetRequiredService<LogDatabase>();
+        if (logs.IsSeparate)
+        {
+            await using var logDb = await logs.CreateDbContextAsync(cancellationToken);
+            await SchemaInitializer.EnsureSchemaAsync(logDb, LogTables, cancellationToken);
+        }
 
         // As in one-api, the bootstrap credentials apply only when the root account is created: a later rotation or
         // deletion by the operator is not undone by a restart with the same environment.

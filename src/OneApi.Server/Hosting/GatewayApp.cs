@@ -62,7 +62,7 @@ public static partial class GatewayApp
         services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.ShutdownTimeout + settings.DrainDelay);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new StartInfo(CommandLine.Version, DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
-        services.AddOneApiData(settings.Database);
+        services.AddOneApiData(settings.Database, settings.LogDatabase);
 
         services.AddSingleton<OptionStore>();
         services.AddSingleton<RoutingTableStore>();
@@ -80,6 +80,8 @@ public static partial class GatewayApp
         services.AddSingleton<QuotaReservations>();
         services.AddSingleton<BillingLedger>();
         services.AddHostedService(sp => sp.GetRequiredService<BillingLedger>());
+        services.AddSingleton<LogShipper>();
+        services.AddHostedService(sp => sp.GetRequiredService<LogShipper>());
         services.AddHostedService<SnapshotRefresher>();
         if (settings.IsMasterNode)
         {

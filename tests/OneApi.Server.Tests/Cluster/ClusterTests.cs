@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OneApi.Server.Options;
 using OneApi.Server.Tests.Admin;
@@ -146,6 +147,40 @@ public sealed class ClusterTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, await ChatStatusAsync(b, account));
         Assert.Single(_upstream.Requests(limitedGroup));
         Assert.Single(_upstream.Requests(account.Group));
+    }
+
+    [Fact]
+    public async Task FailuresOnNodeA_CountInNodeBsSuccessRateWindow_AndStatusPage()
+    {
+        var metric = new Dictionary<string, string?>
+        {
+            ["ENABLE_METRIC"] = "true",
+            ["METRIC_QUEUE_SIZE"] = "4",
+            ["METRIC_SUCCESS_RATE_THRESHOLD"] = "0.5",
+            ["CHANNEL_SUSPEND_SECONDS_FOR_5XX"] = "0",
+        };
+        if (await StartPairAsync("sqlite", metric) is not var (a, b))
+        {
+            return;
+        }
+        await using var _ = a;
+        await using var __ = b;
+        var account = await a.CreateAccountAsync();
+        var channel = await a.CreateChannelAsync(account.Group, "gpt-4o-mini", _upstream.BaseUrl(account.Group, "error500"));
+        await b.Services.GetRequiredService<OneApi.Server.Channels.RoutingTableStore>().ReloadAsync(CancellationToken.None);
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.InternalServerError, await ChatStatusAsync(a, account));
+        }
+        var seenOnB = await EventuallyAsync(async () => (await b.Admin.GetJsonAsync("/api/channel/status")).Data().EnumerateArray()
+            .Single(c => c.GetProperty("id").GetInt32() == channel), c => c.GetProperty("recent_calls").GetInt32() == 3);
+        Assert.Equal((3, 0), (seenOnB.GetProperty("recent_calls").GetInt32(), seenOnB.GetProperty("recent_successes").GetInt32()));
+
+        // node B's fourth failure fills a window of four: three of them were node A's calls
+        Assert.Equal(HttpStatusCode.InternalServerError, await ChatStatusAsync(b, account));
+        await using var db = await a.DbAsync();
+        Assert.Equal(OneApi.Data.Entities.ChannelStatus.AutoDisabled, await db.Channels.Where(c => c.Id == channel).Select(c => c.Status).SingleAsync());
     }
 
     [Fact]

@@ -86,7 +86,26 @@ public sealed class TestGateway : IAsyncDisposable
             // Several gateways share CI's PostgreSQL (max_connections 200) while test classes run in parallel.
             ["SQL_MAX_OPEN_CONNS"] = "20",
         };
-        Func<Task> drop;
+        var scratch = await CreateDatabaseAsync(database);
+        if (scratch.SqlitePath is { } path)
+        {
+            overrides["SQLITE_PATH"] = path;
+        }
+        else
+        {
+            overrides["SQL_DSN"] = scratch.Dsn;
+        }
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            overrides[key] = value;
+        }
+
+        return await LaunchAsync(overrides, scratch.Drop, replaceServices);
+    }
+
+    /// <summary>A new empty database of the kind ("sqlite", "postgres", "mysql"), given as SQL_DSN takes it, and how to drop it.</summary>
+    public static async Task<ScratchDatabase> CreateDatabaseAsync(string database)
+    {
         switch (database)
         {
             case "postgres":
@@ -94,9 +113,8 @@ public sealed class TestGateway : IAsyncDisposable
                 var name = "oneapi_t_" + Guid.NewGuid().ToString("N")[..12];
                 var serverDsn = PostgresDsn ?? throw new InvalidOperationException("ONEAPI_TEST_PG_DSN is not set");
                 await ExecuteOnPostgresAsync(serverDsn, $"CREATE DATABASE {name}");
-                overrides["SQL_DSN"] = new UriBuilder(serverDsn) { Path = "/" + name }.Uri.ToString();
-                drop = () => ExecuteOnPostgresAsync(serverDsn, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                break;
+                return new ScratchDatabase(new UriBuilder(serverDsn) { Path = "/" + name }.Uri.ToString(), null,
+                    () => ExecuteOnPostgresAsync(serverDsn, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
             }
             case "mysql":
             {
@@ -104,29 +122,21 @@ public sealed class TestGateway : IAsyncDisposable
                 var server = DatabaseSettings.Choose(MySqlDsn ?? throw new InvalidOperationException("ONEAPI_TEST_MYSQL_DSN is not set"), "unused.db", 0);
                 await ExecuteOnMySqlAsync(server.ConnectionString, $"CREATE DATABASE {name}");
                 // an ADO.NET string is a valid SQL_DSN too
-                overrides["SQL_DSN"] = new MySqlConnectionStringBuilder(server.ConnectionString) { Database = name }.ConnectionString;
-                drop = () => ExecuteOnMySqlAsync(server.ConnectionString, $"DROP DATABASE IF EXISTS {name}");
-                break;
+                return new ScratchDatabase(new MySqlConnectionStringBuilder(server.ConnectionString) { Database = name }.ConnectionString, null,
+                    () => ExecuteOnMySqlAsync(server.ConnectionString, $"DROP DATABASE IF EXISTS {name}"));
             }
             default:
             {
                 var directory = Directory.CreateTempSubdirectory("oneapi-test-");
-                overrides["SQLITE_PATH"] = Path.Combine(directory.FullName, "one-api.db");
-                drop = () =>
+                var path = Path.Combine(directory.FullName, "one-api.db");
+                return new ScratchDatabase("sqlite:" + path, path, () =>
                 {
                     Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
                     directory.Delete(recursive: true);
                     return Task.CompletedTask;
-                };
-                break;
+                });
             }
         }
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-        {
-            overrides[key] = value;
-        }
-
-        return await LaunchAsync(overrides, drop, replaceServices);
     }
 
     /// <summary>A second node on this gateway's database, with the same settings plus <paramref name="settings"/>.</summary>
@@ -289,5 +299,8 @@ public sealed class TestGateway : IAsyncDisposable
         await _dropDatabase();
     }
 }
+
+/// <param name="SqlitePath">The file, for a SQLite database (SQLITE_PATH takes it as well as <paramref name="Dsn"/>).</param>
+public sealed record ScratchDatabase(string Dsn, string? SqlitePath, Func<Task> Drop);
 
 public sealed record TestAccount(int UserId, int TokenId, string Group, string Key);
