@@ -15,6 +15,7 @@ public sealed class FakeTencentUpstream : FakeUpstreamHost
     public const int EmbeddingTokens = 12;
 
     private static readonly string Usage = $$"""{"PromptTokens":{{PromptTokens}},"CompletionTokens":{{CompletionTokens}},"TotalTokens":{{PromptTokens + CompletionTokens}}}""";
+    private static readonly string EmbeddingUsage = $$"""{"PromptTokens":{{EmbeddingTokens}},"TotalTokens":{{EmbeddingTokens}}}""";
 
     public static Task<FakeTencentUpstream> StartAsync() => StartAsync(new FakeTencentUpstream());
 
@@ -34,7 +35,7 @@ public sealed class FakeTencentUpstream : FakeUpstreamHost
         {
             var vectors = string.Join(',', call.Json["InputList"]!.AsArray().Select((_, i) => $$"""{"Embedding":[0.25,-0.5],"Index":{{i}},"Object":"embedding"}"""));
             await WriteJsonAsync(context.Response, 200, $$$"""
-                {"Response":{"RequestId":"r-1","Data":[{{{vectors}}}],"Usage":{"PromptTokens":{{{EmbeddingTokens}}},"TotalTokens":{{{EmbeddingTokens}}}}}}
+                {"Response":{"RequestId":"r-1","Data":[{{{vectors}}}],"Usage":{{{EmbeddingUsage}}}}}
                 """);
             return;
         }
