@@ -34,8 +34,7 @@ internal static class TestAdaptors
         new BearerHost(), new CloudflareHost(), JsonLinesHost.Ollama, JsonLinesHost.Cohere, new DeepLHost(), new SparkHost(time), new TencentHost(time),
         ConfiguredBearerHost.Coze, ConfiguredBearerHost.AIProxyLibrary, new ZhipuHost(new ZhipuTokens(time)), new AzureHost(), new AnthropicHost(), new BedrockHost(time), new GoogleAIHost(gemini ?? GeminiOptions.Default),
         new VertexHost(tokens ?? new StubGoogleTokens()), new ReplicateHost(time ?? TimeProvider.System, TimeSpan.FromMinutes(5)),
-        new BearerHost(), new CloudflareHost(), JsonLinesHost.Ollama, JsonLinesHost.Cohere, new DeepLHost(), new ZhipuHost(new ZhipuTokens(time)), new AzureHost(), new AnthropicHost(), new BedrockHost(time), new GoogleAIHost(gemini ?? GeminiOptions.Default),
-        new VertexHost(tokens ?? new StubGoogleTokens()), new BaiduHost(baidu ?? new BaiduTokenEndpoint().Tokens(time)), new DashScopeHost(),
+        new BaiduHost(baidu ?? new BaiduTokenEndpoint().Tokens(time)), new DashScopeHost(),
     ];
 
     public static IChannelAdaptor OpenAI() => For(ChannelTypes.OpenAI, "gpt-4o-mini");

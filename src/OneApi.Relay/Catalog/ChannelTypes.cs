@@ -60,7 +60,7 @@ public static class ChannelTypes
             "API key (the library in the channel config's library_id)", OpenAIModels.All),
         OpenAILike(22, "FastGPT", "https://fastgpt.run/api/openapi", []),
         new(23, "Tencent", "https://hunyuan.tencentcloudapi.com", [WireFormatKind.Hunyuan], HostKind.Tencent, "AppId|SecretId|SecretKey",
-            ["hunyuan-lite", "hunyuan-standard", "hunyuan-standard-256K", "hunyuan-pro", "hunyuan-vision"]),
+            ["hunyuan-lite", "hunyuan-standard", "hunyuan-standard-256K", "hunyuan-pro", "hunyuan-vision", "hunyuan-embedding"]),
         new(24, "Gemini", "https://generativelanguage.googleapis.com", [WireFormatKind.Gemini], HostKind.GoogleAI, ApiKey, GeminiModels.All),
         OpenAILike(25, "Moonshot", "https://api.moonshot.cn", ["moonshot-v1-8k", "moonshot-v1-32k", "moonshot-v1-128k"]),
         OpenAILike(26, "Baichuan", "https://api.baichuan-ai.com", ProviderModels.Baichuan),

@@ -1,6 +1,7 @@
 using System.ClientModel;
 using OneApi.Server.Tests.Infrastructure;
 using OpenAI.Chat;
+using OpenAI.Embeddings;
 
 namespace OneApi.Server.Tests.Providers;
 
@@ -9,10 +10,10 @@ public sealed class TencentChannelTests(ProviderPool pool) : IClassFixture<Provi
 {
     private const string Model = "hunyuan-lite";
 
-    private async Task<TestAccount> AccountAsync(string? key = null)
+    private async Task<TestAccount> AccountAsync(string? key = null, string model = Model)
     {
         var account = await pool.Gateway.CreateAccountAsync();
-        await pool.Gateway.CreateChannelAsync(account.Group, Model, pool.Tencent.BaseUrl(account.Group, "chat"), 23,
+        await pool.Gateway.CreateChannelAsync(account.Group, model, pool.Tencent.BaseUrl(account.Group, "chat"), 23,
             new { key = key ?? FakeTencentUpstream.Key(account.Group) });
         return account;
     }
@@ -44,6 +45,23 @@ public sealed class TencentChannelTests(ProviderPool pool) : IClassFixture<Provi
         Assert.Equal(FakeTencentUpstream.CompletionTokens, usage?.OutputTokenCount);
         var log = await pool.ConsumeLogAsync(account);
         Assert.Equal((FakeTencentUpstream.PromptTokens, FakeTencentUpstream.CompletionTokens, 35, true), (log.PromptTokens, log.CompletionTokens, log.Quota, log.IsStream));
+    }
+
+    [Fact]
+    public async Task Embeddings_AreTheGetEmbeddingAction_BilledByHunyuansPromptTokens()
+    {
+        const string model = "hunyuan-embedding";
+        var account = await AccountAsync(model: model);
+
+        var result = await pool.Client(account).GetEmbeddingClient(model).GenerateEmbeddingsAsync(["Hi", "there"]);
+
+        Assert.Equal([0.25f, -0.5f], result.Value[1].ToFloats().ToArray());
+        Assert.Equal((2, FakeTencentUpstream.EmbeddingTokens), (result.Value.Count, result.Value.Usage.InputTokenCount));
+        var call = pool.Tencent.Calls(account.Group).Single();
+        Assert.Equal(("GetEmbedding", "[\"Hi\",\"there\"]"), (call.Header("X-TC-Action"), call.Json["InputList"]!.ToJsonString()));
+        var log = await pool.ConsumeLogAsync(account);
+        // No price is configured for the model: one-api's unknown-model ratio 1.25.
+        Assert.Equal((FakeTencentUpstream.EmbeddingTokens, 0, 15), (log.PromptTokens, log.CompletionTokens, log.Quota));
     }
 
     [Fact]

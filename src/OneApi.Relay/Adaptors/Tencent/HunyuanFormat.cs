@@ -9,7 +9,8 @@ namespace OneApi.Relay.Adaptors.Tencent;
 /// Hunyuan's <c>ChatCompletions</c> (https://cloud.tencent.com/document/api/1729/105701), PascalCase throughout:
 /// <c>Messages</c> of <c>Role</c>/<c>Content</c>; a whole answer is <c>Response.Choices[].Message</c> with
 /// <c>Response.Usage</c>; a stream's events carry <c>Choices[].Delta</c> and the usage so far; an error is
-/// <c>Response.Error.Code</c>/<c>Message</c>, answered with a 200.
+/// <c>Response.Error.Code</c>/<c>Message</c>, answered with a 200. Embeddings go to <c>GetEmbedding</c> as one-api
+/// sends them: the inputs as <c>InputList</c>, the vectors back in <c>Response.Data[].Embedding</c> with their <c>Index</c>.
 /// </summary>
 public sealed class HunyuanFormat(TimeProvider? time = null) : IWireFormat
 {
@@ -21,9 +22,17 @@ public sealed class HunyuanFormat(TimeProvider? time = null) : IWireFormat
 
     public bool Claims(string model) => true;
 
-    public bool Supports(RelayMode mode) => mode == RelayMode.ChatCompletions;
+    public bool Supports(RelayMode mode) => mode is RelayMode.ChatCompletions or RelayMode.Embeddings;
 
     public ValueTask<UpstreamPayload> ToUpstreamAsync(RelayRequest request, CancellationToken cancellationToken)
+    {
+        var body = request.Mode == RelayMode.Embeddings
+            ? new JsonObject { ["InputList"] = OpenAIMessages.InputTexts(request.Body["input"]) }
+            : ToChat(request);
+        return ValueTask.FromResult(new UpstreamPayload(Kind, request.Mode, request.Model, request.IsStream) { Json = body });
+    }
+
+    private static JsonObject ToChat(RelayRequest request)
     {
         var body = new JsonObject
         {
@@ -38,13 +47,17 @@ public sealed class HunyuanFormat(TimeProvider? time = null) : IWireFormat
                 body[hunyuan] = value.DeepClone();
             }
         }
-        return ValueTask.FromResult(new UpstreamPayload(Kind, request.Mode, request.Model, request.IsStream) { Json = body });
+        return body;
     }
 
     public async Task<UpstreamAnswer> ReadAnswerAsync(HttpResponseMessage response, RelayRequest request, CancellationToken cancellationToken)
     {
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         var answer = JsonWire.Parse(body)?["Response"] as JsonObject;
+        if (request.Mode == RelayMode.Embeddings)
+        {
+            return FromEmbedding(answer, body, request, (int)response.StatusCode);
+        }
         if (answer is null || answer["Error"] is JsonObject || answer["Choices"] is not JsonArray choices)
         {
             return new UpstreamAnswer(body, null, "", ReadError((int)response.StatusCode, body));
@@ -56,6 +69,24 @@ public sealed class HunyuanFormat(TimeProvider? time = null) : IWireFormat
             _time.GetUtcNow().ToUnixTimeSeconds(), request.Model, new JsonObject { ["role"] = "assistant", ["content"] = text },
             FinishReason(JsonWire.String(choice?["FinishReason"])), usage);
         return new UpstreamAnswer(JsonWire.Serialize(openAI), usage, text);
+    }
+
+    /// <summary><c>GetEmbedding</c>'s vectors in their <c>Index</c> order, billed by Hunyuan's <c>PromptTokens</c>.</summary>
+    private UpstreamAnswer FromEmbedding(JsonObject? answer, byte[] body, RelayRequest request, int statusCode)
+    {
+        if (answer is null || answer["Error"] is JsonObject)
+        {
+            return new UpstreamAnswer(body, null, "", ReadError(statusCode, body));
+        }
+        if (answer["Data"] is not JsonArray data)
+        {
+            return new UpstreamAnswer(body, null, "", RelayError.UpstreamMalformed("the answer has no Data"));
+        }
+        var usage = answer["Usage"] is JsonObject counts
+            ? Usage.Of(JsonWire.Int(counts["PromptTokens"]) ?? JsonWire.Int(counts["TotalTokens"]) ?? 0, 0)
+            : null;
+        var vectors = data.OfType<JsonObject>().OrderBy(d => JsonWire.Int(d["Index"]) ?? 0).Select(d => d["Embedding"]);
+        return new UpstreamAnswer(JsonWire.Serialize(OpenAIShapes.Embeddings(request.Model, vectors, usage)), usage, "");
     }
 
     public async IAsyncEnumerable<StreamFrame> ReadStreamAsync(IAsyncEnumerable<ReadOnlyMemory<byte>> events, RelayRequest request,

@@ -7,7 +7,7 @@ using OneApi.Relay.Adaptors.Tencent;
 
 namespace OneApi.Relay.Tests.Adaptors.Tencent;
 
-/// <summary>Tencent Hunyuan's ChatCompletions (https://cloud.tencent.com/document/api/1729/105701) as OpenAI's.</summary>
+/// <summary>Tencent Hunyuan's ChatCompletions (https://cloud.tencent.com/document/api/1729/105701) and GetEmbedding as OpenAI's.</summary>
 public sealed class HunyuanTests
 {
     private const int Tencent = 23;
@@ -21,6 +21,9 @@ public sealed class HunyuanTests
     private static RelayRequest Request(bool stream = false) => Fixture.Request($$"""
         {"model":"hunyuan-lite","stream":{{(stream ? "true" : "false")}},"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"你好"}]}
         """);
+
+    private static RelayRequest EmbeddingRequest() =>
+        Fixture.Request("""{"model":"hunyuan-embedding","input":["你好","世界"]}""", RelayMode.Embeddings);
 
     [Fact]
     public void Signature_MatchesTencentsPublishedExample()
@@ -113,6 +116,46 @@ public sealed class HunyuanTests
 
         Assert.Equal("你好", string.Concat(frames.Select(f => f.Text)));
         Assert.All(frames, f => Assert.Null(f.Usage));
+    }
+
+    [Fact]
+    public async Task Embeddings_AreTheSignedGetEmbeddingAction_WithTheInputsAsInputList()
+    {
+        using var message = Adaptor.Build(EmbeddingRequest(), Channel());
+
+        var body = await message.Content!.ReadAsByteArrayAsync();
+        Assert.Equal(("GetEmbedding", "2023-09-01"), (Header(message, "X-TC-Action"), Header(message, "X-TC-Version")));
+        Assert.Equal(TencentSignature.Authorization("AKIDsecretid", "secretkey", "hunyuan", 1_715_145_428,
+            [("content-type", "application/json"), ("host", "hunyuan.tencentcloudapi.com"), ("x-tc-action", "getembedding")], body), Header(message, "Authorization"));
+        Assert.Equal("""{"InputList":["你好","世界"]}""", Encoding.UTF8.GetString(body));
+    }
+
+    [Fact]
+    public async Task EmbeddingAnswer_BecomesOpenAIsListInIndexOrder_BilledByPromptTokens()
+    {
+        using var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(Fixture.Bytes("tencent/embedding.json")) };
+
+        var answer = await Adaptor.ReadAnswerAsync(response, EmbeddingRequest(), CancellationToken.None);
+
+        var json = JsonNode.Parse(answer.Body.Span)!;
+        Assert.Equal(("list", "hunyuan-embedding"), ((string?)json["object"], (string?)json["model"]));
+        Assert.Equal("""[{"object":"embedding","index":0,"embedding":[0.75,0.0625,-1]},{"object":"embedding","index":1,"embedding":[0.5,-0.25,0.125]}]""",
+            json["data"]!.ToJsonString());
+        Assert.Equal("""{"prompt_tokens":6,"completion_tokens":0,"total_tokens":6}""", json["usage"]!.ToJsonString());
+        Assert.Equal(Usage.Of(6, 0), answer.Usage);
+    }
+
+    [Theory]
+    [InlineData("tencent/error.json", 401)]
+    [InlineData("tencent/chat.json", 502)]
+    public async Task EmbeddingAnswerWithoutData_IsAnError(string fixture, int status)
+    {
+        using var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(Fixture.Bytes(fixture)) };
+
+        var answer = await Adaptor.ReadAnswerAsync(response, EmbeddingRequest(), CancellationToken.None);
+
+        Assert.Equal(status, answer.Error!.StatusCode);
+        Assert.Null(answer.Usage);
     }
 
     private static string? Header(HttpRequestMessage message, string name) =>
