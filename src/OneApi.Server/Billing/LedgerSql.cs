@@ -12,7 +12,9 @@ namespace OneApi.Server.Billing;
 /// </summary>
 internal sealed class LedgerSql(DbConnection connection, DbTransaction transaction, ISqlGenerationHelper sql)
 {
-    private const int RowsPerInsert = 100;
+    // SQLite binds each parameter by a linear search of the statement's parameter names: a 100-row insert of 15 columns
+    // spent more time binding than the rest of the relay did. Small statements keep that cost per row small.
+    private const int RowsPerInsert = 16;
 
     public Task ChargeTokenAsync(int tokenId, long delta, long now) => ExecuteAsync(
         $"UPDATE {Q("tokens")} SET {Q("remain_quota")} = {Q("remain_quota")} - @d, " +
