@@ -11,13 +11,15 @@ internal static class Fixture
 
     public static MemoryStream Stream(string name) => new(Bytes(name), writable: false);
 
-    /// <summary>A client request as the pipeline builds it: the parsed body beside the client's own bytes.</summary>
+    /// <summary>A client request as the pipeline builds it: the client's own bytes, read by <see cref="JsonBody"/>.</summary>
     public static RelayRequest Request(string json, RelayMode mode = RelayMode.ChatCompletions, string query = "")
     {
-        var raw = Encoding.UTF8.GetBytes(json);
-        var body = JsonNode.Parse(raw)!.AsObject();
-        return new RelayRequest(mode, body, raw, body["model"]!.GetValue<string>()) { Query = ParseQuery(query) };
+        var body = Json(json);
+        return new RelayRequest(mode, body, body.String("model")!) { Query = ParseQuery(query) };
     }
+
+    /// <summary>A client's body as the pipeline reads it.</summary>
+    public static JsonBody Json(string json) => JsonBody.Read(Encoding.UTF8.GetBytes(json)).Body ?? throw new ArgumentException("not a JSON object", nameof(json));
 
     /// <summary>"a=1&amp;b" as the pipeline passes a URL's query: case-insensitive names, a bare name has an empty value.</summary>
     public static IReadOnlyDictionary<string, string> ParseQuery(string query) =>

@@ -21,47 +21,51 @@ public static class BillingFields
 
     private static readonly string[] OutputLimits = ["max_tokens", "max_completion_tokens", "max_output_tokens"];
 
-    /// <summary>The first billing field of <paramref name="body"/> that is not a whole number in its range, as a 400.</summary>
-    public static RelayError? Validate(JsonObject body, RelayMode mode)
+    /// <summary>The first billing field of a body (its top-level <paramref name="field"/>s) that is not a whole number in its range, as a 400.</summary>
+    public static RelayError? Validate(Func<string, JsonNode?> field, RelayMode mode)
     {
         switch (mode)
         {
             case RelayMode.ChatCompletions or RelayMode.Completions:
                 foreach (var name in OutputLimits)
                 {
-                    if (CheckWhole(body, name, 1, MaxOutputTokens) is { } invalid)
+                    if (CheckWhole(field, name, 1, MaxOutputTokens) is { } invalid)
                     {
                         return invalid;
                     }
                 }
-                return CheckWhole(body, "n", 1, MaxChoices) ?? CheckWhole(body, "best_of", 1, MaxChoices);
+                return CheckWhole(field, "n", 1, MaxChoices) ?? CheckWhole(field, "best_of", 1, MaxChoices);
             case RelayMode.ImagesGenerations:
-                return CheckWhole(body, "n", 1, MaxImages);
+                return CheckWhole(field, "n", 1, MaxImages);
             case RelayMode.Rerank:
                 // The query and documents are what an upstream that reports nothing is billed by.
-                return OpenAI.RerankBody.Validate(body) ?? CheckWhole(body, "top_n", 1, int.MaxValue);
+                return OpenAI.RerankBody.Validate(field) ?? CheckWhole(field, "top_n", 1, int.MaxValue);
             default:
                 return null;
         }
     }
+
+    public static RelayError? Validate(JsonObject body, RelayMode mode) => Validate(name => body[name], mode);
 
     /// <summary>
     /// The same checks for an API that names the fields its own way (Gemini's <c>maxOutputTokens</c> and
     /// <c>candidateCount</c>), so the error names the field as the client wrote it.
     /// </summary>
     public static RelayError? Validate(JsonObject holder, string outputLimit, string choices) =>
-        CheckWhole(holder, outputLimit, 1, MaxOutputTokens) ?? CheckWhole(holder, choices, 1, MaxChoices);
+        CheckWhole(name => holder[name], outputLimit, 1, MaxOutputTokens) ?? CheckWhole(name => holder[name], choices, 1, MaxChoices);
 
     /// <summary>How many answers the upstream will write: <c>n</c>, or <c>best_of</c> when larger (each is generated and paid for).</summary>
-    public static int Choices(JsonObject body) =>
-        (int)Math.Max(WholeOrNull(body["n"]) ?? 1, WholeOrNull(body["best_of"]) ?? 1);
+    public static int Choices(Func<string, JsonNode?> field) =>
+        (int)Math.Max(WholeOrNull(field("n")) ?? 1, WholeOrNull(field("best_of")) ?? 1);
+
+    public static int Choices(JsonObject body) => Choices(name => body[name]);
 
     /// <summary>The client's cap on output tokens per answer, when it set one.</summary>
-    public static long? OutputLimit(JsonObject body)
+    public static long? OutputLimit(Func<string, JsonNode?> field)
     {
         foreach (var name in OutputLimits)
         {
-            if (WholeOrNull(body[name]) is { } limit)
+            if (WholeOrNull(field(name)) is { } limit)
             {
                 return limit;
             }
@@ -69,9 +73,11 @@ public static class BillingFields
         return null;
     }
 
-    private static RelayError? CheckWhole(JsonObject body, string name, long min, long max)
+    public static long? OutputLimit(JsonObject body) => OutputLimit(name => body[name]);
+
+    private static RelayError? CheckWhole(Func<string, JsonNode?> field, string name, long min, long max)
     {
-        if (!body.TryGetPropertyValue(name, out var node) || node is null)
+        if (field(name) is not { } node)
         {
             return null; // absent and null both mean "the default"
         }

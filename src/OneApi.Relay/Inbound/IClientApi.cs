@@ -10,7 +10,7 @@ namespace OneApi.Relay.Inbound;
 public interface IClientApi
 {
     /// <summary>The request the relay routes, prices and converts, or the error the client gets for its body.</summary>
-    (RelayRequest? Request, RelayError? Error) ReadRequest(RelayMode mode, JsonObject body, ReadOnlyMemory<byte> rawBody, string model,
+    (RelayRequest? Request, RelayError? Error) ReadRequest(RelayMode mode, JsonBody body, string model,
         IReadOnlyDictionary<string, string> query);
 
     /// <summary>The adaptor as this client sees it: answers and stream frames in the client's format.</summary>

@@ -10,9 +10,9 @@ public sealed class OpenAIClientApi : IClientApi
 {
     public static readonly OpenAIClientApi Instance = new();
 
-    public (RelayRequest? Request, RelayError? Error) ReadRequest(RelayMode mode, JsonObject body, ReadOnlyMemory<byte> rawBody, string model,
+    public (RelayRequest? Request, RelayError? Error) ReadRequest(RelayMode mode, JsonBody body, string model,
         IReadOnlyDictionary<string, string> query) =>
-        (new RelayRequest(mode, body, rawBody, model) { Query = query }, null);
+        (new RelayRequest(mode, body, model) { Query = query }, null);
 
     /// <summary>
     /// With <c>?reasoning_format</c>, every answer and chunk gives reasoning in the requested field, whichever the

@@ -11,18 +11,18 @@ namespace OneApi.Relay.OpenAI;
 public static class RerankBody
 {
     /// <summary>The 400 for a body without a query or documents to rank, else null. The model is checked with every mode's.</summary>
-    public static RelayError? Validate(JsonObject body)
+    public static RelayError? Validate(Func<string, JsonNode?> field)
     {
-        if (JsonWire.String(body["query"]) is not { Length: > 0 } query || string.IsNullOrWhiteSpace(query))
+        if (JsonWire.String(field("query")) is not { Length: > 0 } query || string.IsNullOrWhiteSpace(query))
         {
             return RelayError.InvalidRequest("query is required", "missing_query") with { Param = "query" };
         }
-        if (body["documents"] is not JsonArray { Count: > 0 } documents || documents.Any(d => TextOf(d) is null))
+        if (field("documents") is not JsonArray { Count: > 0 } documents || documents.Any(d => TextOf(d) is null))
         {
             return RelayError.InvalidRequest("documents must be a non-empty list of strings or {\"text\": …} objects", "invalid_documents")
                 with { Param = "documents" };
         }
-        return JsonWire.Bool(body["stream"]) == true
+        return JsonWire.Bool(field("stream")) == true
             ? RelayError.InvalidRequest("rerank answers do not stream", "invalid_stream") with { Param = "stream" }
             : null;
     }

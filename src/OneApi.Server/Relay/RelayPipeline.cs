@@ -70,10 +70,15 @@ public sealed partial class RelayPipeline(
 
         var runtime = options.Current;
         var firstPrice = PriceQuote.For(runtime, MappedModel(request, channel), channel.Upstream.Type, channel.Groups);
-        var worstCase = request.Mode == RelayMode.Rerank
-            ? firstPrice.QuotaFor(RerankUnits(request, channel), 0)
-            : firstPrice.PreConsumption(runtime.PreConsumedQuota, PromptEstimate.Tokens(request.RawBody.Span), CompletionReserve(request, runtime));
-        var (reservation, quotaError) = await reservations.TryReserveAsync(caller, worstCase, aborted);
+        var (worstCase, bodyError) = request.Mode == RelayMode.Rerank
+            ? Guarded<long?>(() => (firstPrice.QuotaFor(RerankUnits(request, channel), 0), null))
+            : (firstPrice.PreConsumption(runtime.PreConsumedQuota, request.PromptEstimateTokens, CompletionReserve(request, runtime)), null);
+        if (worstCase is null)
+        {
+            await WriteErrorAsync(context, bodyError!);
+            return;
+        }
+        var (reservation, quotaError) = await reservations.TryReserveAsync(caller, worstCase.Value, aborted);
         if (reservation is null)
         {
             await WriteErrorAsync(context, quotaError!);
@@ -85,9 +90,13 @@ public sealed partial class RelayPipeline(
         var error = await WithFailoverAsync(caller, channel, request.OriginModel, (route, first) =>
         {
             var attempt = first ? request : request.Fresh();
-            var systemPromptReset = PrepareForChannel(attempt, route);
+            var (systemPromptReset, bodyError) = Guarded<bool?>(() => (PrepareForChannel(attempt, route), null));
+            if (systemPromptReset is null)
+            {
+                return Task.FromResult<RelayError?>(bodyError);
+            }
             var price = first ? firstPrice : PriceQuote.For(runtime, attempt.Model, route.Upstream.Type, route.Groups);
-            return AttemptAsync(context, new Bill(caller, route, attempt, price, reservation.Amount, systemPromptReset, context.RequestId(), started));
+            return AttemptAsync(context, new Bill(caller, route, attempt, price, reservation.Amount, systemPromptReset.Value, context.RequestId(), started));
         });
         if (error is not null)
         {
@@ -213,12 +222,12 @@ public sealed partial class RelayPipeline(
 
     private static (RelayRequest? Request, RelayError? Error) ReadRequest(HttpContext context, RelayMode mode, string? modelFromPath, RelayCaller caller, byte[] body)
     {
-        var (json, invalid) = RequestBodyReader.ParseObject(body);
+        var (json, invalid) = JsonBody.Read(body);
         if (json is null)
         {
-            return (null, invalid);
+            return (null, RelayError.InvalidRequest(invalid!, "invalid_json"));
         }
-        var model = modelFromPath ?? (json["model"] is JsonValue value && value.TryGetValue(out string? named) ? named : null);
+        var model = modelFromPath ?? json.String("model");
         if (string.IsNullOrWhiteSpace(model))
         {
             return (null, RelayError.InvalidRequest("model is required", "missing_model"));
@@ -228,20 +237,36 @@ public sealed partial class RelayPipeline(
             return (null, forbidden);
         }
         var query = context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-        var (request, clientError) = ClientApis.Of(context).ReadRequest(mode, json, body, model, query);
+        var (request, clientError) = Guarded(() => ClientApis.Of(context).ReadRequest(mode, json, model, query));
         if (request is null)
         {
             return (null, clientError);
         }
-        if (BillingFields.Validate(request.Body, mode) is { } invalidField)
+        if (BillingFields.Validate(request.Field, mode) is { } invalidField)
         {
             return (null, invalidField);
         }
         if (modelFromPath is not null)
         {
-            request.Edit(b => b["model"] = modelFromPath);
+            request.Set("model", JsonValue.Create(modelFromPath));
         }
         return (request, null);
+    }
+
+    /// <summary>
+    /// Runs a step that may build the request's tree, which refuses what the first pass over the body lets through
+    /// (a name given twice inside a nested object): that refusal is the client's 400, not a failure of the gateway.
+    /// </summary>
+    private static (T? Value, RelayError? Error) Guarded<T>(Func<(T? Value, RelayError? Error)> step)
+    {
+        try
+        {
+            return step();
+        }
+        catch (RelayErrorException e)
+        {
+            return (default, e.Error);
+        }
     }
 
     internal (ChannelRoute? Channel, RelayError? Error) PickChannel(RelayCaller caller, string model)
@@ -295,7 +320,7 @@ public sealed partial class RelayPipeline(
     /// <summary>Output tokens the reservation allows for: max_tokens (or the configured default) for each answer asked for.</summary>
     private static long CompletionReserve(RelayRequest request, RuntimeOptions runtime) =>
         request.Mode is RelayMode.ChatCompletions or RelayMode.Completions
-            ? (request.MaxTokens ?? runtime.CompletionReserveTokens) * BillingFields.Choices(request.Body)
+            ? (request.MaxTokens ?? runtime.CompletionReserveTokens) * BillingFields.Choices(request.Field)
             : 0;
 
     /// <summary>
@@ -449,7 +474,7 @@ public sealed partial class RelayPipeline(
         {
             return new MeasuredUsage(reported, Estimated: false);
         }
-        var prompt = CountPromptTokens(request);
+        var prompt = Guarded<int?>(() => (CountPromptTokens(request), null)).Value ?? request.PromptEstimateTokens;
         return reported is { TotalTokens: > 0 } total
             ? new MeasuredUsage(Usage.Of(prompt, Math.Max(0, total.TotalTokens - prompt)), Estimated: true)
             : new MeasuredUsage(Usage.Of(prompt, tokenCounter.CountText(generated, request.Model)), Estimated: true);

@@ -55,7 +55,8 @@ public sealed class RelayRequestTests
 
         request.MapModel("gpt-4o-2024-11-20");
 
-        Assert.True(request.BodyChanged);
+        Assert.False(request.BodyChanged); // spliced into the client's bytes
+        Assert.Equal("gpt-4o-2024-11-20", (string?)JsonNode.Parse(request.RawBody.Span)!["model"]);
         Assert.Equal("gpt-4o-2024-11-20", request.Model);
         Assert.Equal("gpt-4o-2024-11-20", (string?)request.Body["model"]);
         Assert.Equal("gpt-4o", request.OriginModel);
@@ -151,7 +152,8 @@ public sealed class RelayRequestTests
 
         request.AskForStreamUsage();
 
-        Assert.True(request.BodyChanged);
+        Assert.False(request.BodyChanged);
+        Assert.Equal("""{"model":"m","stream_options":{"include_usage":true,"x":1}}""", System.Text.Encoding.UTF8.GetString(request.RawBody.Span));
         Assert.Equal("""{"include_usage":true,"x":1}""", request.Body["stream_options"]!.ToJsonString());
     }
 
@@ -162,8 +164,10 @@ public sealed class RelayRequestTests
 
         request.AskForStreamUsage();
         request.MapModel("other");
+        request.Edit(body => body["n"] = 1);
 
         Assert.True(request.BodyChanged);
         Assert.True((bool)request.Body["stream_options"]!["include_usage"]!);
+        Assert.Equal("other", (string?)request.Body["model"]);
     }
 }

@@ -45,8 +45,7 @@ public sealed class ConvertedAnswerConformanceTests
     private static RelayRequest ResponsesRequest(string model, bool stream)
     {
         var json = $$"""{"model":"{{model}}","input":"hi","instructions":"Be brief.","stream":{{(stream ? "true" : "false")}}}""";
-        var (request, _) = ResponsesClientApi.Instance.ReadRequest(RelayMode.ChatCompletions, JsonNode.Parse(json)!.AsObject(),
-            Encoding.UTF8.GetBytes(json), model, new Dictionary<string, string>());
+        var (request, _) = ResponsesClientApi.Instance.ReadRequest(RelayMode.ChatCompletions, Fixture.Json(json), model, new Dictionary<string, string>());
         return request!;
     }
 
@@ -144,7 +143,7 @@ public sealed class ConvertedAnswerConformanceTests
     {
         const string json = """{"contents":[{"role":"user","parts":[{"text":"hi"}]}],"generationConfig":{"maxOutputTokens":300}}""";
         var api = GeminiClientApi.For(method);
-        var (request, _) = api.ReadRequest(api.Mode, JsonNode.Parse(json)!.AsObject(), Encoding.UTF8.GetBytes(json), model, new Dictionary<string, string>());
+        var (request, _) = api.ReadRequest(api.Mode, Fixture.Json(json), model, new Dictionary<string, string>());
         return request!;
     }
 

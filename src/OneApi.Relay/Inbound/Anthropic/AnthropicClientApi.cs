@@ -20,9 +20,10 @@ public sealed class AnthropicClientApi(IReadOnlyList<string>? betas = null) : IC
 
     public bool EndsStreamWithDone => false;
 
-    public (RelayRequest? Request, RelayError? Error) ReadRequest(RelayMode mode, JsonObject body, ReadOnlyMemory<byte> rawBody, string model,
+    public (RelayRequest? Request, RelayError? Error) ReadRequest(RelayMode mode, JsonBody json, string model,
         IReadOnlyDictionary<string, string> query)
     {
+        var body = json.ToTree();
         if (body["messages"] is not JsonArray)
         {
             return (null, RelayError.InvalidRequest("messages: Field required", "invalid_request_error"));

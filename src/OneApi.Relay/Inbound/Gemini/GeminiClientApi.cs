@@ -53,9 +53,10 @@ public sealed class GeminiClientApi : IClientApi
     /// <summary>Gemini's streams just end.</summary>
     public bool EndsStreamWithDone => false;
 
-    public (RelayRequest? Request, RelayError? Error) ReadRequest(RelayMode mode, JsonObject body, ReadOnlyMemory<byte> rawBody, string model,
+    public (RelayRequest? Request, RelayError? Error) ReadRequest(RelayMode mode, JsonBody json, string model,
         IReadOnlyDictionary<string, string> query)
     {
+        var body = json.ToTree();
         if (Mode == RelayMode.Embeddings)
         {
             var batch = Method == GeminiMethod.BatchEmbedContents;

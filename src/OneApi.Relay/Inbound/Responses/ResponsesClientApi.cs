@@ -20,9 +20,10 @@ public sealed class ResponsesClientApi : IClientApi
     /// <summary>Responses streams just end: no <c>[DONE]</c> marker.</summary>
     public bool EndsStreamWithDone => false;
 
-    public (RelayRequest? Request, RelayError? Error) ReadRequest(RelayMode mode, JsonObject body, ReadOnlyMemory<byte> rawBody, string model,
+    public (RelayRequest? Request, RelayError? Error) ReadRequest(RelayMode mode, JsonBody json, string model,
         IReadOnlyDictionary<string, string> query)
     {
+        var body = json.ToTree();
         // Checked on the client's own field names, so the error names max_output_tokens as the client wrote it.
         if (BillingFields.Validate(body, RelayMode.ChatCompletions) is { } invalid)
         {

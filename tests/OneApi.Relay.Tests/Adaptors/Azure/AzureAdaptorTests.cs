@@ -42,8 +42,7 @@ public sealed class AzureAdaptorTests
     public void Responses_GoToTheV1Path_WithTheDeploymentAsTheModel()
     {
         const string json = """{"model":"gpt-4.1-mini","input":"hi","store":true}""";
-        var (request, _) = ResponsesClientApi.Instance.ReadRequest(RelayMode.ChatCompletions, System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject(),
-            System.Text.Encoding.UTF8.GetBytes(json), "gpt-4.1-mini", new Dictionary<string, string>());
+        var (request, _) = ResponsesClientApi.Instance.ReadRequest(RelayMode.ChatCompletions, Fixture.Json(json), "gpt-4.1-mini", new Dictionary<string, string>());
         var channel = Channel("2024-10-21");
         var adaptor = ResponsesClientApi.Instance.Adapt(_adaptor, request!, channel);
 

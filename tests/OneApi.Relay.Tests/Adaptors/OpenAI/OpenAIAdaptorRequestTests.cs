@@ -128,17 +128,31 @@ public sealed class OpenAIAdaptorRequestTests
     }
 
     [Fact]
-    public async Task MappedModel_ReserialisedBodyKeepsTextAsUtf8()
+    public async Task EditedBody_ReserialisedKeepsTextAsUtf8()
     {
         // Go's encoding/json (one-api) writes non-ASCII text as UTF-8; \uXXXX escapes would double a CJK prompt's size.
         var request = Fixture.Request("""{"model":"gpt-4o","messages":[{"role":"user","content":"caf\u00e9 你好 \"q\" \\ \n"}]}""");
-        request.MapModel("gpt-4o-mini");
+        request.Edit(body => body["temperature"] = 0.5);
 
         using var message = _adaptor.Build(request, Channel(ChannelTypes.OpenAI));
         var sent = System.Text.Encoding.UTF8.GetString(await message.Content!.ReadAsByteArrayAsync());
 
         Assert.Contains("""café 你好 \"q\" \\ \n""", sent, StringComparison.Ordinal);
         Assert.Equal("café 你好 \"q\" \\ \n", (string?)JsonNode.Parse(sent)!["messages"]![0]!["content"]);
+    }
+
+    [Fact]
+    public async Task MappedModel_OnlyTheModelsBytesChange()
+    {
+        const string client = """{ "messages":[{"role":"user","content":"caf\u00e9 \"q\""}], "model" : "gpt-4o", "n":1 }""";
+        var request = Fixture.Request(client);
+        request.MapModel("gpt-4o-mini");
+
+        using var message = _adaptor.Build(request, Channel(ChannelTypes.OpenAI));
+        var sent = System.Text.Encoding.UTF8.GetString(await message.Content!.ReadAsByteArrayAsync());
+
+        Assert.Equal(client.Replace("\"gpt-4o\"", "\"gpt-4o-mini\"", StringComparison.Ordinal), sent);
+        Assert.False(request.BodyParsed);
     }
 
     [Fact]

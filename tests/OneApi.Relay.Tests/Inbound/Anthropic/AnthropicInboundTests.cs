@@ -12,7 +12,7 @@ public sealed class AnthropicInboundTests
     private static RelayRequest Read(string messagesJson)
     {
         var body = JsonNode.Parse(messagesJson)!.AsObject();
-        var (request, error) = AnthropicClientApi.Instance.ReadRequest(RelayMode.ChatCompletions, body, Encoding.UTF8.GetBytes(messagesJson),
+        var (request, error) = AnthropicClientApi.Instance.ReadRequest(RelayMode.ChatCompletions, Fixture.Json(messagesJson),
             (string)body["model"]!, new Dictionary<string, string>());
         Assert.Null(error);
         return request!;
@@ -113,7 +113,7 @@ public sealed class AnthropicPassThroughTests
     private static RelayRequest Read(string messagesJson)
     {
         var body = JsonNode.Parse(messagesJson)!.AsObject();
-        return AnthropicClientApi.Instance.ReadRequest(RelayMode.ChatCompletions, body, Encoding.UTF8.GetBytes(messagesJson), (string)body["model"]!,
+        return AnthropicClientApi.Instance.ReadRequest(RelayMode.ChatCompletions, Fixture.Json(messagesJson), (string)body["model"]!,
             new Dictionary<string, string>()).Request!;
     }
 

@@ -19,7 +19,7 @@ public sealed class GeminiInboundTests
     private static (RelayRequest? Request, RelayError? Error) TryRead(string json, GeminiMethod method = GeminiMethod.GenerateContent, string model = Model)
     {
         var api = GeminiClientApi.For(method);
-        return api.ReadRequest(api.Mode, JsonNode.Parse(json)!.AsObject(), Encoding.UTF8.GetBytes(json), model, new Dictionary<string, string>());
+        return api.ReadRequest(api.Mode, Fixture.Json(json), model, new Dictionary<string, string>());
     }
 
     private static RelayRequest Read(string json, GeminiMethod method = GeminiMethod.GenerateContent, string model = Model)

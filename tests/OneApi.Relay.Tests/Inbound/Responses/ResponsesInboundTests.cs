@@ -11,7 +11,7 @@ public sealed class ResponsesInboundTests
     private static (RelayRequest? Request, RelayError? Error) TryRead(string json)
     {
         var body = JsonNode.Parse(json)!.AsObject();
-        return ResponsesClientApi.Instance.ReadRequest(RelayMode.ChatCompletions, body, Encoding.UTF8.GetBytes(json), (string)body["model"]!,
+        return ResponsesClientApi.Instance.ReadRequest(RelayMode.ChatCompletions, Fixture.Json(json), (string)body["model"]!,
             new Dictionary<string, string>());
     }
 
