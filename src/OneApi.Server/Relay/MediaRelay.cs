@@ -49,7 +49,7 @@ public sealed partial class MediaRelay(
             await RelayPipeline.WriteErrorAsync(context, admissionError!);
             return;
         }
-        var (request, invalid) = await MediaRequest.ReadAsync(mode, body, context.Request.ContentType);
+        var (request, invalid) = await MediaRequest.ReadAsync(mode, body.ToArray(), context.Request.ContentType);
         if (request is null)
         {
             await RelayPipeline.WriteErrorAsync(context, invalid!);

@@ -39,7 +39,6 @@ public sealed partial class RelayPipeline(
     public async Task RelayAsync(HttpContext context, RelayMode mode, string? modelFromPath)
     {
         var started = time.GetTimestamp();
-        var aborted = context.RequestAborted;
         using var slot = capacity.TryAdmit();
         if (slot is null)
         {
@@ -47,25 +46,41 @@ public sealed partial class RelayPipeline(
             return;
         }
 
-        var (caller, body, admissionError) = await AdmitAsync(context);
+        var (caller, body, admissionError) = await AdmitAsync(context, pooled: true);
         if (caller is null || body is null)
         {
             await WriteErrorAsync(context, admissionError!);
             return;
         }
+        // Not in a finally: after an exception a send may still be reading the buffer (see RequestBody.Abandon).
+        var sendsEnded = await RelayBodyAsync(context, mode, modelFromPath, caller, body.Memory, started);
+        if (sendsEnded)
+        {
+            body.Dispose();
+        }
+        else
+        {
+            body.Abandon();
+        }
+    }
 
+    /// <summary>The relay once the caller and its body are in. False when a send upstream was cut off mid-way.</summary>
+    private async Task<bool> RelayBodyAsync(HttpContext context, RelayMode mode, string? modelFromPath, RelayCaller caller,
+        ReadOnlyMemory<byte> body, long started)
+    {
+        var aborted = context.RequestAborted;
         var (request, requestError) = ReadRequest(context, mode, modelFromPath, caller, body);
         if (request is null)
         {
             await WriteErrorAsync(context, requestError!);
-            return;
+            return true;
         }
 
         var (channel, channelError) = PickChannel(caller, request.OriginModel);
         if (channel is null)
         {
             await WriteErrorAsync(context, channelError!);
-            return;
+            return true;
         }
 
         var runtime = options.Current;
@@ -76,33 +91,37 @@ public sealed partial class RelayPipeline(
         if (worstCase is null)
         {
             await WriteErrorAsync(context, bodyError!);
-            return;
+            return true;
         }
         var (reservation, quotaError) = await reservations.TryReserveAsync(caller, worstCase.Value, aborted);
         if (reservation is null)
         {
             await WriteErrorAsync(context, quotaError!);
-            return;
+            return true;
         }
         using var held = reservation;
 
         // The reservation is settled by the attempt that answers, or refunded once when none does.
-        var error = await WithFailoverAsync(caller, channel, request.OriginModel, (route, first) =>
+        var sendsEnded = true;
+        var error = await WithFailoverAsync(caller, channel, request.OriginModel, async (route, first) =>
         {
             var attempt = first ? request : request.Fresh();
             var (systemPromptReset, bodyError) = Guarded<bool?>(() => (PrepareForChannel(attempt, route), null));
             if (systemPromptReset is null)
             {
-                return Task.FromResult<RelayError?>(bodyError);
+                return bodyError;
             }
             var price = first ? firstPrice : PriceQuote.For(runtime, attempt.Model, route.Upstream.Type, route.Groups);
-            return AttemptAsync(context, new Bill(caller, route, attempt, price, reservation.Amount, systemPromptReset.Value, context.RequestId(), started));
+            var failed = await AttemptAsync(context, new Bill(caller, route, attempt, price, reservation.Amount, systemPromptReset.Value, context.RequestId(), started));
+            sendsEnded &= failed?.Kind is not (RelayErrorKind.UpstreamTimeout or RelayErrorKind.UpstreamUnreachable or RelayErrorKind.ClientDisconnected);
+            return failed;
         });
         if (error is not null)
         {
             await reservations.RefundAsync(caller, reservation);
             await WriteErrorAsync(context, error);
         }
+        return sendsEnded;
     }
 
     /// <summary>
@@ -191,14 +210,14 @@ public sealed partial class RelayPipeline(
     }
 
     /// <summary>What every relay (chat, media, <c>/v1/messages</c>) admits first: a valid key, then a body within <c>MAX_REQUEST_BODY_MB</c>.</summary>
-    internal async Task<(RelayCaller? Caller, byte[]? Body, RelayError? Error)> AdmitAsync(HttpContext context)
+    internal async Task<(RelayCaller? Caller, RequestBody? Body, RelayError? Error)> AdmitAsync(HttpContext context, bool pooled = false)
     {
         var (caller, authError) = await authenticator.AuthenticateAsync(context, context.RequestAborted);
         if (caller is null)
         {
             return (null, null, authError);
         }
-        var (body, tooLarge) = await RequestBodyReader.ReadAsync(context.Request, settings.MaxRequestBodyBytes, context.RequestAborted);
+        var (body, tooLarge) = await RequestBodyReader.ReadAsync(context.Request, settings.MaxRequestBodyBytes, pooled, context.RequestAborted);
         return body is null ? (null, null, tooLarge) : (caller, body, null);
     }
 
@@ -210,7 +229,7 @@ public sealed partial class RelayPipeline(
         {
             return (null, null, error);
         }
-        var (body, invalid) = RequestBodyReader.ParseObject(raw);
+        var (body, invalid) = RequestBodyReader.ParseObject(raw.Memory);
         return body is null ? (null, null, invalid) : (caller, body, null);
     }
 
@@ -220,7 +239,7 @@ public sealed partial class RelayPipeline(
             ? RelayError.Forbidden($"this token has no permission to use model: {model}")
             : null;
 
-    private static (RelayRequest? Request, RelayError? Error) ReadRequest(HttpContext context, RelayMode mode, string? modelFromPath, RelayCaller caller, byte[] body)
+    private static (RelayRequest? Request, RelayError? Error) ReadRequest(HttpContext context, RelayMode mode, string? modelFromPath, RelayCaller caller, ReadOnlyMemory<byte> body)
     {
         var (json, invalid) = JsonBody.Read(body);
         if (json is null)
