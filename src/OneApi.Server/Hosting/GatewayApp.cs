@@ -45,6 +45,8 @@ public static partial class GatewayApp
                 }
             }));
             kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes + 1;
+            // Read ahead no more than headers need: a body waiting for BODY_MEMORY_MB stays in the socket, not here.
+            kestrel.Limits.MaxRequestBufferSize = 64 * 1024;
         });
         builder.Logging.AddGatewayLogging(settings);
 
@@ -56,6 +58,7 @@ public static partial class GatewayApp
         });
         services.AddSingleton(settings);
         services.AddSingleton(capacity);
+        services.AddSingleton(new BodyMemoryBudget(settings.BodyMemoryBytes));
         services.AddCluster(settings);
         services.AddOneApiRateLimits(settings);
         // the drain comes on top of the time requests in flight get to finish

@@ -32,6 +32,7 @@ public sealed partial class RelayPipeline(
     BillingLedger ledger,
     UpstreamCall upstream,
     RelayCapacity capacity,
+    BodyMemoryBudget bodyBudget,
     GatewaySettings settings,
     TimeProvider time,
     ILogger<RelayPipeline> logger)
@@ -217,7 +218,7 @@ public sealed partial class RelayPipeline(
         {
             return (null, null, authError);
         }
-        var (body, tooLarge) = await RequestBodyReader.ReadAsync(context.Request, settings.MaxRequestBodyBytes, pooled, context.RequestAborted);
+        var (body, tooLarge) = await RequestBodyReader.ReadAsync(context.Request, settings.MaxRequestBodyBytes, pooled ? bodyBudget : null, context.RequestAborted);
         return body is null ? (null, null, tooLarge) : (caller, body, null);
     }
 

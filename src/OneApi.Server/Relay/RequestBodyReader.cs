@@ -12,21 +12,30 @@ public static class RequestBodyReader
     // Duplicate keys are refused up front: JsonObject would otherwise throw on first access, anywhere in the pipeline.
     private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 64, AllowDuplicateProperties = false };
 
+    /// <summary>How long a body waits for room in the <see cref="BodyMemoryBudget"/> before the client gets 503.</summary>
+    public static readonly TimeSpan BudgetPatience = TimeSpan.FromSeconds(30);
+
     /// <summary>
-    /// The whole body, or the 413 past <paramref name="limit"/>. A <paramref name="pooled"/> body lives in a buffer
-    /// rented for the request's life: a large prompt allocated per request would land on the large-object heap, whose
-    /// collections cost more than relaying it. Kestrel's buffers are released as the bytes are copied out.
+    /// The whole body, or the 413 past <paramref name="limit"/>. With a <paramref name="budget"/>, the body lives in a
+    /// buffer rented for the request's life and counted against the budget: a large prompt allocated per request
+    /// would land on the large-object heap, whose collections cost more than relaying it. Kestrel's buffers are
+    /// released as the bytes are copied out.
     /// </summary>
-    public static async Task<(RequestBody? Body, RelayError? Error)> ReadAsync(HttpRequest request, long limit, bool pooled, CancellationToken cancellationToken)
+    public static async Task<(RequestBody? Body, RelayError? Error)> ReadAsync(HttpRequest request, long limit, BodyMemoryBudget? budget,
+        CancellationToken cancellationToken)
     {
         if (request.ContentLength > limit)
         {
             return (null, RelayError.PayloadTooLarge(limit));
         }
-        var body = new RequestBody(pooled, (int)(request.ContentLength ?? 0));
-        var reader = request.BodyReader;
+        var body = new RequestBody(budget);
         try
         {
+            if (!await body.ReserveAsync(request.ContentLength ?? 0, cancellationToken))
+            {
+                return (null, RelayError.Overloaded());
+            }
+            var reader = request.BodyReader;
             while (true)
             {
                 var result = await reader.ReadAsync(cancellationToken);
@@ -36,7 +45,12 @@ public static class RequestBodyReader
                     body.Dispose();
                     return (null, RelayError.PayloadTooLarge(limit));
                 }
-                body.Append(result.Buffer);
+                if (!await body.AppendAsync(result.Buffer, cancellationToken))
+                {
+                    reader.AdvanceTo(result.Buffer.Start);
+                    body.Dispose();
+                    return (null, RelayError.Overloaded());
+                }
                 reader.AdvanceTo(result.Buffer.End);
                 if (result.IsCompleted || result.IsCanceled)
                 {
@@ -74,58 +88,82 @@ public static class RequestBodyReader
     }
 }
 
-/// <summary>A request's body: in an array of its exact size, or in a rented one given back when the request ends.</summary>
-public sealed class RequestBody : IDisposable
+/// <summary>
+/// A request's body: in an array of its exact size, or (with a <see cref="BodyMemoryBudget"/>) in a rented one, given
+/// back with its share of the budget when the request ends.
+/// </summary>
+public sealed class RequestBody(BodyMemoryBudget? budget) : IDisposable
 {
-    private readonly bool _pooled;
-    private byte[] _buffer;
-
-    public RequestBody(bool pooled, int expectedLength)
-    {
-        _pooled = pooled;
-        _buffer = expectedLength == 0 ? [] : pooled ? ArrayPool<byte>.Shared.Rent(expectedLength) : new byte[expectedLength];
-    }
+    private byte[] _buffer = [];
+    private long _reserved;
 
     public int Length { get; private set; }
 
     public ReadOnlyMemory<byte> Memory => _buffer.AsMemory(0, Length);
 
     /// <summary>The bytes in an array of their own (the buffer itself when it is exactly theirs and not rented).</summary>
-    public byte[] ToArray() => !_pooled && _buffer.Length == Length ? _buffer : Memory.ToArray();
+    public byte[] ToArray() => budget is null && _buffer.Length == Length ? _buffer : Memory.ToArray();
 
-    internal void Append(in ReadOnlySequence<byte> bytes)
+    /// <summary>Makes room for <paramref name="bytes"/> (what Content-Length announced); false when the budget had none in time.</summary>
+    internal async ValueTask<bool> ReserveAsync(long bytes, CancellationToken cancellationToken)
+    {
+        if (bytes <= _buffer.Length)
+        {
+            return true;
+        }
+        if (budget is not null)
+        {
+            if (!await budget.TryAcquireAsync(bytes - _reserved, RequestBodyReader.BudgetPatience, cancellationToken))
+            {
+                return false;
+            }
+            _reserved = bytes;
+        }
+        var larger = budget is not null ? ArrayPool<byte>.Shared.Rent((int)bytes) : new byte[bytes];
+        var kept = Length;
+        _buffer.AsSpan(0, kept).CopyTo(larger);
+        ReturnBuffer();
+        (_buffer, Length) = (larger, kept);
+        return true;
+    }
+
+    internal async ValueTask<bool> AppendAsync(ReadOnlySequence<byte> bytes, CancellationToken cancellationToken)
     {
         var needed = Length + (int)bytes.Length;
-        if (needed > _buffer.Length)
+        // Only a body sent without Content-Length, or longer than it said, grows: by doubling, so it is copied rarely.
+        if (needed > _buffer.Length && !await ReserveAsync(Math.Max(needed, _buffer.Length * 2L), cancellationToken))
         {
-            // Only a body sent without Content-Length, or longer than it said, grows.
-            var size = Math.Max(needed, _buffer.Length * 2);
-            var larger = _pooled ? ArrayPool<byte>.Shared.Rent(size) : new byte[size];
-            var kept = Length;
-            _buffer.AsSpan(0, kept).CopyTo(larger);
-            Release();
-            (_buffer, Length) = (larger, kept);
+            return false;
         }
         bytes.CopyTo(_buffer.AsSpan(Length));
         Length = needed;
+        return true;
     }
 
-    public void Dispose() => Release();
+    public void Dispose()
+    {
+        ReturnBuffer();
+        Forget();
+    }
 
     /// <summary>
     /// Lets go of the buffer without giving it back to the pool: after a send to an upstream was cut off (a timeout,
     /// a client gone), the socket may still be reading it, and a buffer handed to another request meanwhile could
     /// leak that request's bytes. The garbage collector takes it instead.
     /// </summary>
-    public void Abandon() => (_buffer, Length) = ([], 0);
+    public void Abandon() => Forget();
 
-    private void Release()
+    private void ReturnBuffer()
     {
-        if (_pooled && _buffer.Length > 0)
+        if (budget is not null && _buffer.Length > 0)
         {
             ArrayPool<byte>.Shared.Return(_buffer);
         }
-        _buffer = [];
-        Length = 0;
+    }
+
+    private void Forget()
+    {
+        budget?.Release(_reserved);
+        (_buffer, Length, _reserved) = ([], 0, 0);
     }
 }

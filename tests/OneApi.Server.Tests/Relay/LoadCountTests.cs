@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using OneApi.Data.Entities;
 using OneApi.Server.Tests.Infrastructure;
 
@@ -22,7 +23,8 @@ public sealed class LoadCountTests(LoadCountTests.Fixture fixture) : IClassFixtu
         public async Task InitializeAsync()
         {
             Upstream = await ScriptedUpstream.StartAsync();
-            Gateway = await TestGateway.StartAsync("sqlite");
+            // A budget smaller than the prompts the tests send at once, so they must take turns.
+            Gateway = await TestGateway.StartAsync("sqlite", new Dictionary<string, string?> { ["BODY_MEMORY_MB"] = "2" });
         }
 
         public async Task DisposeAsync()
@@ -95,6 +97,29 @@ public sealed class LoadCountTests(LoadCountTests.Fixture fixture) : IClassFixtu
         Assert.Contains("counted by the gateway", log.Content, StringComparison.Ordinal);
         Assert.InRange(log.PromptTokens, 100_000, 1_100_000); // ~1 MB of words
         Assert.True(log.CompletionTokens > 0);
+    }
+
+    [Fact]
+    public async Task LargePromptsAtOnce_BeyondTheBodyMemoryBudget_TakeTurns_AndAreAllBilled()
+    {
+        const int prompts = 12; // 12 × 600 KB at once, through a budget of 2 MB
+        var account = await fixture.Gateway.CreateAccountAsync();
+        await fixture.Gateway.CreateChannelAsync(account.Group, "gpt-4o-mini", fixture.Upstream.BaseUrl(account.Group, "usage-1000-10"));
+        var body = LargeChat(600 * 1024, stream: false);
+
+        var statuses = await Task.WhenAll(Enumerable.Range(0, prompts).Select(async _ =>
+        {
+            using var response = await SendAsync(account, body);
+            return response.StatusCode;
+        }));
+
+        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
+        Assert.All(fixture.Upstream.Calls(account.Group), sent => Assert.Equal(body, sent));
+        await using var db = await fixture.Gateway.DbAsync();
+        var logs = await db.Logs.Where(l => l.UserId == account.UserId && l.Type == LogType.Consume).ToListAsync();
+        Assert.Equal(prompts, logs.Count);
+        Assert.All(logs, log => Assert.Equal((1000, 10), (log.PromptTokens, log.CompletionTokens)));
+        Assert.Equal(0, fixture.Gateway.Services.GetRequiredService<OneApi.Server.Relay.BodyMemoryBudget>().InUse);
     }
 
     private static string LargeChat(int bytes, bool stream)

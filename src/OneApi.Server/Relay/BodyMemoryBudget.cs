@@ -1,0 +1,99 @@
+namespace OneApi.Server.Relay;
+
+/// <summary>
+/// Bounds the bytes of relay request bodies held in memory at once (<c>BODY_MEMORY_MB</c>). A request whose body does
+/// not fit waits, first come first served, before its body is read: the bytes stay in the socket meanwhile, so 1,500
+/// clients sending 150 KB prompts at once cost the budget, not 1,500 × 150 KB. One core relays only so many bodies a
+/// second, so waiting costs no throughput. A body larger than the whole budget is let in alone.
+/// </summary>
+public sealed class BodyMemoryBudget(long capacityBytes)
+{
+    private readonly Lock _gate = new();
+    private readonly LinkedList<Waiter> _waiters = new();
+    private long _inUse;
+
+    public long CapacityBytes => capacityBytes;
+
+    /// <summary>Bytes granted now (for tests and metrics).</summary>
+    public long InUse
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _inUse;
+            }
+        }
+    }
+
+    /// <summary>Waits up to <paramref name="patience"/> for <paramref name="bytes"/>; false when they never came.</summary>
+    public async ValueTask<bool> TryAcquireAsync(long bytes, TimeSpan patience, CancellationToken cancellationToken)
+    {
+        LinkedListNode<Waiter> node;
+        lock (_gate)
+        {
+            if (_waiters.Count == 0 && Fits(bytes))
+            {
+                _inUse += bytes;
+                return true;
+            }
+            node = _waiters.AddLast(new Waiter(bytes));
+        }
+        try
+        {
+            await node.Value.Granted.Task.WaitAsync(patience, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            var grantedMeanwhile = false;
+            lock (_gate)
+            {
+                if (node.List is not null)
+                {
+                    _waiters.Remove(node);
+                    GrantWaiting(); // the next in line may fit now that this one left
+                }
+                else
+                {
+                    grantedMeanwhile = true;
+                }
+            }
+            if (grantedMeanwhile)
+            {
+                Release(bytes);
+            }
+            if (e is OperationCanceledException)
+            {
+                throw;
+            }
+            return false;
+        }
+    }
+
+    public void Release(long bytes)
+    {
+        lock (_gate)
+        {
+            _inUse -= bytes;
+            GrantWaiting();
+        }
+    }
+
+    private bool Fits(long bytes) => _inUse == 0 || _inUse + bytes <= capacityBytes;
+
+    private void GrantWaiting()
+    {
+        while (_waiters.First is { } first && Fits(first.Value.Bytes))
+        {
+            _inUse += first.Value.Bytes;
+            _waiters.RemoveFirst();
+            first.Value.Granted.TrySetResult();
+        }
+    }
+
+    private sealed record Waiter(long Bytes)
+    {
+        public TaskCompletionSource Granted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
