@@ -22,10 +22,6 @@ public sealed class JsonBody
 {
     public const int MaxDepth = 64;
 
-    // What ends the plain run of a string: its closing quote, an escape, or a control character (not allowed raw).
-    private static readonly SearchValues<byte> StringStops = SearchValues.Create(
-        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F"u8);
-
     private static readonly JsonDocumentOptions TreeOptions = new() { MaxDepth = MaxDepth, AllowDuplicateProperties = false };
 
     private readonly Dictionary<string, Range> _fields;
@@ -303,26 +299,28 @@ public sealed class JsonBody
             Position++;
             while (true)
             {
-                var run = _json[Position..].IndexOfAny(StringStops);
+                // Two plain vectorized searches (the end of the run, then control characters in it, which JSON forbids
+                // raw) beat one search for a set of 34 bytes.
+                var rest = _json[Position..];
+                var run = rest.IndexOfAny((byte)'"', (byte)'\\');
                 if (run < 0)
                 {
                     return "unterminated string";
                 }
-                Position += run;
-                switch (_json[Position])
+                if (rest[..run].IndexOfAnyInRange((byte)0, (byte)0x1F) >= 0)
                 {
-                    case (byte)'"':
-                        Position++;
-                        return null;
-                    case (byte)'\\':
-                        escaped = true;
-                        if (ReadEscape() is { } badEscape)
-                        {
-                            return badEscape;
-                        }
-                        break;
-                    default:
-                        return "control character in a string";
+                    return "control character in a string";
+                }
+                Position += run;
+                if (_json[Position] == '"')
+                {
+                    Position++;
+                    return null;
+                }
+                escaped = true;
+                if (ReadEscape() is { } badEscape)
+                {
+                    return badEscape;
                 }
             }
         }
