@@ -56,9 +56,26 @@ public sealed class JsonBody
 
     public bool Has(string name) => _fields.ContainsKey(name);
 
-    /// <summary>The top-level field's value as its own node, parsed from its bytes; null when absent or JSON null.</summary>
-    public JsonNode? Field(string name) =>
-        _fields.TryGetValue(name, out var range) ? JsonNode.Parse(Utf8.Span[range]) : null;
+    /// <summary>
+    /// The top-level field's value as its own node, parsed from its bytes on first use; null when absent or JSON null.
+    /// The node is shared by every caller: read it, or change a <see cref="JsonNode.DeepClone"/> of it.
+    /// </summary>
+    public JsonNode? Field(string name)
+    {
+        if (!_fields.TryGetValue(name, out var range))
+        {
+            return null;
+        }
+        _parsed ??= new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+        if (!_parsed.TryGetValue(name, out var node))
+        {
+            node = JsonNode.Parse(Utf8.Span[range]);
+            _parsed[name] = node;
+        }
+        return node;
+    }
+
+    private Dictionary<string, JsonNode?>? _parsed;
 
     /// <summary>The top-level field when it is a string.</summary>
     public string? String(string name)
