@@ -256,7 +256,9 @@ public sealed partial class RelayPipeline(
         {
             return (null, forbidden);
         }
-        var query = context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        var query = context.Request.QueryString.HasValue
+            ? context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.OrdinalIgnoreCase)
+            : NoQuery;
         var (request, clientError) = Guarded(() => ClientApis.Of(context).ReadRequest(mode, json, model, query));
         if (request is null)
         {
@@ -272,6 +274,8 @@ public sealed partial class RelayPipeline(
         }
         return (request, null);
     }
+
+    private static readonly IReadOnlyDictionary<string, string> NoQuery = new Dictionary<string, string>();
 
     /// <summary>
     /// Runs a step that may build the request's tree, which refuses what the first pass over the body lets through
