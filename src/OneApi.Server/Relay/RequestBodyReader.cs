@@ -119,7 +119,7 @@ public sealed class RequestBody(BodyMemoryBudget? budget) : IDisposable
             }
             _reserved = bytes;
         }
-        var larger = budget is not null ? ArrayPool<byte>.Shared.Rent((int)bytes) : new byte[bytes];
+        var larger = budget is not null ? budget.Buffers.Rent((int)bytes) : new byte[bytes];
         var kept = Length;
         _buffer.AsSpan(0, kept).CopyTo(larger);
         ReturnBuffer();
@@ -157,7 +157,7 @@ public sealed class RequestBody(BodyMemoryBudget? budget) : IDisposable
     {
         if (budget is not null && _buffer.Length > 0)
         {
-            ArrayPool<byte>.Shared.Return(_buffer);
+            budget.Buffers.Return(_buffer);
         }
     }
 
