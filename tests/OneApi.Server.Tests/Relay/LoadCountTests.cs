@@ -122,6 +122,30 @@ public sealed class LoadCountTests(LoadCountTests.Fixture fixture) : IClassFixtu
         Assert.Equal(0, fixture.Gateway.Services.GetRequiredService<OneApi.Server.Relay.BodyMemoryBudget>().InUse);
     }
 
+    [Fact]
+    public async Task PromptSentInChunks_WithoutContentLength_IsRelayedWhole()
+    {
+        var account = await fixture.Gateway.CreateAccountAsync();
+        await fixture.Gateway.CreateChannelAsync(account.Group, "gpt-4o-mini", fixture.Upstream.BaseUrl(account.Group, "usage-1000-10"));
+        var body = LargeChat(300 * 1024, stream: false);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            // A stream of unknown length goes out chunked: the gateway's buffer grows as the body arrives.
+            Content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(body)), bufferSize: 7_000),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", account.Key);
+        request.Headers.TransferEncodingChunked = true;
+
+        using var response = await fixture.Gateway.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(body, fixture.Upstream.Calls(account.Group).Single());
+        var log = await SingleLogAsync(account);
+        Assert.Equal((1000, 10), (log.PromptTokens, log.CompletionTokens));
+        Assert.Equal(0, fixture.Gateway.Services.GetRequiredService<OneApi.Server.Relay.BodyMemoryBudget>().InUse);
+    }
+
     private static string LargeChat(int bytes, bool stream)
     {
         var words = new StringBuilder(bytes);
