@@ -45,8 +45,9 @@ public static partial class GatewayApp
                 }
             }));
             kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes + 1;
-            // Read ahead no more than headers need: a body waiting for BODY_MEMORY_MB stays in the socket, not here.
-            kestrel.Limits.MaxRequestBufferSize = 64 * 1024;
+            // Read ahead no more than the headers may take (Kestrel's floor): a body waiting for BODY_MEMORY_MB stays
+            // in the socket, not here; 1,500 such connections hold 48 MB, not 1.5 GB.
+            kestrel.Limits.MaxRequestBufferSize = kestrel.Limits.MaxRequestHeadersTotalSize;
         });
         builder.Logging.AddGatewayLogging(settings);
 

@@ -146,6 +146,19 @@ public sealed class LoadCountTests(LoadCountTests.Fixture fixture) : IClassFixtu
         Assert.Equal(0, fixture.Gateway.Services.GetRequiredService<OneApi.Server.Relay.BodyMemoryBudget>().InUse);
     }
 
+    [Fact]
+    public async Task HeadersNearKestrelsLimit_StillFitTheReadAheadBuffer()
+    {
+        var account = await fixture.Gateway.CreateAccountAsync();
+        await fixture.Gateway.CreateChannelAsync(account.Group, "gpt-4o-mini", fixture.Upstream.BaseUrl(account.Group, "usage-5-5"));
+        using var request = Post(account, LargeChat(100 * 1024, stream: false));
+        request.Headers.Add("X-Large", new string('h', 28 * 1024)); // the read-ahead is the headers' 32 KB limit
+
+        using var response = await fixture.Gateway.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
     private static string LargeChat(int bytes, bool stream)
     {
         var words = new StringBuilder(bytes);
