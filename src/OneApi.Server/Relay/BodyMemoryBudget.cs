@@ -3,10 +3,10 @@ using System.Buffers;
 namespace OneApi.Server.Relay;
 
 /// <summary>
-/// Bounds the bytes of relay request bodies held in memory at once (<c>BODY_MEMORY_MB</c>). A request whose body does
-/// not fit waits, first come first served, before its body is read: the bytes stay in the socket meanwhile, so 1,500
-/// clients sending 150 KB prompts at once cost the budget, not 1,500 × 150 KB. One core relays only so many bodies a
-/// second, so waiting costs no throughput. A body larger than the whole budget is let in alone.
+/// Bounds the bytes of relay request bodies on their way in and up to the upstream (<c>BODY_MEMORY_MB</c>). A request
+/// whose body does not fit waits, first come first served, before its body is read: the bytes stay in the socket
+/// meanwhile, so 1,500 clients sending 150 KB prompts at once cost the budget, not 1,500 × 150 KB. One core relays only
+/// so many bodies a second, so waiting costs no throughput. A body larger than the whole budget is let in alone.
 /// </summary>
 public sealed class BodyMemoryBudget(long capacityBytes)
 {

@@ -54,7 +54,7 @@ public sealed partial class RelayPipeline(
             return;
         }
         // Not in a finally: after an exception a send may still be reading the buffer (see RequestBody.Abandon).
-        var sendsEnded = await RelayBodyAsync(context, mode, modelFromPath, caller, body.Memory, started);
+        var sendsEnded = await RelayBodyAsync(context, mode, modelFromPath, caller, body, started);
         if (sendsEnded)
         {
             body.Dispose();
@@ -67,10 +67,10 @@ public sealed partial class RelayPipeline(
 
     /// <summary>The relay once the caller and its body are in. False when a send upstream was cut off mid-way.</summary>
     private async Task<bool> RelayBodyAsync(HttpContext context, RelayMode mode, string? modelFromPath, RelayCaller caller,
-        ReadOnlyMemory<byte> body, long started)
+        RequestBody body, long started)
     {
         var aborted = context.RequestAborted;
-        var (request, requestError) = ReadRequest(context, mode, modelFromPath, caller, body);
+        var (request, requestError) = ReadRequest(context, mode, modelFromPath, caller, body.Memory);
         if (request is null)
         {
             await WriteErrorAsync(context, requestError!);
@@ -113,7 +113,7 @@ public sealed partial class RelayPipeline(
                 return bodyError;
             }
             var price = first ? firstPrice : PriceQuote.For(runtime, attempt.Model, route.Upstream.Type, route.Groups);
-            var failed = await AttemptAsync(context, new Bill(caller, route, attempt, price, reservation.Amount, systemPromptReset.Value, context.RequestId(), started));
+            var failed = await AttemptAsync(context, new Bill(caller, route, attempt, price, reservation.Amount, systemPromptReset.Value, context.RequestId(), started), body);
             sendsEnded &= failed?.Kind is not (RelayErrorKind.UpstreamTimeout or RelayErrorKind.UpstreamUnreachable or RelayErrorKind.ClientDisconnected);
             return failed;
         });
@@ -161,7 +161,7 @@ public sealed partial class RelayPipeline(
     /// One call to one channel. Returns null once an answer has been passed on and billed (a stream that broke off
     /// after its first byte included), or the error that kept anything from reaching the client.
     /// </summary>
-    private async Task<RelayError?> AttemptAsync(HttpContext context, Bill bill)
+    private async Task<RelayError?> AttemptAsync(HttpContext context, Bill bill, RequestBody body)
     {
         var adaptor = adaptors.For(bill.Channel.Upstream.Type, bill.Request.Model);
         if (adaptor is null || !adaptor.Supports(bill.Request.Mode))
@@ -172,6 +172,8 @@ public sealed partial class RelayPipeline(
         var channel = bill.Channel.Upstream;
         using var exchange = await upstream.ExchangeAsync(adaptor, ct => adaptor.BuildRequestAsync(bill.Request, channel, ct), channel,
             bill.Request.Model, settings.RelayTimeout, context.RequestAborted);
+        // The body has gone upstream: a long generation keeps it (for another channel, or a count), not the budget.
+        body.LeaveBudget();
         if (exchange.Response is not { } response)
         {
             return exchange.Error;

@@ -140,6 +140,16 @@ public sealed class RequestBody(BodyMemoryBudget? budget) : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Gives the body's share of the budget back while keeping the bytes: the budget bounds bodies on their way in and
+    /// up, the burst; a body whose upstream is answering is part of a request in flight like any other state.
+    /// </summary>
+    public void LeaveBudget()
+    {
+        budget?.Release(_reserved);
+        _reserved = 0;
+    }
+
     public void Dispose()
     {
         ReturnBuffer();
@@ -163,7 +173,7 @@ public sealed class RequestBody(BodyMemoryBudget? budget) : IDisposable
 
     private void Forget()
     {
-        budget?.Release(_reserved);
-        (_buffer, Length, _reserved) = ([], 0, 0);
+        LeaveBudget();
+        (_buffer, Length) = ([], 0);
     }
 }

@@ -123,6 +123,24 @@ public sealed class LoadCountTests(LoadCountTests.Fixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task AStreamBeingAnswered_HoldsNoShareOfTheBodyBudget()
+    {
+        var account = await fixture.Gateway.CreateAccountAsync();
+        await fixture.Gateway.CreateChannelAsync(account.Group, "gpt-4o-mini", fixture.Upstream.BaseUrl(account.Group, "slow-stream-usage-5-40"));
+        var budget = fixture.Gateway.Services.GetRequiredService<OneApi.Server.Relay.BodyMemoryBudget>();
+        using var request = Post(account, LargeChat(1024 * 1024, stream: true));
+
+        using var response = await fixture.Gateway.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var firstEvent = await reader.ReadLineAsync();
+
+        // Mid-stream: the 1 MB prompt is still kept for the request, but no longer counted against new ones.
+        Assert.StartsWith("data: {", firstEvent, StringComparison.Ordinal);
+        Assert.Equal(0, budget.InUse);
+        Assert.EndsWith("data: [DONE]", (await reader.ReadToEndAsync()).TrimEnd(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PromptSentInChunks_WithoutContentLength_IsRelayedWhole()
     {
         var account = await fixture.Gateway.CreateAccountAsync();
