@@ -1,0 +1,53 @@
+namespace OneApi.Server.Hosting;
+
+/// <summary>
+/// Gives the garbage of start-up, or of a burst, back to the system once the node goes quiet. The GC sizes its youngest
+/// generation from the CPU cache (tens to hundreds of MiB on virtual machines that report a large L3), and a node that
+/// stops allocating triggers no collection: what the last burst left stays resident for as long as the node is idle.
+/// As the JVM's <c>G1PeriodicGCInterval</c> does, a full compacting collection once allocation has paused returns it.
+/// Under load allocation never pauses, so this never runs there.
+/// </summary>
+public sealed class IdleMemoryTrim(TimeProvider time) : BackgroundService
+{
+    internal static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var policy = new IdleTrimPolicy();
+        using var timer = new PeriodicTimer(Interval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            if (policy.ShouldCollect(GC.GetTotalAllocatedBytes()))
+            {
+                // Aggressive also decommits the freed regions; a blocking collection of an idle node's few MiB of live data takes milliseconds.
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            }
+        }
+    }
+}
+
+/// <summary>When a quiet node should collect: nothing much allocated in the last interval, a lot since the last collection.</summary>
+public sealed class IdleTrimPolicy
+{
+    /// <summary>Below this per interval the node counts as quiet: timers, health probes and log flushes allocate a little.</summary>
+    internal const long QuietBytes = 256 * 1024;
+
+    /// <summary>Less garbage than this is not worth a full collection.</summary>
+    internal const long WorthBytes = 4 * 1024 * 1024;
+
+    private long _lastSeen;
+    private long _lastCollected;
+
+    /// <param name="allocatedBytes">The process's allocated bytes so far (<see cref="GC.GetTotalAllocatedBytes"/>), read once per interval.</param>
+    public bool ShouldCollect(long allocatedBytes)
+    {
+        var quiet = allocatedBytes - _lastSeen < QuietBytes;
+        _lastSeen = allocatedBytes;
+        if (!quiet || allocatedBytes - _lastCollected < WorthBytes)
+        {
+            return false;
+        }
+        _lastCollected = allocatedBytes;
+        return true;
+    }
+}
