@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace OneApi.Server.Hosting;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace OneApi.Server.Hosting;
 /// As the JVM's <c>G1PeriodicGCInterval</c> does, a full compacting collection once allocation has paused returns it.
 /// Under load allocation never pauses, so this never runs there.
 /// </summary>
-public sealed class IdleMemoryTrim(TimeProvider time) : BackgroundService
+public sealed partial class IdleMemoryTrim(TimeProvider time) : BackgroundService
 {
     internal static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
 
@@ -21,9 +23,32 @@ public sealed class IdleMemoryTrim(TimeProvider time) : BackgroundService
             {
                 // Aggressive also decommits the freed regions; a blocking collection of an idle node's few MiB of live data takes milliseconds.
                 GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                TrimNativeHeap();
             }
         }
     }
+
+    /// <summary>
+    /// The JIT and the runtime allocate with malloc; glibc keeps what they free for later instead of returning it.
+    /// musl (Alpine) has no malloc_trim and returns freed memory by itself.
+    /// </summary>
+    private static void TrimNativeHeap()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        try
+        {
+            MallocTrim(0);
+        }
+        catch (EntryPointNotFoundException)
+        {
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "malloc_trim")]
+    private static partial int MallocTrim(nuint pad);
 }
 
 /// <summary>When a quiet node should collect: nothing much allocated in the last interval, a lot since the last collection.</summary>
@@ -33,7 +58,7 @@ public sealed class IdleTrimPolicy
     internal const long QuietBytes = 256 * 1024;
 
     /// <summary>Less garbage than this is not worth a full collection.</summary>
-    internal const long WorthBytes = 4 * 1024 * 1024;
+    internal const long WorthBytes = 1024 * 1024;
 
     private long _lastSeen;
     private long _lastCollected;

@@ -31,8 +31,7 @@ public sealed class IdleTrimPolicyTests
     [Fact]
     public void QuietAfterLittleAllocation_DoesNotCollect()
     {
-        var policy = new IdleTrimPolicy();
-        Assert.True(policy.ShouldCollect(IdleTrimPolicy.WorthBytes)); // quiet from the first interval on
+        var policy = CollectedAt(IdleTrimPolicy.WorthBytes);
         Assert.False(policy.ShouldCollect(IdleTrimPolicy.WorthBytes + IdleTrimPolicy.QuietBytes / 2));
         Assert.False(policy.ShouldCollect(2 * IdleTrimPolicy.WorthBytes - 1)); // a burst, smaller than is worth a collection
         Assert.False(policy.ShouldCollect(2 * IdleTrimPolicy.WorthBytes - 1));
@@ -41,11 +40,17 @@ public sealed class IdleTrimPolicyTests
     [Fact]
     public void BurstThenQuiet_CollectsAgain()
     {
-        var policy = new IdleTrimPolicy();
-        Assert.True(policy.ShouldCollect(IdleTrimPolicy.WorthBytes));
-
+        var policy = CollectedAt(IdleTrimPolicy.WorthBytes);
         var afterBurst = 3 * IdleTrimPolicy.WorthBytes;
         Assert.False(policy.ShouldCollect(afterBurst));
         Assert.True(policy.ShouldCollect(afterBurst));
+    }
+
+    private static IdleTrimPolicy CollectedAt(long allocated)
+    {
+        var policy = new IdleTrimPolicy();
+        Assert.False(policy.ShouldCollect(allocated));
+        Assert.True(policy.ShouldCollect(allocated));
+        return policy;
     }
 }
