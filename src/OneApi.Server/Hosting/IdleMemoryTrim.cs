@@ -11,7 +11,7 @@ namespace OneApi.Server.Hosting;
 /// </summary>
 public sealed partial class IdleMemoryTrim(TimeProvider time) : BackgroundService
 {
-    internal static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -21,9 +21,10 @@ public sealed partial class IdleMemoryTrim(TimeProvider time) : BackgroundServic
         {
             if (policy.ShouldCollect(GC.GetTotalAllocatedBytes()))
             {
-                // Aggressive also decommits the freed regions; a blocking collection of an idle node's few MiB of live data takes milliseconds.
+                // Aggressive also decommits the freed regions.
                 GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
                 TrimNativeHeap();
+                policy.Collected(GC.GetTotalAllocatedBytes(), GC.GetTotalMemory(forceFullCollection: false));
             }
         }
     }
@@ -51,28 +52,36 @@ public sealed partial class IdleMemoryTrim(TimeProvider time) : BackgroundServic
     private static partial int MallocTrim(nuint pad);
 }
 
-/// <summary>When a quiet node should collect: nothing much allocated in the last interval, a lot since the last collection.</summary>
+/// <summary>
+/// When a quiet node should collect: nothing much allocated in the last interval, and garbage since the last collection
+/// of at least a quarter of the data that was live after it. A full collection costs in proportion to the live data and
+/// gives back the garbage, so a node with a large live heap and a trickle of requests is not made to pause for little.
+/// </summary>
 public sealed class IdleTrimPolicy
 {
     /// <summary>Below this per interval the node counts as quiet: timers, health probes and log flushes allocate a little.</summary>
     internal const long QuietBytes = 256 * 1024;
 
-    /// <summary>Less garbage than this is not worth a full collection.</summary>
-    internal const long WorthBytes = 1024 * 1024;
+    /// <summary>Less garbage than this is not worth a full collection, however small the live heap.</summary>
+    internal const long MinimumGarbageBytes = 1024 * 1024;
 
     private long _lastSeen;
     private long _lastCollected;
+    private long _liveAfterCollection;
 
     /// <param name="allocatedBytes">The process's allocated bytes so far (<see cref="GC.GetTotalAllocatedBytes"/>), read once per interval.</param>
     public bool ShouldCollect(long allocatedBytes)
     {
         var quiet = allocatedBytes - _lastSeen < QuietBytes;
         _lastSeen = allocatedBytes;
-        if (!quiet || allocatedBytes - _lastCollected < WorthBytes)
-        {
-            return false;
-        }
+        return quiet && allocatedBytes - _lastCollected >= Math.Max(MinimumGarbageBytes, _liveAfterCollection / 4);
+    }
+
+    /// <param name="allocatedBytes">Allocated bytes so far, read after the collection.</param>
+    /// <param name="liveBytes">The heap's size right after the collection: what survived it.</param>
+    public void Collected(long allocatedBytes, long liveBytes)
+    {
         _lastCollected = allocatedBytes;
-        return true;
+        _liveAfterCollection = liveBytes;
     }
 }

@@ -7,13 +7,12 @@ public sealed class IdleTrimPolicyTests
     private const long MiB = 1024 * 1024;
 
     [Fact]
-    public void StartUpThenQuiet_CollectsOnceWhenAllocationPauses()
+    public void StartUpThenQuiet_CollectsOnceAllocationPauses()
     {
         var policy = new IdleTrimPolicy();
 
         Assert.False(policy.ShouldCollect(40 * MiB)); // start-up still allocating
         Assert.True(policy.ShouldCollect(40 * MiB + 1024));
-        Assert.False(policy.ShouldCollect(40 * MiB + 2048)); // nothing new to give back
     }
 
     [Fact]
@@ -29,28 +28,41 @@ public sealed class IdleTrimPolicyTests
     }
 
     [Fact]
-    public void QuietAfterLittleAllocation_DoesNotCollect()
+    public void QuietAfterCollection_DoesNotCollectAgainForLittleGarbage()
     {
-        var policy = CollectedAt(IdleTrimPolicy.WorthBytes);
-        Assert.False(policy.ShouldCollect(IdleTrimPolicy.WorthBytes + IdleTrimPolicy.QuietBytes / 2));
-        Assert.False(policy.ShouldCollect(2 * IdleTrimPolicy.WorthBytes - 1)); // a burst, smaller than is worth a collection
-        Assert.False(policy.ShouldCollect(2 * IdleTrimPolicy.WorthBytes - 1));
+        var policy = CollectedAt(10 * MiB, live: 0);
+
+        Assert.False(policy.ShouldCollect(10 * MiB + 1024));
+        Assert.False(policy.ShouldCollect(10 * MiB + IdleTrimPolicy.MinimumGarbageBytes - 1)); // a burst
+        Assert.False(policy.ShouldCollect(10 * MiB + IdleTrimPolicy.MinimumGarbageBytes - 1)); // quiet again, too little to give back
     }
 
     [Fact]
     public void BurstThenQuiet_CollectsAgain()
     {
-        var policy = CollectedAt(IdleTrimPolicy.WorthBytes);
-        var afterBurst = 3 * IdleTrimPolicy.WorthBytes;
-        Assert.False(policy.ShouldCollect(afterBurst));
-        Assert.True(policy.ShouldCollect(afterBurst));
+        var policy = CollectedAt(10 * MiB, live: 0);
+
+        Assert.False(policy.ShouldCollect(20 * MiB));
+        Assert.True(policy.ShouldCollect(20 * MiB));
     }
 
-    private static IdleTrimPolicy CollectedAt(long allocated)
+    [Fact]
+    public void LargeLiveHeap_WaitsForAsMuchGarbage()
+    {
+        var policy = CollectedAt(10 * MiB, live: 200 * MiB);
+
+        Assert.False(policy.ShouldCollect(40 * MiB));
+        Assert.False(policy.ShouldCollect(40 * MiB)); // quiet, but 30 MiB of garbage against 200 live
+        Assert.False(policy.ShouldCollect(60 * MiB));
+        Assert.True(policy.ShouldCollect(60 * MiB));
+    }
+
+    private static IdleTrimPolicy CollectedAt(long allocated, long live)
     {
         var policy = new IdleTrimPolicy();
         Assert.False(policy.ShouldCollect(allocated));
         Assert.True(policy.ShouldCollect(allocated));
+        policy.Collected(allocated, live);
         return policy;
     }
 }
