@@ -43,8 +43,9 @@ public sealed partial class IdleMemoryTrim(TimeProvider time) : BackgroundServic
         {
             MallocTrim(0);
         }
-        catch (EntryPointNotFoundException)
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
         {
+            // not glibc: nothing to ask
         }
     }
 
