@@ -120,6 +120,7 @@ public static partial class GatewayApp
         services.AddGatewayTelemetry(settings, builder.Configuration);
         services.AddSingleton(sp => new Drain(settings.DrainDelay, sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService(sp => sp.GetRequiredService<Drain>());
+        services.AddHostedService<IdleMemoryTrim>();
 
         var app = builder.Build();
         if (openFiles is { } files)
