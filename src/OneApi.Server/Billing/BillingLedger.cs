@@ -1,4 +1,4 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using OneApi.Data;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -13,7 +13,11 @@ namespace OneApi.Server.Billing;
 /// <summary>
 /// Writes settlements with group commit: requests that finish together are charged in one transaction, their
 /// counters summed per token, user and channel. <see cref="SettleAsync"/> returns only once the charge is
-/// committed, so a client never sees a complete answer that is not yet on the books.
+/// committed, so a client never sees a complete answer that is not yet on the books. A request alone in flight (no
+/// other reservation held) that finds no write under way commits its own settlement at once, on its own thread: at
+/// low load the handoff to a writer thread and back cost more than the write. With company, settlements queue for a
+/// background writer that commits what has gathered in one transaction: a commit per request would cost more than
+/// the handoff.
 /// With <c>BATCH_UPDATE_ENABLED</c> the caller does not wait and batches are written every
 /// <c>BATCH_UPDATE_INTERVAL</c>: cheaper, but a crash loses up to one interval (a clean stop loses nothing).
 /// The consume logs commit with the charge, in the main database even with <c>LOG_SQL_DSN</c>: the
@@ -23,41 +27,73 @@ public sealed partial class BillingLedger(
     IDbContextFactory<OneApiDbContext> databases,
     OptionStore options,
     GatewaySettings settings,
+    QuotaReservations reservations,
     QuotaReminder reminder,
     LogShipper logShipper,
     TimeProvider time,
     ILogger<BillingLedger> logger) : IHostedLifecycleService
 {
     private readonly CancellationTokenSource _stopped = new();
-    private Task _writer = Task.CompletedTask;
+    private Task _intervalWriter = Task.CompletedTask;
 
     private const int MaxBatch = 512;
-    private readonly Channel<PendingSettlement> _queue = System.Threading.Channels.Channel.CreateUnbounded<PendingSettlement>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentQueue<PendingSettlement> _queue = new();
+    private int _writing; // 1 while one writer (a settling request or the background drain) owns the queue
 
     public Task SettleAsync(Settlement settlement)
     {
         Observability.GatewayMetrics.Settled(settlement);
         var pending = new PendingSettlement(settlement, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!_queue.Writer.TryWrite(pending))
+        _queue.Enqueue(pending);
+        if (settings.BatchUpdateInterval is not null && !_stopped.IsCancellationRequested)
         {
-            throw new InvalidOperationException("the billing ledger has stopped");
+            return Task.CompletedTask;
         }
-        return settings.BatchUpdateInterval is null ? pending.Committed.Task : Task.CompletedTask;
+        if (!TryTakeWriter())
+        {
+            return pending.Committed.Task; // the writer at work takes it on before it stops
+        }
+        if (reservations.Held <= 1)
+        {
+            return WriteUntilCommittedAsync(pending);
+        }
+        _ = Task.Run(() => DrainAsync(own: null));
+        return pending.Committed.Task;
+    }
+
+    private async Task WriteUntilCommittedAsync(PendingSettlement own)
+    {
+        await DrainAsync(own);
+        await own.Committed.Task;
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _writer = Task.Run(WriteUntilCompletedAsync, CancellationToken.None);
+        if (settings.BatchUpdateInterval is { } interval)
+        {
+            _intervalWriter = Task.Run(() => WriteEveryIntervalAsync(interval), CancellationToken.None);
+        }
         return Task.CompletedTask;
     }
 
     // The web server drains its requests in its own StopAsync, which runs after ours: the ledger must keep
-    // taking settlements until every service has stopped, and only then write the last of them.
+    // taking settlements until every service has stopped, and only then write the last of them. From then on
+    // each settlement is written as it comes, even with BATCH_UPDATE_ENABLED.
     public async Task StoppedAsync(CancellationToken cancellationToken)
     {
-        _queue.Writer.TryComplete();
         await _stopped.CancelAsync(); // ends a batch interval's wait at once
-        await _writer.WaitAsync(cancellationToken);
+        await _intervalWriter.WaitAsync(cancellationToken);
+        while (!_queue.IsEmpty || Volatile.Read(ref _writing) != 0)
+        {
+            if (TryTakeWriter())
+            {
+                await DrainAsync(own: null);
+            }
+            else
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(10), cancellationToken); // a writer is at work: let it finish
+            }
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -68,29 +104,59 @@ public sealed partial class BillingLedger(
 
     public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private async Task WriteUntilCompletedAsync()
+    private async Task WriteEveryIntervalAsync(TimeSpan interval)
     {
-        var batch = new List<PendingSettlement>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
+        while (!_stopped.IsCancellationRequested)
         {
-            if (settings.BatchUpdateInterval is { } interval && !_stopped.IsCancellationRequested)
+            await Task.Delay(interval, time, _stopped.Token).ContinueWith(static _ => { }, TaskScheduler.Default);
+            if (TryTakeWriter())
             {
-                await Task.Delay(interval, time, _stopped.Token).ContinueWith(static _ => { }, TaskScheduler.Default);
+                await DrainAsync(own: null);
             }
-            while (_queue.Reader.TryRead(out var item))
+        }
+    }
+
+    private bool TryTakeWriter() => Interlocked.CompareExchange(ref _writing, 1, 0) == 0;
+
+    /// <summary>
+    /// Writes the queue a batch at a time: until <paramref name="own"/> is committed when a settling request writes,
+    /// or until the queue is empty for the background drain. Then gives the queue up.
+    /// </summary>
+    private async Task DrainAsync(PendingSettlement? own)
+    {
+        var batch = new List<PendingSettlement>();
+        try
+        {
+            while (own is null || !own.Committed.Task.IsCompleted)
             {
-                batch.Add(item);
-                if (batch.Count == MaxBatch)
+                while (batch.Count < MaxBatch && _queue.TryDequeue(out var item))
                 {
-                    await WriteWithRetryAsync(batch);
-                    batch.Clear();
+                    batch.Add(item);
                 }
-            }
-            if (batch.Count > 0)
-            {
+                if (batch.Count == 0)
+                {
+                    break;
+                }
                 await WriteWithRetryAsync(batch);
                 batch.Clear();
             }
+        }
+        finally
+        {
+            ReleaseWriter();
+        }
+    }
+
+    /// <summary>
+    /// Settlements queued behind a write have nobody else to write them: the background drain takes them on, so the
+    /// request that wrote can answer at once.
+    /// </summary>
+    private void ReleaseWriter()
+    {
+        Volatile.Write(ref _writing, 0);
+        if (!_queue.IsEmpty && (settings.BatchUpdateInterval is null || _stopped.IsCancellationRequested) && TryTakeWriter())
+        {
+            _ = Task.Run(() => DrainAsync(own: null));
         }
     }
 
