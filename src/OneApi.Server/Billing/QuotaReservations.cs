@@ -22,6 +22,10 @@ public sealed class QuotaReservations(IDbContextFactory<OneApiDbContext> databas
 
     private readonly ConcurrentDictionary<int, long> _userExposure = new();
     private readonly ConcurrentDictionary<int, long> _tokenExposure = new();
+    private long _held;
+
+    /// <summary>Reservations taken and not yet disposed of: the billed requests in flight on this node.</summary>
+    public long Held => Interlocked.Read(ref _held);
 
     /// <summary>
     /// <see cref="ReserveAsync"/>, with an unreachable database (a full connection pool, a restarting server) answered
@@ -153,19 +157,32 @@ public sealed class QuotaReservations(IDbContextFactory<OneApiDbContext> databas
     /// What one admitted request holds: <see cref="Amount"/> taken from the balances (settled or refunded later), or an
     /// unreserved <see cref="Exposure"/> that counts against the trusted shortcut until the request is disposed of.
     /// </summary>
-    public sealed class Reservation(QuotaReservations owner, RelayCaller caller, long amount, long exposure) : IDisposable
+    public sealed class Reservation : IDisposable
     {
+        private readonly QuotaReservations _owner;
+        private readonly RelayCaller _caller;
         private int _released;
 
-        public long Amount { get; } = amount;
+        public Reservation(QuotaReservations owner, RelayCaller caller, long amount, long exposure)
+        {
+            (_owner, _caller, Amount, Exposure) = (owner, caller, amount, exposure);
+            Interlocked.Increment(ref owner._held);
+        }
 
-        public long Exposure { get; } = exposure;
+        public long Amount { get; }
+
+        public long Exposure { get; }
 
         public void Dispose()
         {
-            if (Exposure > 0 && Interlocked.Exchange(ref _released, 1) == 0)
+            if (Interlocked.Exchange(ref _released, 1) != 0)
             {
-                owner.Release(caller, Exposure);
+                return;
+            }
+            Interlocked.Decrement(ref _owner._held);
+            if (Exposure > 0)
+            {
+                _owner.Release(_caller, Exposure);
             }
         }
     }
