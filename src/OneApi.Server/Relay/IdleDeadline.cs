@@ -58,6 +58,10 @@ internal sealed class IdleDeadline : IDisposable
 
     public void Dispose()
     {
+        lock (_gate)
+        {
+            _ended = true; // a check already under way must not touch the disposed source: a throwing timer callback ends the process
+        }
         _timer.Dispose();
         _cancel.Dispose();
     }
