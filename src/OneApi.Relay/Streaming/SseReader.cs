@@ -19,12 +19,13 @@ public static class SseReader
         }
     }
 
-    /// <summary>Only the <c>data:</c> payloads, which is all the wire formats read.</summary>
+    /// <summary>Only the <c>data:</c> payloads, which is all the wire formats read: each its own array, no event in between.</summary>
     public static async IAsyncEnumerable<ReadOnlyMemory<byte>> DataAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var sse in ReadAsync(stream, cancellationToken).ConfigureAwait(false))
+        var parser = SseParser.Create(stream, static (_, data) => data.ToArray());
+        await foreach (var item in parser.EnumerateAsync(cancellationToken).ConfigureAwait(false))
         {
-            yield return sse.Data;
+            yield return item.Data;
         }
     }
 

@@ -1,5 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.Options;
 using OneApi.Data;
 using OneApi.Relay.Abstractions;
 using OneApi.Relay.Tokens;
@@ -36,14 +39,7 @@ public static partial class GatewayApp
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(IPAddress.Any, settings.Port, listen => listen.Use(next => async connection =>
-            {
-                using var counted = capacity.TryConnect();
-                if (counted is not null)
-                {
-                    await next(connection);
-                }
-            }));
+            kestrel.Listen(IPAddress.Any, settings.Port);
             kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes + 1;
             // Read ahead no more than the headers may take (Kestrel's floor): a body waiting for BODY_MEMORY_MB stays
             // in the socket, not here; 1,500 such connections hold 48 MB, not 1.5 GB.
@@ -52,6 +48,9 @@ public static partial class GatewayApp
         builder.Logging.AddGatewayLogging(settings);
 
         var services = builder.Services;
+        services.Configure<SocketTransportOptions>(sockets => sockets.UnsafePreferInlineScheduling = true);
+        services.AddSingleton<IConnectionListenerFactory>(sp => new DescriptorGatedTransport(
+            new SocketTransportFactory(sp.GetRequiredService<IOptions<SocketTransportOptions>>(), sp.GetRequiredService<ILoggerFactory>()), capacity));
         services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -131,6 +130,14 @@ public static partial class GatewayApp
                 LogOpenFiles(app.Logger, files.After, files.Before, capacity.Reserve, capacity.Ceiling);
             });
         }
+        app.Use((context, next) =>
+        {
+            if (!capacity.KeepsConnectionsAlive)
+            {
+                context.Response.Headers.Connection = "close"; // see RelayCapacity.KeepsConnectionsAlive
+            }
+            return next(context);
+        });
         app.UseRequestIds();
         app.UseRequestLogScope();
         app.UseGatewayTelemetry(settings);

@@ -413,10 +413,9 @@ public sealed partial class RelayPipeline(
         Usage? reported = null;
         var clientGone = false;
         var aborted = context.RequestAborted;
-        // Restarted on every event while the client listens: an upstream that goes quiet for IDLE_TIMEOUT ends the
-        // stream, not the client's patience. Once the client is gone, the wait for usage runs out regardless.
-        using var reading = new CancellationTokenSource();
-        reading.CancelAfter(settings.IdleTimeout);
+        // While the client listens, an upstream that goes quiet for IDLE_TIMEOUT ends the stream, not the client's
+        // patience. Once the client is gone, the wait for usage runs out regardless.
+        using var reading = new IdleDeadline(settings.IdleTimeout);
         try
         {
             await using var upstreamBody = await response.Content.ReadAsStreamAsync(reading.Token);
@@ -430,11 +429,11 @@ public sealed partial class RelayPipeline(
                 }
                 if (!clientGone)
                 {
-                    reading.CancelAfter(settings.IdleTimeout);
+                    reading.Arrived();
                     if (!frame.Data.IsEmpty && !await TryWriteAsync(http, frame, api.StreamsJsonArray ? written++ == 0 : null, aborted))
                     {
                         clientGone = true;
-                        reading.CancelAfter(settings.DisconnectUsageWait);
+                        reading.EndAfter(settings.DisconnectUsageWait);
                     }
                 }
                 if (frame.Error is not null || (clientGone && reported is { TotalTokens: > 0 }))

@@ -7,7 +7,7 @@ namespace OneApi.Server.Tests.Hardening;
 
 /// <summary>
 /// A gateway given few file descriptors and more clients than they can hold: each stream is either relayed whole or
-/// refused with 503, and the process lives on. (.NET aborts the process when it cannot open one of its own files.)
+/// refused with 503 (no client is reset or left unanswered), and the process lives on. (.NET aborts the process when it cannot open one of its own files.)
 /// </summary>
 public sealed class DescriptorLimitTests : IAsyncLifetime
 {
@@ -32,11 +32,7 @@ public sealed class DescriptorLimitTests : IAsyncLifetime
     {
         await using var gateway = await ProcessGateway.StartAsync(Path.Combine(_directory.FullName, "one-api.db"), openFiles: OpenFiles);
         await gateway.CreateChannelAsync("gpt-4o-mini", _upstream.BaseUrl("fd", "slow-stream-usage-5-40"));
-        using var clients = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue })
-        {
-            BaseAddress = new Uri($"http://127.0.0.1:{gateway.Port}"),
-            Timeout = TimeSpan.FromSeconds(60),
-        };
+        using var clients = Client(gateway);
 
         // within the limit
         // one stream first, as on any running node: a cold start reads the key's account from the database once per
@@ -48,13 +44,24 @@ public sealed class DescriptorLimitTests : IAsyncLifetime
         var again = await Task.WhenAll(Enumerable.Range(0, 120).Select(_ => StreamAsync(clients)));
 
         Assert.Contains(Outcome.Whole, within);
-        // past the limit a connection may be closed unanswered; a stream is never cut, nor anything answered but 200 or 503
-        Assert.All(within.Concat(beyond).Concat(again), outcome => Assert.True(outcome is not (Outcome.Broken or Outcome.OtherStatus), outcome.ToString()));
-        // the bursts leave idle upstream sockets that count against the limit until the pool closes them (15 s)
-        Assert.True(await ServesWholeStreamWithinAsync(clients, TimeSpan.FromSeconds(40)));
+        // past the limit every client is answered: its stream whole, or a 503; none is cut, reset or closed unanswered
+        Assert.All(within.Concat(beyond).Concat(again), outcome => Assert.True(outcome is Outcome.Whole or Outcome.Refused503, outcome.ToString()));
+        Assert.Contains(Outcome.Refused503, beyond);
+        // The bursts' client goes, with the idle keep-alive connections it holds (some of them the kernel completed in
+        // the backlog while the gateway had no descriptor to accept them). The bursts also leave idle upstream sockets
+        // that count against the limit until the pool closes them (15 s).
+        clients.Dispose(); // before the end of the test: the using only covers a failure before this
+        using var next = Client(gateway);
+        Assert.True(await ServesWholeStreamWithinAsync(next, TimeSpan.FromSeconds(40)));
         using var status = await gateway.Http.GetAsync("/api/status");
         Assert.Equal(HttpStatusCode.OK, status.StatusCode);
     }
+
+    private static HttpClient Client(ProcessGateway gateway) => new(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue })
+    {
+        BaseAddress = new Uri($"http://127.0.0.1:{gateway.Port}"),
+        Timeout = TimeSpan.FromSeconds(60),
+    };
 
     private static async Task<bool> ServesWholeStreamWithinAsync(HttpClient client, TimeSpan limit)
     {

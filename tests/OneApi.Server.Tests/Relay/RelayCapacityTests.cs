@@ -5,11 +5,14 @@ namespace OneApi.Server.Tests.Relay;
 
 public sealed class RelayCapacityTests
 {
+    /// <summary>The descriptors relays may take before <paramref name="free"/> more are left.</summary>
+    private static long Beyond(long free) => RelayCapacity.DefaultReserve + RelayCapacity.RefusalRoom + free;
+
     [Fact]
-    public void RelaysAreAdmitted_WhileConnectionsAndUpstreamSocketsLeaveTheReserve()
+    public void RelaysAreAdmitted_WhileConnectionsAndUpstreamSocketsLeaveTheReserveAndTheRoomToRefuse()
     {
-        // 10 descriptors beyond the reserve: 5 open connections, each with a relay, fill them.
-        var capacity = new RelayCapacity(RelayCapacity.DefaultReserve + 10);
+        // 10 descriptors beyond the reserve and the refusal room: 5 open connections, each with a relay, fill them.
+        var capacity = new RelayCapacity(Beyond(10));
         var connections = Enumerable.Range(0, 6).Select(_ => capacity.TryConnect()!).ToList();
 
         var slots = Enumerable.Range(0, 5).Select(_ => capacity.TryAdmit()).ToList();
@@ -29,8 +32,8 @@ public sealed class RelayCapacityTests
     [Fact]
     public void IdlePooledUpstreamSockets_HoldDescriptorsToo()
     {
-        // 10 descriptors beyond the reserve, 4 client connections; a burst left 5 idle upstream sockets in the pool.
-        var capacity = new RelayCapacity(RelayCapacity.DefaultReserve + 10);
+        // 10 descriptors beyond the reserve and the refusal room, 4 client connections; a burst left 5 idle upstream sockets in the pool.
+        var capacity = new RelayCapacity(Beyond(10));
         var connections = Enumerable.Range(0, 4).Select(_ => capacity.TryConnect()!).ToList();
         var idle = Enumerable.Range(0, 5).Select(_ => capacity.UpstreamSocket()).ToList();
 
@@ -45,7 +48,7 @@ public sealed class RelayCapacityTests
     }
 
     [Fact]
-    public void ConnectionsPastTheReserve_AreRefused()
+    public void ConnectionsPastTheReserve_AreRefused_AndRelaysLeaveRoomForConnectionsToRefuse()
     {
         var capacity = new RelayCapacity(RelayCapacity.DefaultReserve + 3);
         using var socket = capacity.UpstreamSocket();
@@ -53,11 +56,62 @@ public sealed class RelayCapacityTests
         var connections = Enumerable.Range(0, 3).Select(_ => capacity.TryConnect()).ToList();
 
         Assert.Equal([true, true, false], connections.Select(c => c is not null));
-        using var reusing = capacity.TryAdmit(); // the idle upstream socket serves it
-        Assert.NotNull(reusing);
-        Assert.Null(capacity.TryAdmit()); // a second socket would take a descriptor past the reserve
+        Assert.Null(capacity.TryAdmit()); // the connections may take the last descriptors, not relays
         connections[0]!.Dispose();
         Assert.NotNull(capacity.TryConnect());
+    }
+
+    [Fact]
+    public void AdmittedRelays_KeepTheirUpstreamSocketFromNewConnections()
+    {
+        var capacity = new RelayCapacity(Beyond(4));
+        var connections = Enumerable.Range(0, 2).Select(_ => capacity.TryConnect()!).ToList();
+        var slots = Enumerable.Range(0, 2).Select(_ => capacity.TryAdmit()!).ToList();
+
+        // 2 connections + 2 sockets to come: the refusal room is left for connections, each one more descriptor
+        var refusable = Enumerable.Range(0, RelayCapacity.RefusalRoom + 1).Select(_ => capacity.TryConnect()).ToList();
+
+        Assert.Equal(RelayCapacity.RefusalRoom, refusable.Count(c => c is not null));
+        Assert.Null(refusable[^1]);
+    }
+
+    [Fact]
+    public async Task AConnectionWithNoRoom_WaitsUntilOneCloses()
+    {
+        var capacity = new RelayCapacity(RelayCapacity.DefaultReserve + 2);
+        var open = Enumerable.Range(0, 2).Select(_ => capacity.TryConnect()!).ToList();
+
+        var waiting = capacity.ConnectAsync(CancellationToken.None).AsTask();
+        await Task.Delay(50);
+        Assert.False(waiting.IsCompleted);
+        open[1].Dispose();
+
+        using var connected = await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Null(capacity.TryConnect());
+    }
+
+    [Fact]
+    public async Task WaitingForRoom_EndsWhenCancelled()
+    {
+        var capacity = new RelayCapacity(RelayCapacity.DefaultReserve);
+        using var cancel = new CancellationTokenSource(50);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => capacity.ConnectAsync(cancel.Token).AsTask());
+    }
+
+    [Fact]
+    public void ConnectionsAreNotKeptAlive_OnceFewerThanAnEighthOfTheDescriptorsAreFree()
+    {
+        var capacity = new RelayCapacity(RelayCapacity.DefaultReserve + 80);
+        var connections = Enumerable.Range(0, 35).Select(_ => capacity.TryConnect()!).ToList();
+        using var socket = capacity.UpstreamSocket();
+
+        Assert.True(capacity.KeepsConnectionsAlive); // 80 - 35 - 1: 44 free
+        var busier = Enumerable.Range(0, 35).Select(_ => capacity.TryConnect()!).ToList();
+        Assert.False(capacity.KeepsConnectionsAlive); // 9 free of 80
+        busier.ForEach(connection => connection.Dispose());
+        Assert.True(capacity.KeepsConnectionsAlive);
+        Assert.True(new RelayCapacity(null).KeepsConnectionsAlive);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using OneApi.Relay.Abstractions;
 using OneApi.Relay.Catalog;
 using OneApi.Relay.OpenAI;
@@ -41,12 +42,18 @@ public sealed class OpenAIFormat(OpenAIRequestOptions options, ChannelQuirks qui
             {
                 yield break;
             }
-            if (OpenAIChunk.Inspect(data.ToArray(), request.Mode) is { } frame)
+            if (OpenAIChunk.Inspect(OwnArray(data), request.Mode) is { } frame)
             {
                 yield return frame;
             }
         }
     }
+
+    /// <summary>The payload's array when it spans one whole, as the SSE reader hands each out; else a copy.</summary>
+    private static byte[] OwnArray(ReadOnlyMemory<byte> data) =>
+        MemoryMarshal.TryGetArray(data, out var segment) && segment is { Array: { } array, Offset: 0 } && segment.Count == array.Length
+            ? array
+            : data.ToArray();
 
     public RelayError ReadError(int statusCode, ReadOnlySpan<byte> body) => OpenAIError.Parse(statusCode, body);
 
