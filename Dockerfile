@@ -27,7 +27,7 @@ USER app
 WORKDIR /data
 # the server listens on PORT itself; the base image's ASPNETCORE_HTTP_PORTS would only add a warning;
 # the GC's youngest generation is held to 16 MiB as run.sh does (README, "Memory under load")
-ENV PORT=3000 SQLITE_PATH=/data/one-api.db ASPNETCORE_HTTP_PORTS= DOTNET_GCGen0MaxBudget=0x1000000
+ENV PORT=3000 SQLITE_PATH=/data/one-api.db ASPNETCORE_HTTP_PORTS=
 EXPOSE 3000
 VOLUME /data
 ENTRYPOINT ["dotnet", "/app/OneApi.Server.dll"]

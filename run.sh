@@ -99,8 +99,4 @@ fi
 # one-api's default database is SQLite; keep it under ./data unless told otherwise.
 export SQLITE_PATH="${SQLITE_PATH:-$ROOT/data/one-api.db}"
 mkdir -p "$(dirname "$SQLITE_PATH")"
-# The GC sizes its youngest generation from the CPU cache: a virtual machine that reports hundreds of MiB of L3 gets
-# 80 MiB of it, resident under load. Held to 16 MiB, what it picks for a 32 MiB cache; only the environment can set
-# it (README, "Memory under load").
-export DOTNET_GCGen0MaxBudget="${DOTNET_GCGen0MaxBudget:-0x1000000}"
 exec dotnet "$OUT/OneApi.Server.dll" "$@"

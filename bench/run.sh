@@ -344,7 +344,6 @@ start_gateway() {   # PHASE NOFILE
     cd "$ROOT"
     unset SQL_DSN LOG_SQL_DSN REDIS_CONN_STRING
     [[ -n ${BENCH_SQL_DSN:-} ]] && export SQL_DSN="$BENCH_SQL_DSN"
-    export DOTNET_GCGen0MaxBudget="${DOTNET_GCGen0MaxBudget:-0x1000000}"   # as run.sh and the image start it
     export PORT SQLITE_PATH="$WORK/one-api-$GATEWAY_STARTS.db" ASPNETCORE_ENVIRONMENT=Production \
            INITIAL_ROOT_ACCESS_TOKEN="$ACCESS_TOKEN" INITIAL_ROOT_TOKEN="$RELAY_KEY" SESSION_SECRET="$(randhex 32)"
     ulimit -n "$nofile"

@@ -48,7 +48,6 @@ public static partial class GatewayApp
         builder.Logging.AddGatewayLogging(settings);
 
         var services = builder.Services;
-        services.Configure<SocketTransportOptions>(sockets => sockets.UnsafePreferInlineScheduling = true);
         services.AddSingleton<IConnectionListenerFactory>(sp => new DescriptorGatedTransport(
             new SocketTransportFactory(sp.GetRequiredService<IOptions<SocketTransportOptions>>(), sp.GetRequiredService<ILoggerFactory>()), capacity));
         services.ConfigureHttpJsonOptions(json =>
