@@ -53,15 +53,23 @@ public sealed partial class RelayPipeline(
             await WriteErrorAsync(context, admissionError!);
             return;
         }
-        // Not in a finally: after an exception a send may still be reading the buffer (see RequestBody.Abandon).
-        var sendsEnded = await RelayBodyAsync(context, mode, modelFromPath, caller, body, started);
-        if (sendsEnded)
+        var sendsEnded = false;
+        try
         {
-            body.Dispose();
+            sendsEnded = await RelayBodyAsync(context, mode, modelFromPath, caller, body, started);
         }
-        else
+        finally
         {
-            body.Abandon();
+            // The budget's share comes back either way; the buffer goes back to the pool only when no send may still
+            // be reading it, which an exception leaves unknown (see RequestBody.Abandon).
+            if (sendsEnded)
+            {
+                body.Dispose();
+            }
+            else
+            {
+                body.Abandon();
+            }
         }
     }
 

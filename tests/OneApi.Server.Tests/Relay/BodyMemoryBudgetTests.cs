@@ -97,4 +97,18 @@ public sealed class BodyMemoryBudgetTests
         Assert.InRange(peak, 100, 1_000);
         Assert.Equal(0, budget.InUse);
     }
+
+    [Fact]
+    public async Task ABodyLetGoAfterAFailure_StillGivesItsShareBack()
+    {
+        var budget = new BodyMemoryBudget(1_000);
+        var body = new RequestBody(budget);
+        Assert.True(await body.ReserveAsync(600, CancellationToken.None));
+        Assert.Equal(600, budget.InUse);
+
+        body.Abandon();
+
+        Assert.Equal(0, budget.InUse);
+        Assert.True(body.Memory.IsEmpty);
+    }
 }
