@@ -69,7 +69,7 @@ public sealed class JsonBody
         _parsed ??= new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
         if (!_parsed.TryGetValue(name, out var node))
         {
-            node = JsonNode.Parse(Utf8.Span[range]);
+            node = Parse(Utf8[range]);
             _parsed[name] = node;
         }
         return node;
@@ -92,11 +92,22 @@ public sealed class JsonBody
     /// The whole body as a tree, for code that converts it. The tree reads the body's bytes as it goes (no copy), so
     /// they must outlive it. A name given twice inside the body is refused here, as a 400.
     /// </summary>
-    public JsonObject ToTree()
+    public JsonObject ToTree() => (JsonObject)Parse(Utf8)!;
+
+    // The one way nodes are made from the body's bytes, whole or a field: a name given twice is the client's 400, not
+    // an exception deep in a handler when the node is read.
+    private static JsonNode? Parse(ReadOnlyMemory<byte> utf8)
     {
         try
         {
-            return JsonObject.Create(JsonDocument.Parse(Utf8, TreeOptions).RootElement)!;
+            var root = JsonDocument.Parse(utf8, TreeOptions).RootElement;
+            return root.ValueKind switch
+            {
+                JsonValueKind.Object => JsonObject.Create(root),
+                JsonValueKind.Array => JsonArray.Create(root),
+                JsonValueKind.Null => null,
+                _ => JsonValue.Create(root),
+            };
         }
         catch (JsonException e)
         {

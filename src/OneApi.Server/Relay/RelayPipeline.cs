@@ -274,7 +274,7 @@ public sealed partial class RelayPipeline(
         {
             return (null, clientError);
         }
-        if (BillingFields.Validate(request.Field, mode) is { } invalidField)
+        if (Guarded<bool?>(() => (null, BillingFields.Validate(request.Field, mode))).Error is { } invalidField)
         {
             return (null, invalidField);
         }
@@ -288,8 +288,9 @@ public sealed partial class RelayPipeline(
     private static readonly IReadOnlyDictionary<string, string> NoQuery = new Dictionary<string, string>();
 
     /// <summary>
-    /// Runs a step that may build the request's tree, which refuses what the first pass over the body lets through
-    /// (a name given twice inside a nested object): that refusal is the client's 400, not a failure of the gateway.
+    /// Runs a step that may build the request's tree or parse one of its fields, which refuse what the first pass over
+    /// the body lets through (a name given twice inside a nested object): that refusal is the client's 400, not a
+    /// failure of the gateway.
     /// </summary>
     private static (T? Value, RelayError? Error) Guarded<T>(Func<(T? Value, RelayError? Error)> step)
     {

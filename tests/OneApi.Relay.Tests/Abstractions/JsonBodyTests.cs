@@ -103,6 +103,16 @@ public sealed class JsonBodyTests
         Assert.Equal(400, refused.Error.StatusCode);
     }
 
+    [Fact]
+    public void Field_RefusesANameGivenTwiceInsideIt_AsTheClientsError()
+    {
+        var body = Read("""{"model":"m","stream_options":{"include_usage":false,"include_usage":true}}""").Body!;
+
+        var refused = Assert.Throws<RelayErrorException>(() => body.Field("stream_options"));
+        Assert.Equal(400, refused.Error.StatusCode);
+        Assert.Equal("m", (string?)body.Field("model"));
+    }
+
     [Theory]
     [InlineData("""{"model":"a","messages":[],"n":1}""", "model", "\"b-longer\"")]
     [InlineData("""{"messages":[],"n":1,"model":"a-much-longer-name"}""", "model", "\"b\"")]

@@ -141,6 +141,19 @@ public sealed class LoadCountTests(LoadCountTests.Fixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task ANameGivenTwiceInABilledField_Is400_AndNothingGoesUpstream()
+    {
+        var account = await fixture.Gateway.CreateAccountAsync();
+        await fixture.Gateway.CreateChannelAsync(account.Group, "gpt-4o-mini", fixture.Upstream.BaseUrl(account.Group, "stream-usage-5-5"));
+
+        using var response = await SendAsync(account,
+            """{"model":"gpt-4o-mini","stream":true,"stream_options":{"include_usage":false,"include_usage":true},"messages":[{"role":"user","content":"hi"}]}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty(fixture.Upstream.Calls(account.Group));
+    }
+
+    [Fact]
     public async Task PromptSentInChunks_WithoutContentLength_IsRelayedWhole()
     {
         var account = await fixture.Gateway.CreateAccountAsync();
