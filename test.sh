@@ -97,6 +97,8 @@ if [[ -f web/package.json && -z ${ONEAPI_SKIP_WEB_TESTS:-} && -n ${ONEAPI_TEST_C
 fi
 
 (( failed > 0 )) && status=1
+# name every failed test last, with its message, where a CI log cut to its tail still shows it
+grep -E -A14 '^[[:space:]]+Failed [A-Za-z_]' "$RESULTS/dotnet-test.log" 2>/dev/null | head -n 120 | sed 's/^/[test.sh] /' >&2
 echo
 missing=""
 if (( ${#SERVICES_MISSING[@]} )); then missing=$(printf '%s; ' "${SERVICES_MISSING[@]}"); missing=" (${missing%; })"; fi
