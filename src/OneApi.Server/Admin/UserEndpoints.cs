@@ -248,7 +248,9 @@ public static class UserEndpoints
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var rows = await db.Logs
             .Where(l => l.Type == LogType.Consume && l.UserId == userId && l.CreatedAt >= start && l.CreatedAt <= end)
-            .GroupBy(l => new { Day = l.CreatedAt / day, l.ModelName })
+            // The day's first second, by subtraction: MySQL's "/" divides exactly, so a division here rounded afternoons
+            // up into the next day there.
+            .GroupBy(l => new { Day = l.CreatedAt - l.CreatedAt % day, l.ModelName })
             .Select(g => new
             {
                 g.Key.Day,
@@ -261,7 +263,7 @@ public static class UserEndpoints
             .ToListAsync(cancellationToken);
         return ApiResponse.Done(rows
             .OrderBy(r => r.Day).ThenBy(r => r.ModelName, StringComparer.Ordinal)
-            .Select(r => new DashboardRow(DateTimeOffset.FromUnixTimeSeconds(r.Day * day).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            .Select(r => new DashboardRow(DateTimeOffset.FromUnixTimeSeconds(r.Day).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
                 r.ModelName, r.Count, r.Quota, r.Prompt, r.Completion)));
     }
 

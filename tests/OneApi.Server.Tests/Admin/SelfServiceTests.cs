@@ -125,6 +125,30 @@ public sealed class SelfServiceTests(GatewayPool pool) : IClassFixture<GatewayPo
 
     [Theory]
     [MemberData(nameof(TestGateway.Databases), MemberType = typeof(TestGateway))]
+    public async Task Dashboard_PutsEachRowOnTheUtcDayItWasWritten_EveningsIncluded(string database)
+    {
+        var gateway = await pool.GetAsync(database);
+        using var member = await gateway.MemberAsync();
+        var today = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 86_400 * 86_400;
+        await using (var db = await gateway.DbAsync())
+        {
+            db.Logs.AddRange(
+                new Log { UserId = member.Id, CreatedAt = today - 86_400 + 1, Type = LogType.Consume, ModelName = "m", Quota = 1 },
+                new Log { UserId = member.Id, CreatedAt = today - 60, Type = LogType.Consume, ModelName = "m", Quota = 2 },
+                new Log { UserId = member.Id, CreatedAt = today + 86_399, Type = LogType.Consume, ModelName = "m", Quota = 4 });
+            await db.SaveChangesAsync();
+        }
+
+        var rows = (await member.Client.GetJsonAsync("/api/user/dashboard")).Data().EnumerateArray()
+            .Select(r => (r.GetProperty("Day").GetString(), r.GetProperty("Quota").GetInt64()))
+            .ToList();
+
+        string Day(long seconds) => DateTimeOffset.FromUnixTimeSeconds(seconds).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal([(Day(today - 86_400), 3L), (Day(today), 4L)], rows);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestGateway.Databases), MemberType = typeof(TestGateway))]
     public async Task DashboardAndAvailableModels_ReflectTheUsersGroupAndSpend(string database)
     {
         var gateway = await pool.GetAsync(database);
