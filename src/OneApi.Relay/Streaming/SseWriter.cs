@@ -2,7 +2,10 @@ using System.IO.Pipelines;
 
 namespace OneApi.Relay.Streaming;
 
-/// <summary>Writes OpenAI-style SSE (<c>data: …\n\n</c>, no <c>event:</c> line) and flushes each event, as one-api does.</summary>
+/// <summary>
+/// Writes OpenAI-style SSE (<c>data: …\n\n</c>, no <c>event:</c> line). The caller decides when to flush: the relay
+/// sends a burst of events in one write and a slow stream's events one by one.
+/// </summary>
 public static class SseWriter
 {
     private static ReadOnlySpan<byte> DataPrefix => "data: "u8;
@@ -13,7 +16,7 @@ public static class SseWriter
     /// Writes one event. A payload with line breaks (an upstream event sent as several <c>data:</c> lines, which the
     /// reader joined with <c>\n</c>) goes out as one <c>data:</c> line per line, so the client reads the same payload.
     /// </summary>
-    public static ValueTask<FlushResult> WriteEventAsync(PipeWriter writer, ReadOnlySpan<byte> data, CancellationToken cancellationToken)
+    public static void WriteEvent(PipeWriter writer, ReadOnlySpan<byte> data)
     {
         while (data.IndexOfAny((byte)'\r', (byte)'\n') is var lineEnd and >= 0)
         {
@@ -22,11 +25,10 @@ public static class SseWriter
             data = data[(lineEnd + separator)..];
         }
         WriteLine(writer, data, EventEnd);
-        return writer.FlushAsync(cancellationToken);
     }
 
     /// <summary>Writes one event, preceded by an <c>event:</c> line when it is named (Anthropic's streams name every event).</summary>
-    public static ValueTask<FlushResult> WriteEventAsync(PipeWriter writer, string? eventName, ReadOnlySpan<byte> data, CancellationToken cancellationToken)
+    public static void WriteEvent(PipeWriter writer, string? eventName, ReadOnlySpan<byte> data)
     {
         if (!string.IsNullOrEmpty(eventName))
         {
@@ -37,11 +39,15 @@ public static class SseWriter
             span[EventPrefix.Length + written] = (byte)'\n';
             writer.Advance(EventPrefix.Length + written + 1);
         }
-        return WriteEventAsync(writer, data, cancellationToken);
+        WriteEvent(writer, data);
     }
 
-    public static ValueTask<FlushResult> WriteDoneAsync(PipeWriter writer, CancellationToken cancellationToken) =>
-        WriteEventAsync(writer, "[DONE]"u8, cancellationToken);
+    /// <summary>Writes the closing <c>[DONE]</c> and flushes it with whatever was written before.</summary>
+    public static ValueTask<FlushResult> WriteDoneAsync(PipeWriter writer, CancellationToken cancellationToken)
+    {
+        WriteEvent(writer, "[DONE]"u8);
+        return writer.FlushAsync(cancellationToken);
+    }
 
     private static void WriteLine(PipeWriter writer, ReadOnlySpan<byte> line, ReadOnlySpan<byte> end)
     {

@@ -403,7 +403,7 @@ public sealed partial class RelayPipeline(
     }
 
     /// <summary>
-    /// Forwards each event as it arrives and flushes it. When the client hangs up, the upstream is still read, for at
+    /// Forwards each event as it arrives (<see cref="StreamOutput"/> decides when it is sent). When the client hangs up, the upstream is still read, for at
     /// most <c>DISCONNECT_USAGE_WAIT</c>, until its usage arrives: the provider bills the whole generation, and so
     /// does the gateway. What arrived is counted when no usage comes.
     /// </summary>
@@ -418,17 +418,17 @@ public sealed partial class RelayPipeline(
         using var activeStream = Observability.GatewayMetrics.StreamOpened();
 
         var generated = new StringBuilder();
-        var written = 0;
         Usage? reported = null;
-        var clientGone = false;
         var aborted = context.RequestAborted;
         // While the client listens, an upstream that goes quiet for IDLE_TIMEOUT ends the stream, not the client's
         // patience. Once the client is gone, the wait for usage runs out regardless.
         using var reading = new IdleDeadline(settings.IdleTimeout);
+        var output = new StreamOutput(http.BodyWriter, api.StreamsJsonArray, aborted,
+            clientLeft: () => reading.EndAfter(settings.DisconnectUsageWait));
         try
         {
             await using var upstreamBody = await response.Content.ReadAsStreamAsync(reading.Token);
-            await foreach (var frame in adaptor.ReadStreamAsync(upstreamBody, bill.Request, reading.Token))
+            await foreach (var frame in output.SendingWhileWaiting(adaptor.ReadStreamAsync(upstreamBody, bill.Request, reading.Token), reading.Token))
             {
                 generated.Append(frame.Text);
                 reported = frame.Usage ?? reported;
@@ -436,22 +436,21 @@ public sealed partial class RelayPipeline(
                 {
                     LogUpstreamFailure(logger, bill.Channel.Id, frame.Error.StatusCode, frame.Error.Message);
                 }
-                if (!clientGone)
+                if (!output.ClientGone)
                 {
                     reading.Arrived();
-                    if (!frame.Data.IsEmpty && !await TryWriteAsync(http, frame, api.StreamsJsonArray ? written++ == 0 : null, aborted))
+                    if (!frame.Data.IsEmpty)
                     {
-                        clientGone = true;
-                        reading.EndAfter(settings.DisconnectUsageWait);
+                        await output.WriteAsync(frame);
                     }
                 }
-                if (frame.Error is not null || (clientGone && reported is { TotalTokens: > 0 }))
+                if (frame.Error is not null || (output.ClientGone && reported is { TotalTokens: > 0 }))
                 {
                     break;
                 }
             }
         }
-        catch (OperationCanceledException) when (clientGone)
+        catch (OperationCanceledException) when (output.ClientGone)
         {
             LogUsageNeverCame(logger, bill.Channel.Id, settings.DisconnectUsageWait.TotalSeconds);
         }
@@ -464,7 +463,9 @@ public sealed partial class RelayPipeline(
             // The upstream broke off mid-stream: the client keeps what it got and pays for what was generated.
             LogStreamBroken(logger, bill.Channel.Id, e.Message);
         }
-        clientGone |= aborted.IsCancellationRequested;
+        // What the client was written goes out before settling, which may wait on the database; the closing marker after,
+        // so a client that saw it finds the request billed.
+        var clientGone = !await output.SendAsync() || aborted.IsCancellationRequested;
 
         await SettleAsync(bill, Measure(reported, bill.Request, generated.ToString()), isStream: true);
         if (clientGone)
@@ -473,27 +474,11 @@ public sealed partial class RelayPipeline(
         }
         if (api.StreamsJsonArray)
         {
-            await JsonArrayWriter.EndAsync(http.BodyWriter, written > 0, CancellationToken.None);
+            await JsonArrayWriter.EndAsync(http.BodyWriter, output.WroteAny, CancellationToken.None);
         }
         else if (api.EndsStreamWithDone)
         {
             await SseWriter.WriteDoneAsync(http.BodyWriter, CancellationToken.None);
-        }
-    }
-
-    /// <summary>Writes a frame as an SSE event, or as an element of a JSON array (<paramref name="firstElement"/> set).</summary>
-    private static async Task<bool> TryWriteAsync(HttpResponse http, StreamFrame frame, bool? firstElement, CancellationToken aborted)
-    {
-        try
-        {
-            var flush = firstElement is { } first
-                ? await JsonArrayWriter.WriteElementAsync(http.BodyWriter, frame.Data.Span, first, aborted)
-                : await SseWriter.WriteEventAsync(http.BodyWriter, frame.Event, frame.Data.Span, aborted);
-            return !flush.IsCanceled && !flush.IsCompleted;
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException)
-        {
-            return false;
         }
     }
 

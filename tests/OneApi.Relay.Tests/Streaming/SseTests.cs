@@ -27,10 +27,13 @@ public sealed class SseTests
         return output.ToArray();
     }
 
+    private static Task<byte[]> WriteAsync(Action<PipeWriter> write) =>
+        WriteAsync(w => { write(w); return Task.CompletedTask; });
+
     [Fact]
     public async Task Writer_WritesDataLineAndBlankLine()
     {
-        var bytes = await WriteAsync(async w => await SseWriter.WriteEventAsync(w, """{"a":1}"""u8, CancellationToken.None));
+        var bytes = await WriteAsync(w => SseWriter.WriteEvent(w, """{"a":1}"""u8));
 
         Assert.Equal("data: {\"a\":1}\n\n", Encoding.UTF8.GetString(bytes));
     }
@@ -40,8 +43,8 @@ public sealed class SseTests
     {
         var two = await WriteAsync(async w =>
         {
-            await JsonArrayWriter.WriteElementAsync(w, """{"a":1}"""u8, first: true, CancellationToken.None);
-            await JsonArrayWriter.WriteElementAsync(w, """{"a":2}"""u8, first: false, CancellationToken.None);
+            JsonArrayWriter.WriteElement(w, """{"a":1}"""u8, first: true);
+            JsonArrayWriter.WriteElement(w, """{"a":2}"""u8, first: false);
             await JsonArrayWriter.EndAsync(w, wroteAny: true, CancellationToken.None);
         });
         var none = await WriteAsync(async w => await JsonArrayWriter.EndAsync(w, wroteAny: false, CancellationToken.None));
@@ -67,7 +70,7 @@ public sealed class SseTests
         {
             foreach (var payload in payloads)
             {
-                await SseWriter.WriteEventAsync(w, Encoding.UTF8.GetBytes(payload), CancellationToken.None);
+                SseWriter.WriteEvent(w, Encoding.UTF8.GetBytes(payload));
             }
             await SseWriter.WriteDoneAsync(w, CancellationToken.None);
         });
@@ -83,7 +86,7 @@ public sealed class SseTests
     public async Task WriterThenReader_MultiLinePayload_RoundTrips()
     {
         const string payload = "{\n  \"choices\": []\n}";
-        var bytes = await WriteAsync(async w => await SseWriter.WriteEventAsync(w, Encoding.UTF8.GetBytes(payload), CancellationToken.None));
+        var bytes = await WriteAsync(w => SseWriter.WriteEvent(w, Encoding.UTF8.GetBytes(payload)));
 
         var events = await ReadAllAsync(new MemoryStream(bytes));
 
@@ -93,7 +96,7 @@ public sealed class SseTests
     [Fact]
     public async Task Writer_PayloadWithLineBreaks_WritesOneDataLinePerLine()
     {
-        var bytes = await WriteAsync(async w => await SseWriter.WriteEventAsync(w, "a\r\nb\rc\n"u8, CancellationToken.None));
+        var bytes = await WriteAsync(w => SseWriter.WriteEvent(w, "a\r\nb\rc\n"u8));
 
         Assert.Equal("data: a\ndata: b\ndata: c\ndata: \n\n", Encoding.UTF8.GetString(bytes));
         Assert.Equal("a\nb\nc\n", Encoding.UTF8.GetString(Assert.Single(await ReadAllAsync(new MemoryStream(bytes))).Data));
