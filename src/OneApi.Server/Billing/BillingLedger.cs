@@ -40,6 +40,7 @@ public sealed partial class BillingLedger(
     private readonly ConcurrentQueue<PendingSettlement> _queue = new();
     private int _writing; // 1 while one writer (a settling request or the background drain) owns the queue
     private OneApiDbContext? _db; // the writer's open connection; only the writer touches it
+    private LedgerCommands? _commands; // the statements run on it
     private long _lastWrite;
     private static readonly TimeSpan KeepOpenFor = TimeSpan.FromSeconds(30);
 
@@ -206,7 +207,7 @@ public sealed partial class BillingLedger(
         var settlements = batch.Select(p => p.Settlement).ToList();
         var db = await OpenAsync();
         await using var transaction = await db.Database.BeginTransactionAsync();
-        var sql = new LedgerSql(db.Database.GetDbConnection(), transaction.GetDbTransaction(), db.GetService<ISqlGenerationHelper>());
+        var sql = new LedgerSql(_commands!, transaction.GetDbTransaction(), db.GetService<ISqlGenerationHelper>());
 
         foreach (var token in settlements.Where(s => !s.TokenUnlimited && s.Delta != 0)
                      .GroupBy(s => s.TokenId, (id, items) => (Id: id, Delta: items.Sum(s => s.Delta))))
@@ -248,11 +249,17 @@ public sealed partial class BillingLedger(
         await CloseAsync();
         var db = await databases.CreateDbContextAsync();
         await db.Database.OpenConnectionAsync();
+        _commands = new LedgerCommands(db.Database.GetDbConnection());
         return _db = db;
     }
 
     private async Task CloseAsync()
     {
+        if (_commands is { } commands)
+        {
+            _commands = null;
+            await commands.DisposeAsync();
+        }
         if (_db is { } db)
         {
             _db = null;
