@@ -20,6 +20,13 @@ public sealed class BodyMemoryBudget(long capacityBytes)
         maxArrayLength: (int)Math.Min(Array.MaxLength, capacityBytes * 2),
         maxArraysPerBucket: (int)Math.Clamp(capacityBytes / (64 * 1024), 16, 16_384));
 
+    /// <summary>
+    /// The bytes a buffer for <paramref name="bytes"/> takes, which is what the budget counts: the pool hands out
+    /// powers of two, so 150 KB bodies took 256 KB each, and a budget of their lengths held 1.7 times its size.
+    /// </summary>
+    public long BufferSize(long bytes) =>
+        bytes <= Math.Min(Array.MaxLength, capacityBytes * 2) ? (long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)Math.Max(bytes, 16)) : bytes;
+
     private readonly Lock _gate = new();
     private readonly LinkedList<Waiter> _waiters = new();
     private long _inUse;

@@ -113,11 +113,12 @@ public sealed class RequestBody(BodyMemoryBudget? budget) : IDisposable
         }
         if (budget is not null)
         {
-            if (!await budget.TryAcquireAsync(bytes - _reserved, RequestBodyReader.BudgetPatience, cancellationToken))
+            var size = budget.BufferSize(bytes);
+            if (!await budget.TryAcquireAsync(size - _reserved, RequestBodyReader.BudgetPatience, cancellationToken))
             {
                 return false;
             }
-            _reserved = bytes;
+            _reserved = size;
         }
         var larger = budget is not null ? budget.Buffers.Rent((int)bytes) : new byte[bytes];
         var kept = Length;

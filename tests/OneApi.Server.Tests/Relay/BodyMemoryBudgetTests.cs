@@ -104,11 +104,29 @@ public sealed class BodyMemoryBudgetTests
         var budget = new BodyMemoryBudget(1_000);
         var body = new RequestBody(budget);
         Assert.True(await body.ReserveAsync(600, CancellationToken.None));
-        Assert.Equal(600, budget.InUse);
+        Assert.Equal(1024, budget.InUse);
 
         body.Abandon();
 
         Assert.Equal(0, budget.InUse);
         Assert.True(body.Memory.IsEmpty);
+    }
+
+    [Fact]
+    public async Task ABody_CountsTheBufferItHolds_NotOnlyItsLength()
+    {
+        var budget = new BodyMemoryBudget(2_000);
+        using var first = new RequestBody(budget);
+        using var second = new RequestBody(budget);
+        Assert.True(await first.ReserveAsync(600, CancellationToken.None));
+
+        var waiting = second.ReserveAsync(600, CancellationToken.None).AsTask();
+        await Task.Delay(50);
+
+        // 600 bytes take a 1,024-byte buffer: two of them would hold 2,048, past the budget
+        Assert.Equal((false, 1024L), (waiting.IsCompleted, budget.InUse));
+        first.Dispose();
+        Assert.True(await waiting.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(1024, budget.InUse);
     }
 }
