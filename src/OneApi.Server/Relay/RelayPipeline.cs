@@ -180,8 +180,13 @@ public sealed partial class RelayPipeline(
         var channel = bill.Channel.Upstream;
         using var exchange = await upstream.ExchangeAsync(adaptor, ct => adaptor.BuildRequestAsync(bill.Request, channel, ct), channel,
             bill.Request.Model, settings.RelayTimeout, context.RequestAborted);
-        // The body has gone upstream: a long generation keeps it (for another channel, or a count), not the budget.
-        body.LeaveBudget();
+        // A stream's headers come before its generation: a long one keeps the body (for a count), not the budget. An
+        // answer's come once it is done, and the body stays in the budget while it is settled and written, so under
+        // load bodies cannot pile up past the budget behind settlements (1,500 connections of 150 KB held 205 MiB).
+        if (bill.Request.IsStream)
+        {
+            body.LeaveBudget();
+        }
         if (exchange.Response is not { } response)
         {
             return exchange.Error;

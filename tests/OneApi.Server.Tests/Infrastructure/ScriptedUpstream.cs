@@ -68,6 +68,13 @@ public sealed class ScriptedUpstream : IAsyncDisposable
             case not null when scenario.StartsWith("stream-usage-", StringComparison.Ordinal):
                 await StreamAsync(context, caseId, [Delta("""{"content":"Hello"}""")], usage, TimeSpan.Zero);
                 break;
+            case not null when scenario.StartsWith("late-body-usage-", StringComparison.Ordinal):
+                // the answer's headers at once, its body 1.5 s later
+                context.Response.ContentType = "application/json";
+                await context.Response.Body.FlushAsync();
+                await Task.Delay(1_500);
+                await context.Response.WriteAsync(Answer(usage!));
+                break;
             case not null when scenario.StartsWith("slow-usage-", StringComparison.Ordinal):
                 await Task.Delay(1_500);
                 await WriteAnswerAsync(context, usage!);
@@ -85,8 +92,11 @@ public sealed class ScriptedUpstream : IAsyncDisposable
     private static Task WriteAnswerAsync(HttpContext context, string usage)
     {
         context.Response.ContentType = "application/json";
-        return context.Response.WriteAsync($$"""{"id":"c1","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],"usage":{{usage}}}""");
+        return context.Response.WriteAsync(Answer(usage));
     }
+
+    private static string Answer(string usage) =>
+        $$"""{"id":"c1","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],"usage":{{usage}}}""";
 
     /// <summary>Writes every chunk whatever happens to the reader, as a provider does until it notices.</summary>
     private async Task StreamAsync(HttpContext context, string caseId, IReadOnlyList<string> chunks, string? usage, TimeSpan pause)

@@ -141,6 +141,28 @@ public sealed class LoadCountTests(LoadCountTests.Fixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task AnAnswer_KeepsItsShareOfTheBodyBudget_UntilTheRequestEnds()
+    {
+        var account = await fixture.Gateway.CreateAccountAsync();
+        await fixture.Gateway.CreateChannelAsync(account.Group, "gpt-4o-mini", fixture.Upstream.BaseUrl(account.Group, "late-body-usage-1000-10"));
+        var budget = fixture.Gateway.Services.GetRequiredService<OneApi.Server.Relay.BodyMemoryBudget>();
+
+        var sending = SendAsync(account, LargeChat(300 * 1024, stream: false));
+        for (var waited = 0; fixture.Upstream.Calls(account.Group).Count == 0 && waited < 10_000; waited += 20)
+        {
+            await Task.Delay(20);
+        }
+        await Task.Delay(500);
+
+        // The answer's headers are in and its body is on the way: the prompt still counts against new ones, so bodies
+        // waiting on their answers, settlements and clients cannot pile up past the budget.
+        Assert.Equal(512 * 1024, budget.InUse);
+        using var response = await sending;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(0, budget.InUse);
+    }
+
+    [Fact]
     public async Task ANameGivenTwiceInABilledField_Is400_AndNothingGoesUpstream()
     {
         var account = await fixture.Gateway.CreateAccountAsync();
