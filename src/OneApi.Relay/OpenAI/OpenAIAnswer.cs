@@ -61,24 +61,24 @@ public static class OpenAIAnswer
     /// </summary>
     internal static void AppendGenerated(JsonElement message, ref StringBuilder? text)
     {
-        AppendGenerated(message, ["content", "reasoning_content", "reasoning", "thinking", "refusal"], ref text);
-        if (message.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array)
+        AppendGenerated(message, GeneratedFields.Message, ref text);
+        if (message.TryGetProperty("tool_calls"u8, out var calls) && calls.ValueKind == JsonValueKind.Array)
         {
             foreach (var call in calls.EnumerateArray())
             {
-                if (call.ValueKind == JsonValueKind.Object && call.TryGetProperty("function", out var function) && function.ValueKind == JsonValueKind.Object)
+                if (call.ValueKind == JsonValueKind.Object && call.TryGetProperty("function"u8, out var function) && function.ValueKind == JsonValueKind.Object)
                 {
-                    AppendGenerated(function, ["name", "arguments"], ref text);
+                    AppendGenerated(function, GeneratedFields.Function, ref text);
                 }
             }
         }
-        if (message.TryGetProperty("function_call", out var legacy) && legacy.ValueKind == JsonValueKind.Object)
+        if (message.TryGetProperty("function_call"u8, out var legacy) && legacy.ValueKind == JsonValueKind.Object)
         {
-            AppendGenerated(legacy, ["name", "arguments"], ref text);
+            AppendGenerated(legacy, GeneratedFields.Function, ref text);
         }
     }
 
-    private static void AppendGenerated(JsonElement holder, ReadOnlySpan<string> fields, ref StringBuilder? text)
+    private static void AppendGenerated(JsonElement holder, byte[][] fields, ref StringBuilder? text)
     {
         foreach (var field in fields)
         {
@@ -87,5 +87,27 @@ public static class OpenAIAnswer
                 (text ??= new StringBuilder()).Append(piece);
             }
         }
+    }
+}
+
+/// <summary>Where a message or a delta carries what the model generated, as its answer and its stream both read it.</summary>
+internal static class GeneratedFields
+{
+    /// <summary>Text, and reasoning under every provider's name.</summary>
+    public static readonly byte[][] Message = ["content"u8.ToArray(), "reasoning_content"u8.ToArray(), "reasoning"u8.ToArray(), "thinking"u8.ToArray(), "refusal"u8.ToArray()];
+
+    /// <summary>A tool call's or a legacy function call's.</summary>
+    public static readonly byte[][] Function = ["name"u8.ToArray(), "arguments"u8.ToArray()];
+
+    public static bool IsOneOf(ref Utf8JsonReader reader, byte[][] fields)
+    {
+        foreach (var field in fields)
+        {
+            if (reader.ValueTextEquals(field))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -11,7 +11,16 @@ public static class OpenAIChunk
     /// The frame to forward for one <c>data:</c> payload, or null for a chunk with neither choices nor usage
     /// (Azure's content-filter chunks), which one-api drops. A payload that is not JSON is forwarded as it is.
     /// </summary>
-    public static StreamFrame? Inspect(byte[] data, RelayMode mode)
+    public static StreamFrame? Inspect(byte[] data, RelayMode mode) => Scan(data, mode) switch
+    {
+        { NotAnObject: true } => new StreamFrame(data),
+        { NeedsDocument: true } => InspectDocument(data, mode),
+        { HasChoices: true } delta => new StreamFrame(data, null, delta.Text?.ToString()),
+        _ => null,
+    };
+
+    /// <summary>The chunks that carry usage or an error, one or two a stream, read as a document.</summary>
+    private static StreamFrame? InspectDocument(byte[] data, RelayMode mode)
     {
         JsonDocument document;
         try
@@ -20,26 +29,175 @@ public static class OpenAIChunk
         }
         catch (JsonException)
         {
-            return new StreamFrame(data);
+            return new StreamFrame(data); // broken after the usage or error began: forwarded as it is
         }
-        using (document)
+        using var _ = document;
+        var root = document.RootElement;
+        if (root.TryGetProperty("error"u8, out var error) && error.ValueKind == JsonValueKind.Object)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            return new StreamFrame(data, Error: OpenAIError.Parse(500, data));
+        }
+        var usage = OpenAIUsage.Read(root);
+        var hasChoices = root.TryGetProperty("choices"u8, out var choices) && choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() > 0;
+        if (!hasChoices && usage is null)
+        {
+            return null;
+        }
+        return new StreamFrame(data, usage, hasChoices ? DeltaText(choices, mode) : null);
+    }
+
+    private readonly record struct ScanResult(bool NotAnObject, bool NeedsDocument, bool HasChoices, StringBuilder? Text);
+
+    /// <summary>
+    /// One forward pass over a chunk, which is nearly always a delta: its generated text, and whether it has choices.
+    /// A usage or error object anywhere at the top is left to <see cref="InspectDocument"/>.
+    /// </summary>
+    private static ScanResult Scan(ReadOnlySpan<byte> data, RelayMode mode)
+    {
+        var reader = new Utf8JsonReader(data);
+        StringBuilder? text = null;
+        var hasChoices = false;
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
-                return new StreamFrame(data);
+                return new ScanResult(NotAnObject: true, false, false, null);
             }
-            if (root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                return new StreamFrame(data, Error: OpenAIError.Parse(500, data));
+                var name = reader.ValueTextEquals("choices"u8) ? 1 : reader.ValueTextEquals("usage"u8) || reader.ValueTextEquals("error"u8) ? 2 : 0;
+                reader.Read();
+                if (name == 2 && reader.TokenType == JsonTokenType.StartObject)
+                {
+                    return new ScanResult(false, NeedsDocument: true, false, null);
+                }
+                if (name == 1 && reader.TokenType == JsonTokenType.StartArray)
+                {
+                    hasChoices |= ReadChoices(ref reader, mode, ref text);
+                }
+                else
+                {
+                    reader.Skip();
+                }
             }
-            var usage = OpenAIUsage.Read(root);
-            var hasChoices = root.TryGetProperty("choices", out var choices) && choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() > 0;
-            if (!hasChoices && usage is null)
+            // anything after the object makes the payload something other than JSON, forwarded as it is
+            return reader.Read() ? new ScanResult(NotAnObject: true, false, false, null) : new ScanResult(false, false, hasChoices, text);
+        }
+        catch (JsonException)
+        {
+            return new ScanResult(NotAnObject: true, false, false, null);
+        }
+    }
+
+    /// <summary>Reads a <c>choices</c> array up to its end; true when it had an element.</summary>
+    private static bool ReadChoices(ref Utf8JsonReader reader, RelayMode mode, ref StringBuilder? text)
+    {
+        var any = false;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            any = true;
+            if (reader.TokenType != JsonTokenType.StartObject)
             {
-                return null;
+                reader.Skip();
+                continue;
             }
-            return new StreamFrame(data, usage, hasChoices ? DeltaText(choices, mode) : null);
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var generated = mode == RelayMode.ChatCompletions ? reader.ValueTextEquals("delta"u8) : reader.ValueTextEquals("text"u8);
+                reader.Read();
+                if (generated && reader.TokenType == JsonTokenType.StartObject)
+                {
+                    ReadMessage(ref reader, ref text);
+                }
+                else if (generated && reader.TokenType == JsonTokenType.String)
+                {
+                    Append(ref reader, ref text);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+        }
+        return any;
+    }
+
+    /// <summary>A delta's generated strings, its tool calls' and its legacy function call's, as <see cref="OpenAIAnswer"/> reads a message.</summary>
+    private static void ReadMessage(ref Utf8JsonReader reader, ref StringBuilder? text)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var field = GeneratedFields.IsOneOf(ref reader, GeneratedFields.Message) ? 1
+                : reader.ValueTextEquals("tool_calls"u8) ? 2
+                : reader.ValueTextEquals("function_call"u8) ? 3 : 0;
+            reader.Read();
+            if (field == 1 && reader.TokenType == JsonTokenType.String)
+            {
+                Append(ref reader, ref text);
+            }
+            else if (field == 2 && reader.TokenType == JsonTokenType.StartArray)
+            {
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    ReadFunctionHolder(ref reader, ref text);
+                }
+            }
+            else if (field == 3 && reader.TokenType == JsonTokenType.StartObject)
+            {
+                ReadFunction(ref reader, ref text);
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+    }
+
+    /// <summary>A tool call: its <c>function</c>'s name and arguments.</summary>
+    private static void ReadFunctionHolder(ref Utf8JsonReader reader, ref StringBuilder? text)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return;
+        }
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isFunction = reader.ValueTextEquals("function"u8);
+            reader.Read();
+            if (isFunction && reader.TokenType == JsonTokenType.StartObject)
+            {
+                ReadFunction(ref reader, ref text);
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+    }
+
+    private static void ReadFunction(ref Utf8JsonReader reader, ref StringBuilder? text)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var generated = GeneratedFields.IsOneOf(ref reader, GeneratedFields.Function);
+            reader.Read();
+            if (generated && reader.TokenType == JsonTokenType.String)
+            {
+                Append(ref reader, ref text);
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+    }
+
+    private static void Append(ref Utf8JsonReader reader, ref StringBuilder? text)
+    {
+        if (reader.GetString() is { Length: > 0 } piece)
+        {
+            (text ??= new StringBuilder()).Append(piece);
         }
     }
 
