@@ -156,35 +156,39 @@ public static class OpenAIChunk
     /// <summary>A tool call: its <c>function</c>'s name and arguments.</summary>
     private static void ReadFunctionHolder(ref Utf8JsonReader reader, ref StringBuilder? text)
     {
-        if (reader.TokenType != JsonTokenType.StartObject)
+        if (reader.TokenType == JsonTokenType.StartObject)
+        {
+            ReadMembers(ref reader, ref text, [], "function"u8, ReadFunction);
+        }
+        else
         {
             reader.Skip();
-            return;
-        }
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var isFunction = reader.ValueTextEquals("function"u8);
-            reader.Read();
-            if (isFunction && reader.TokenType == JsonTokenType.StartObject)
-            {
-                ReadFunction(ref reader, ref text);
-            }
-            else
-            {
-                reader.Skip();
-            }
         }
     }
 
-    private static void ReadFunction(ref Utf8JsonReader reader, ref StringBuilder? text)
+    private static void ReadFunction(ref Utf8JsonReader reader, ref StringBuilder? text) =>
+        ReadMembers(ref reader, ref text, GeneratedFields.Function, default, null);
+
+    private delegate void ObjectReader(ref Utf8JsonReader reader, ref StringBuilder? text);
+
+    /// <summary>
+    /// An object's members, to its end: a string named in <paramref name="texts"/> is generated text, an object named
+    /// <paramref name="nested"/> is read by <paramref name="readNested"/>, anything else is skipped.
+    /// </summary>
+    private static void ReadMembers(ref Utf8JsonReader reader, ref StringBuilder? text, byte[][] texts, ReadOnlySpan<byte> nested, ObjectReader? readNested)
     {
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var generated = GeneratedFields.IsOneOf(ref reader, GeneratedFields.Function);
+            var isText = GeneratedFields.IsOneOf(ref reader, texts);
+            var isNested = readNested is not null && reader.ValueTextEquals(nested);
             reader.Read();
-            if (generated && reader.TokenType == JsonTokenType.String)
+            if (isText && reader.TokenType == JsonTokenType.String)
             {
                 Append(ref reader, ref text);
+            }
+            else if (isNested && reader.TokenType == JsonTokenType.StartObject)
+            {
+                readNested!(ref reader, ref text);
             }
             else
             {
