@@ -29,6 +29,7 @@ public sealed class JsonBodyTests
     [InlineData("""{"n":-0.5e+10,"m":0,"o":1E3,"p":-12.25,"t":true,"f":false,"z":null}""")]
     [InlineData("""{"s":"tab\tless \"quoted\" \\ \/ \b\f\n\r\t \u00e9\uD83D\uDE00 你好"}""")]
     [InlineData("""{"deep":[[[{"a":[{"b":[1,2,{"c":"d"}]}]}]]]}""")]
+    [InlineData("{\n\t\"a\" :\r\n[1,\t2]\n}\r\n")] // tab, LF and CR between tokens
     [InlineData("""{"a":{"x":1,"x":2}}""")] // nested names given twice: left to the tree
     public void Read_AcceptsWhatAJsonParserAccepts(string json)
     {
@@ -54,6 +55,11 @@ public sealed class JsonBodyTests
     [InlineData("""{"a":"x\q"}""", "escape")]
     [InlineData("""{"a":"x\u12G4"}""", "escape")]
     [InlineData("{\"a\":\"line\nbreak\"}", "control")]
+    [InlineData("{\"a\":\"tab\tin a string\"}", "control")]
+    [InlineData("{\"a\":\"return\rin a string\"}", "control")]
+    [InlineData("{\"a\":\"bell\u0007in a string\"}", "control")]
+    [InlineData("{\"a\":\u00011}", "control")]
+    [InlineData("{\"a\":1}\u001f", "control")]
     [InlineData("""{"a":"open}""", "unterminated")]
     [InlineData("""{"a":[1,2}""", "expected")]
     [InlineData("""{"a":1} x""", "after")]
