@@ -39,8 +39,7 @@ public sealed partial class BillingLedger(
     private const int MaxBatch = 512;
     private readonly ConcurrentQueue<PendingSettlement> _queue = new();
     private int _writing; // 1 while one writer (a settling request or the background drain) owns the queue
-    private OneApiDbContext? _db; // the writer's open connection; only the writer touches it
-    private LedgerCommands? _commands; // the statements run on it
+    private LedgerCommands? _open; // the writer's open connection and its statements; only the writer touches it
     private long _lastWrite;
     private static readonly TimeSpan KeepOpenFor = TimeSpan.FromSeconds(30);
 
@@ -205,9 +204,9 @@ public sealed partial class BillingLedger(
     {
         var now = time.GetUtcNow().ToUnixTimeSeconds();
         var settlements = batch.Select(p => p.Settlement).ToList();
-        var db = await OpenAsync();
-        await using var transaction = await db.Database.BeginTransactionAsync();
-        var sql = new LedgerSql(_commands!, transaction.GetDbTransaction(), db.GetService<ISqlGenerationHelper>());
+        var open = await OpenAsync();
+        await using var transaction = await open.Db.Database.BeginTransactionAsync();
+        var sql = new LedgerSql(open, transaction.GetDbTransaction(), open.Db.GetService<ISqlGenerationHelper>());
 
         foreach (var token in settlements.Where(s => !s.TokenUnlimited && s.Delta != 0)
                      .GroupBy(s => s.TokenId, (id, items) => (Id: id, Delta: items.Sum(s => s.Delta))))
@@ -240,30 +239,24 @@ public sealed partial class BillingLedger(
     /// pragmas) cost about a third of a one-settlement batch. Closed after <see cref="KeepOpenFor"/> without a write,
     /// before a database or a proxy drops it as idle, and after any failure.
     /// </summary>
-    private async Task<OneApiDbContext> OpenAsync()
+    private async Task<LedgerCommands> OpenAsync()
     {
-        if (_db is not null && time.GetElapsedTime(_lastWrite) < KeepOpenFor)
+        if (_open is not null && time.GetElapsedTime(_lastWrite) < KeepOpenFor)
         {
-            return _db;
+            return _open;
         }
         await CloseAsync();
         var db = await databases.CreateDbContextAsync();
         await db.Database.OpenConnectionAsync();
-        _commands = new LedgerCommands(db.Database.GetDbConnection());
-        return _db = db;
+        return _open = new LedgerCommands(db);
     }
 
     private async Task CloseAsync()
     {
-        if (_commands is { } commands)
+        if (_open is { } open)
         {
-            _commands = null;
-            await commands.DisposeAsync();
-        }
-        if (_db is { } db)
-        {
-            _db = null;
-            await db.DisposeAsync();
+            _open = null;
+            await open.DisposeAsync();
         }
     }
 

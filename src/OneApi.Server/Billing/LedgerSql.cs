@@ -1,7 +1,9 @@
 using System.Data.Common;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using OneApi.Data;
 
 namespace OneApi.Server.Billing;
 
@@ -86,19 +88,22 @@ internal sealed class LedgerSql(LedgerCommands commands, DbTransaction transacti
 }
 
 /// <summary>
-/// The ledger's statements, kept with its open connection and run again with new values: SQLite then parses each
-/// once per connection rather than once per batch.
+/// The ledger's open connection and the statements it has run, which run again with new values: SQLite then parses
+/// each once per connection rather than once per batch. Disposing it closes the connection.
 /// </summary>
-internal sealed class LedgerCommands(DbConnection connection) : IAsyncDisposable
+internal sealed class LedgerCommands(OneApiDbContext db) : IAsyncDisposable
 {
+    private readonly DbConnection connection = db.Database.GetDbConnection();
     private readonly Dictionary<string, DbCommand> _commands = [];
+
+    public OneApiDbContext Db => db;
 
     /// <summary>
     /// Rows an insert statement carries. SQLite binds each parameter by a linear search of the statement's parameter
     /// names, so a 16-row insert of 15 columns searched 240 names 240 times; one row at a time it searches 15, and an
     /// in-process database loses no round trip by it. A server takes 16 a statement, one round trip each.
     /// </summary>
-    public int RowsPerInsert { get; } = connection is SqliteConnection ? 1 : 16;
+    public int RowsPerInsert { get; } = db.Database.GetDbConnection() is SqliteConnection ? 1 : 16;
 
     /// <summary>The command stored under <paramref name="key"/>, made from <paramref name="statement"/> the first time, in <paramref name="transaction"/>.</summary>
     public DbCommand For(string key, DbTransaction transaction, Func<(string Text, string[] Names)> statement)
@@ -127,5 +132,6 @@ internal sealed class LedgerCommands(DbConnection connection) : IAsyncDisposable
             await command.DisposeAsync();
         }
         _commands.Clear();
+        await db.DisposeAsync();
     }
 }
