@@ -11,11 +11,11 @@ public static class OpenAIChunk
     /// The frame to forward for one <c>data:</c> payload, or null for a chunk with neither choices nor usage
     /// (Azure's content-filter chunks), which one-api drops. A payload that is not JSON is forwarded as it is.
     /// </summary>
-    public static StreamFrame? Inspect(byte[] data, RelayMode mode) => Scan(data, mode) switch
+    public static StreamFrame? Inspect(byte[] data, RelayMode mode) => Scan(data, mode, out var text) switch
     {
-        { NotAnObject: true } => new StreamFrame(data),
-        { NeedsDocument: true } => InspectDocument(data, mode),
-        { HasChoices: true } delta => new StreamFrame(data, null, delta.Text?.ToString()),
+        Shape.NotAnObject => new StreamFrame(data),
+        Shape.UsageOrError => InspectDocument(data, mode),
+        Shape.Delta => new StreamFrame(data, null, text?.ToString()),
         _ => null,
     };
 
@@ -46,22 +46,33 @@ public static class OpenAIChunk
         return new StreamFrame(data, usage, hasChoices ? DeltaText(choices, mode) : null);
     }
 
-    private readonly record struct ScanResult(bool NotAnObject, bool NeedsDocument, bool HasChoices, StringBuilder? Text);
+    /// <summary>What a chunk is, to the relay.</summary>
+    private enum Shape
+    {
+        /// <summary>Not a JSON object: forwarded as it is.</summary>
+        NotAnObject,
+        /// <summary>It has a usage or error object: read as a document.</summary>
+        UsageOrError,
+        /// <summary>It has choices.</summary>
+        Delta,
+        /// <summary>Neither choices nor usage: dropped.</summary>
+        Empty,
+    }
 
     /// <summary>
-    /// One forward pass over a chunk, which is nearly always a delta: its generated text, and whether it has choices.
+    /// One forward pass over a chunk, which is nearly always a delta: its shape, and for a delta its generated text.
     /// A usage or error object anywhere at the top is left to <see cref="InspectDocument"/>.
     /// </summary>
-    private static ScanResult Scan(ReadOnlySpan<byte> data, RelayMode mode)
+    private static Shape Scan(ReadOnlySpan<byte> data, RelayMode mode, out StringBuilder? text)
     {
         var reader = new Utf8JsonReader(data);
-        StringBuilder? text = null;
+        text = null;
         var hasChoices = false;
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
-                return new ScanResult(NotAnObject: true, false, false, null);
+                return Shape.NotAnObject;
             }
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
@@ -69,7 +80,7 @@ public static class OpenAIChunk
                 reader.Read();
                 if (name == 2 && reader.TokenType == JsonTokenType.StartObject)
                 {
-                    return new ScanResult(false, NeedsDocument: true, false, null);
+                    return Shape.UsageOrError;
                 }
                 if (name == 1 && reader.TokenType == JsonTokenType.StartArray)
                 {
@@ -81,11 +92,11 @@ public static class OpenAIChunk
                 }
             }
             // anything after the object makes the payload something other than JSON, forwarded as it is
-            return reader.Read() ? new ScanResult(NotAnObject: true, false, false, null) : new ScanResult(false, false, hasChoices, text);
+            return reader.Read() ? Shape.NotAnObject : hasChoices ? Shape.Delta : Shape.Empty;
         }
         catch (JsonException)
         {
-            return new ScanResult(NotAnObject: true, false, false, null);
+            return Shape.NotAnObject;
         }
     }
 
