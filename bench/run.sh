@@ -170,6 +170,11 @@ tree_kb() {   # PID VmHWM|VmRSS
 # it may stay busy for seconds. Each measurement waits until the target uses less than a tenth of a CPU.
 CLK_TCK=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' /proc/"$1"/stat 2>/dev/null || echo 0; }
+tree_ticks() {   # PID: CPU time (user + system, clock ticks) of a process tree; 0 without one
+  local p s=0; [[ -n $1 ]] || { echo 0; return; }
+  for p in $(tree_pids "$1"); do s=$((s + $(cpu_ticks "$p"))); done
+  echo "$s"
+}
 settle() {   # TARGET
   local pid a b waited=0; pid=$(target_pid "$1"); [[ -n $pid ]] || return 0
   while (( waited < SETTLE_MAX_S * 2 )); do
@@ -182,19 +187,23 @@ settle() {   # TARGET
 
 # ---- wrk: one run of one target, recorded
 wrk_run() {   # TARGET PART BODY MODE CONNS SECONDS RUN(0 = warm-up, not recorded)
-  local target=$1 part=$2 body=$3 mode=$4 conns=$5 secs=$6 run=$7 pid line fields t=$WRK_THREADS
+  local target=$1 part=$2 body=$3 mode=$4 conns=$5 secs=$6 run=$7 pid line fields t=$WRK_THREADS ticks0 ticks
   local -a H=(); mapfile -d '' H < <(header_args "$(target_headers "$target" "$mode")")
   pid=$(target_pid "$target"); settle "$target"; reset_hwm "$pid"
   (( conns < t )) && t=$conns
+  ticks0=$(tree_ticks "$pid")
   line=$(BENCH_BODY_FILE="$(body_file "$body" "$mode")" run_child "${PIN_MOCK[@]}" wrk -t"$t" -c"$conns" -d"${secs}s" \
            --timeout 30s -s "$SHARED_BENCH/chat.lua" "${H[@]}" "$(target_url "$target" "$mode")" 2>&1 | grep '^RESULT' || true)
+  ticks=$(( $(tree_ticks "$pid") - ticks0 ))
   alive "$target" "$part, body $body, $mode, $conns connections" || true
   (( run > 0 )) || return 0
   [[ -n $line ]] || { log "wrk gave no result for $target $part $body $mode c=$conns"; line="RESULT rps=0 failed=1"; }
   fields=$(awk '{ for (i = 2; i <= NF; i++) if (split($i, kv, "=") == 2) printf "%s\"%s\":%s", (n++ ? "," : ""), kv[1], kv[2] }' <<<"$line")
   record --arg target "$target" --arg part "$part" --arg body "$body" --arg mode "$mode" --argjson conns "$conns" \
          --argjson run "$run" --argjson hwm_kb "$(tree_kb "$pid" VmHWM)" --argjson f "{$fields}" \
-         '{kind: "wrk", target: $target, part: $part, body: $body, mode: $mode, conns: $conns, run: $run, hwm_kb: $hwm_kb} + $f'
+         --argjson ticks "$([[ -n $pid ]] && echo "$ticks" || echo null)" --argjson clk "$CLK_TCK" \
+         '{kind: "wrk", target: $target, part: $part, body: $body, mode: $mode, conns: $conns, run: $run, hwm_kb: $hwm_kb,
+           cpu_s: (if $ticks == null then null else $ticks / $clk end)} + $f'
 }
 
 # One point (part, body, mode, connections) of a target: RUNS runs, each followed by the same run straight to the
