@@ -34,7 +34,7 @@ C1_DURATION="${C1_DURATION:-5}" C1_RUNS="${C1_RUNS:-3}" C1_BODIES="${C1_BODIES:-
 SMALL_CONNS="${SMALL_CONNS:-64}"
 BIG_CONNS="${BIG_CONNS:-100}" BIG_BODIES="${BIG_BODIES:-150 1024}"
 CONNS1500="${CONNS1500:-1500}" CONNS1500_DURATION="${CONNS1500_DURATION:-20}" CONNS1500_RUNS="${CONNS1500_RUNS:-1}"
-STREAMS_TARGETS="${STREAMS_TARGETS:-gateway}"
+STREAMS_TARGETS="${STREAMS_TARGETS:-gateway}" STREAMS_DIRECT="${STREAMS_DIRECT:-1}"
 STREAMS_N="${STREAMS_N:-9000}" STREAMS_RAMP_MS="${STREAMS_RAMP_MS:-1000}" STREAMS_OVER_N="${STREAMS_OVER_N:-11000}"
 STREAMS_TIMEOUT_MS="${STREAMS_TIMEOUT_MS:-120000}" SETTLE_MAX_S="${SETTLE_MAX_S:-120}"
 SLOW_CHUNKS="${SLOW_CHUNKS:-100}" SLOW_INTERVAL_MS="${SLOW_INTERVAL_MS:-100}"
@@ -438,6 +438,8 @@ stop_target() {   # TARGET
 }
 
 LOAD_PARTS=""; for part in c1 small big conns1500; do has "$PARTS" "$part" && LOAD_PARTS+=" $part"; done
+# The same long streams straight to slow-upstream: what the load side reaches with no gateway in between, on its CPU.
+if has "$PARTS" streams && [[ $STREAMS_DIRECT == 1 ]]; then streams_run direct spread "$STREAMS_N" "$STREAMS_RAMP_MS" || true; fi
 for target in $TARGETS; do
   if [[ -n $LOAD_PARTS ]]; then
     start_target "$target" load "$GW_NOFILE"
