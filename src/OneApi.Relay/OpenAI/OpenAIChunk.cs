@@ -14,13 +14,16 @@ public static class OpenAIChunk
     public static StreamFrame? Inspect(byte[] data, RelayMode mode) => Scan(data, mode, out var text) switch
     {
         Shape.NotAnObject => new StreamFrame(data),
-        Shape.UsageOrError => InspectDocument(data, mode),
+        Shape.UsageOrError => InspectDocument(data, text),
         Shape.Delta => new StreamFrame(data, null, text?.ToString()),
         _ => null,
     };
 
-    /// <summary>The chunks that carry usage or an error, one or two a stream, read as a document.</summary>
-    private static StreamFrame? InspectDocument(byte[] data, RelayMode mode)
+    /// <summary>
+    /// The chunks that carry usage or an error, one or two a stream, read as a document; <paramref name="text"/> is what
+    /// <see cref="Scan"/> read of their choices.
+    /// </summary>
+    private static StreamFrame? InspectDocument(byte[] data, StringBuilder? text)
     {
         JsonDocument document;
         try
@@ -43,7 +46,7 @@ public static class OpenAIChunk
         {
             return null;
         }
-        return new StreamFrame(data, usage, hasChoices ? DeltaText(choices, mode) : null);
+        return new StreamFrame(data, usage, hasChoices ? text?.ToString() : null);
     }
 
     /// <summary>What a chunk is, to the relay.</summary>
@@ -60,14 +63,15 @@ public static class OpenAIChunk
     }
 
     /// <summary>
-    /// One forward pass over a chunk, which is nearly always a delta: its shape, and for a delta its generated text.
-    /// A usage or error object anywhere at the top is left to <see cref="InspectDocument"/>.
+    /// One forward pass over a chunk, which is nearly always a delta: its shape, and the generated text of its choices.
+    /// A usage or error object anywhere at the top is skipped here and read by <see cref="InspectDocument"/>.
     /// </summary>
     private static Shape Scan(ReadOnlySpan<byte> data, RelayMode mode, out StringBuilder? text)
     {
         var reader = new Utf8JsonReader(data);
         text = null;
         var hasChoices = false;
+        var hasUsageOrError = false;
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -78,10 +82,7 @@ public static class OpenAIChunk
             {
                 var name = reader.ValueTextEquals("choices"u8) ? 1 : reader.ValueTextEquals("usage"u8) || reader.ValueTextEquals("error"u8) ? 2 : 0;
                 reader.Read();
-                if (name == 2 && reader.TokenType == JsonTokenType.StartObject)
-                {
-                    return Shape.UsageOrError;
-                }
+                hasUsageOrError |= name == 2 && reader.TokenType == JsonTokenType.StartObject;
                 if (name == 1 && reader.TokenType == JsonTokenType.StartArray)
                 {
                     hasChoices |= ReadChoices(ref reader, mode, ref text);
@@ -92,7 +93,7 @@ public static class OpenAIChunk
                 }
             }
             // anything after the object makes the payload something other than JSON, forwarded as it is
-            return reader.Read() ? Shape.NotAnObject : hasChoices ? Shape.Delta : Shape.Empty;
+            return reader.Read() ? Shape.NotAnObject : hasUsageOrError ? Shape.UsageOrError : hasChoices ? Shape.Delta : Shape.Empty;
         }
         catch (JsonException)
         {
@@ -243,28 +244,4 @@ public static class OpenAIChunk
             return false;
         }
     }
-
-    /// <summary>What the chunk adds to the answer, for a count when no usage comes: text, reasoning and tool calls.</summary>
-    private static string? DeltaText(JsonElement choices, RelayMode mode)
-    {
-        StringBuilder? text = null;
-        foreach (var choice in choices.EnumerateArray())
-        {
-            if (mode == RelayMode.ChatCompletions)
-            {
-                if (choice.TryGetProperty("delta", out var delta) && delta.ValueKind == JsonValueKind.Object)
-                {
-                    OpenAIAnswer.AppendGenerated(delta, ref text);
-                }
-            }
-            else if (StringOf(choice, "text") is { Length: > 0 } piece)
-            {
-                (text ??= new StringBuilder()).Append(piece);
-            }
-        }
-        return text?.ToString();
-    }
-
-    private static string? StringOf(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

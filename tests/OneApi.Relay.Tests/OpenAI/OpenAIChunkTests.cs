@@ -36,6 +36,16 @@ public sealed class OpenAIChunkTests
     }
 
     [Fact]
+    public void AUsageChunkThatAlsoGenerates_GivesItsCountsAndItsText_WhereverTheUsageStands()
+    {
+        var usageFirst = Inspect("""{"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5},"choices":[{"index":0,"delta":{"content":"bye","tool_calls":[{"function":{"arguments":"{}"}}]}},"not a choice"]}""");
+        var usageLast = Inspect("""{"object":"text_completion","choices":[{"text":"end"}],"usage":{"prompt_tokens":3,"completion_tokens":1,"total_tokens":4}}""", RelayMode.Completions);
+
+        Assert.Equal(("bye{}", 5), (usageFirst?.Text, usageFirst?.Usage?.TotalTokens));
+        Assert.Equal(("end", 4), (usageLast?.Text, usageLast?.Usage?.TotalTokens));
+    }
+
+    [Fact]
     public void AChunkWithNeitherChoicesNorUsage_IsDropped_AsOneApiDoes()
     {
         Assert.Null(Inspect("""{"choices":[],"prompt_filter_results":[{"prompt_index":0,"content_filter_results":{}}]}"""));
