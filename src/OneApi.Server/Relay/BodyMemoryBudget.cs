@@ -10,6 +10,9 @@ namespace OneApi.Server.Relay;
 /// </summary>
 public sealed class BodyMemoryBudget(long capacityBytes)
 {
+    /// <summary>The pool's largest buffer: a longer body gets an array of its own length.</summary>
+    private static int LargestPooled(long capacityBytes) => (int)Math.Min(Array.MaxLength, capacityBytes * 2);
+
     /// <summary>
     /// The bodies' buffers. The shared pool keeps a few dozen arrays a size on one CPU, so at a hundred 150 KB bodies
     /// in flight most would be new large-object-heap arrays, collected only by full collections. This pool keeps as
@@ -17,7 +20,7 @@ public sealed class BodyMemoryBudget(long capacityBytes)
     /// stays, at most the budget a size.
     /// </summary>
     public ArrayPool<byte> Buffers { get; } = ArrayPool<byte>.Create(
-        maxArrayLength: (int)Math.Min(Array.MaxLength, capacityBytes * 2),
+        maxArrayLength: LargestPooled(capacityBytes),
         maxArraysPerBucket: (int)Math.Clamp(capacityBytes / (64 * 1024), 16, 16_384));
 
     /// <summary>
@@ -25,7 +28,7 @@ public sealed class BodyMemoryBudget(long capacityBytes)
     /// powers of two, so 150 KB bodies took 256 KB each, and a budget of their lengths held 1.7 times its size.
     /// </summary>
     public long BufferSize(long bytes) =>
-        bytes <= Math.Min(Array.MaxLength, capacityBytes * 2) ? (long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)Math.Max(bytes, 16)) : bytes;
+        bytes <= LargestPooled(capacityBytes) ? (long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)Math.Max(bytes, 16)) : bytes;
 
     private readonly Lock _gate = new();
     private readonly LinkedList<Waiter> _waiters = new();
