@@ -106,13 +106,14 @@ if (c1.length) {
 // and sending and answering 1 MB bodies keeps it busy, so the gateway's own CPU time is what the body costs it.
 const big = [...new Set(of('wrk').filter(r => r.part === 'big').map(r => r.body))].sort((a, b) => +a - +b);
 const bigConns = of('wrk').find(r => r.part === 'big')?.conns;
-const sizes = (target, mode) => [big[0], big[big.length - 1]].map(b => point(target, 'big', b, mode, bigConns));
-const cpuCostOf = (target, mode) => {
-  const [s, l] = sizes(target, mode);
+const sizes = (target, mode, small = big[0], large = big[big.length - 1]) =>
+  [small, large].map(b => point(target, 'big', b, mode, bigConns));
+const cpuCostOf = (...args) => {
+  const [s, l] = sizes(...args);
   return s?.cpuUs > 0 && has(l?.cpuUs) ? l.cpuUs / s.cpuUs : undefined;
 };
-const rpsCostOf = (target, mode) => {
-  const [s, l] = sizes(target, mode);
+const rpsCostOf = (...args) => {
+  const [s, l] = sizes(...args);
   return s && l && l.rps > 0 ? s.rps / l.rps : undefined;
 };
 if (big.length > 1) {
@@ -173,9 +174,8 @@ for (const m of ['nonstream', 'stream']) {
     check(`150 KB, ${modeName(m)}, ${int(g.conns)} conns: peak RSS ≤ 400 MiB`, mib(g.hwm) + ' MiB', g.hwm <= 400 * 1024);
   }
   if (big.includes('1024') && big.includes('150')) {
-    const s = point('gateway', 'big', '150', m, bigConns), l = point('gateway', 'big', '1024', m, bigConns);
-    const cpu = s?.cpuUs > 0 && has(l?.cpuUs) ? l.cpuUs / s.cpuUs : undefined;
-    const rps = s && l && l.rps > 0 ? s.rps / l.rps : undefined;
+    const [s, l] = sizes('gateway', m, '150', '1024');
+    const cpu = cpuCostOf('gateway', m, '150', '1024'), rps = rpsCostOf('gateway', m, '150', '1024');
     const none = s && l && !(l.rps > 0) ? 'no 1 MB request completed' : undefined;
     check(`1 MB costs ≤ ~5× a 150 KB body, gateway CPU a request (${modeName(m)})`,
       has(cpu) ? `${times(cpu)} (req/s ${times(rps)})` : none, cpu <= 5.5);
