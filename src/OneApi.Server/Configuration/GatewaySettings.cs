@@ -49,7 +49,7 @@ public sealed class GatewaySettings
     public string GeminiVersion { get; init; } = "v1beta";
     public long MaxRequestBodyBytes { get; init; } = 32L * 1024 * 1024;
     /// <summary><c>BODY_MEMORY_MB</c>: relay request bodies held in memory at once; more wait their turn (see <see cref="Relay.BodyMemoryBudget"/>).</summary>
-    public long BodyMemoryBytes { get; init; } = 128L * 1024 * 1024;
+    public long BodyMemoryBytes { get; init; } = 64L * 1024 * 1024;
     /// <summary>How often the channel and option snapshots are reloaded from the database (<c>SYNC_FREQUENCY</c>).</summary>
     public TimeSpan SyncFrequency { get; init; } = TimeSpan.FromSeconds(600);
     /// <summary>A stream that sends nothing for this long is ended (<c>IDLE_TIMEOUT</c>).</summary>
@@ -141,7 +141,7 @@ public sealed class GatewaySettings
             GeminiVersion = reader.String("GEMINI_VERSION") ?? "v1beta",
             ReplicatePollTimeout = TimeSpan.FromSeconds(reader.Int("REPLICATE_POLL_TIMEOUT", 300, min: 1)),
             MaxRequestBodyBytes = reader.Int("MAX_REQUEST_BODY_MB", 32, min: 1, max: 2048) * 1024L * 1024L,
-            BodyMemoryBytes = reader.Int("BODY_MEMORY_MB", 128, min: 1, max: 65536) * 1024L * 1024L,
+            BodyMemoryBytes = reader.Int("BODY_MEMORY_MB", 64, min: 1, max: 65536) * 1024L * 1024L,
             SyncFrequency = TimeSpan.FromSeconds(reader.Int("SYNC_FREQUENCY", 600, min: 1)),
             IdleTimeout = TimeSpan.FromSeconds(reader.Int("IDLE_TIMEOUT", 30, min: 1)),
             DisconnectUsageWait = TimeSpan.FromSeconds(reader.Int("DISCONNECT_USAGE_WAIT", 30, min: 0)),

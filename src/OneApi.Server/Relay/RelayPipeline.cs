@@ -121,7 +121,7 @@ public sealed partial class RelayPipeline(
                 return bodyError;
             }
             var price = first ? firstPrice : PriceQuote.For(runtime, attempt.Model, route.Upstream.Type, route.Groups);
-            var failed = await AttemptAsync(context, new Bill(caller, route, attempt, price, reservation.Amount, systemPromptReset.Value, context.RequestId(), started), body);
+            var failed = await AttemptAsync(context, new Bill(caller, route, attempt, price, reservation.Amount, systemPromptReset.Value, context.RequestId(), started), body, sendsEnded);
             sendsEnded &= failed?.Kind is not (RelayErrorKind.UpstreamTimeout or RelayErrorKind.UpstreamUnreachable or RelayErrorKind.ClientDisconnected);
             return failed;
         });
@@ -169,7 +169,8 @@ public sealed partial class RelayPipeline(
     /// One call to one channel. Returns null once an answer has been passed on and billed (a stream that broke off
     /// after its first byte included), or the error that kept anything from reaching the client.
     /// </summary>
-    private async Task<RelayError?> AttemptAsync(HttpContext context, Bill bill, RequestBody body)
+    /// <param name="noSendCutOff">No earlier attempt's send was cut off, so none may still be reading the body.</param>
+    private async Task<RelayError?> AttemptAsync(HttpContext context, Bill bill, RequestBody body, bool noSendCutOff)
     {
         var adaptor = adaptors.For(bill.Channel.Upstream.Type, bill.Request.Model);
         if (adaptor is null || !adaptor.Supports(bill.Request.Mode))
@@ -181,8 +182,7 @@ public sealed partial class RelayPipeline(
         using var exchange = await upstream.ExchangeAsync(adaptor, ct => adaptor.BuildRequestAsync(bill.Request, channel, ct), channel,
             bill.Request.Model, settings.RelayTimeout, context.RequestAborted);
         // A stream's headers come before its generation: a long one keeps the body (for a count), not the budget. An
-        // answer's come once it is done, and the body stays in the budget while it is settled and written, so under
-        // load bodies cannot pile up past the budget behind settlements (1,500 connections of 150 KB held 205 MiB).
+        // answer's come once it is done.
         if (bill.Request.IsStream)
         {
             body.LeaveBudget();
@@ -191,12 +191,16 @@ public sealed partial class RelayPipeline(
         {
             return exchange.Error;
         }
+        // Once the answer is in and counted, the body has served: it goes back before the settlement's wait and the
+        // client's write, so under load bodies do not pile up behind settlements (1,500 connections of 150 KB held
+        // 205 MiB when they did). Its buffer stays out of the pool while a cut-off send may still read it.
+        Action doneWithBody = noSendCutOff ? body.Dispose : body.LeaveBudget;
         if (bill.Request.IsStream)
         {
-            await RelayStreamAsync(context, adaptor, response, bill);
+            await RelayStreamAsync(context, adaptor, response, bill, doneWithBody);
             return null;
         }
-        return await RelayAnswerAsync(context, adaptor, response, bill);
+        return await RelayAnswerAsync(context, adaptor, response, bill, doneWithBody);
     }
 
     private static bool IsWorthRetrying(RelayError error) => error.Kind switch
@@ -382,14 +386,17 @@ public sealed partial class RelayPipeline(
         _ => tokenCounter.CountInput(request.Body["input"], request.Model),
     };
 
-    private async Task<RelayError?> RelayAnswerAsync(HttpContext context, IChannelAdaptor adaptor, HttpResponseMessage response, Bill bill)
+    private async Task<RelayError?> RelayAnswerAsync(HttpContext context, IChannelAdaptor adaptor, HttpResponseMessage response, Bill bill,
+        Action doneWithBody)
     {
         var answer = await upstream.ReadAnswerAsync(adaptor, response, bill.Request, settings.RelayTimeout, context.RequestAborted);
         if (answer.Error is not null)
         {
             return answer.Error;
         }
-        await SettleAsync(bill, Measure(answer.Usage, bill.Request, answer.CompletionText), isStream: false);
+        var measured = Measure(answer.Usage, bill.Request, answer.CompletionText);
+        doneWithBody();
+        await SettleAsync(bill, measured, isStream: false);
         if (context.RequestAborted.IsCancellationRequested)
         {
             return null;
@@ -412,7 +419,8 @@ public sealed partial class RelayPipeline(
     /// most <c>DISCONNECT_USAGE_WAIT</c>, until its usage arrives: the provider bills the whole generation, and so
     /// does the gateway. What arrived is counted when no usage comes.
     /// </summary>
-    private async Task RelayStreamAsync(HttpContext context, IChannelAdaptor adaptor, HttpResponseMessage response, Bill bill)
+    private async Task RelayStreamAsync(HttpContext context, IChannelAdaptor adaptor, HttpResponseMessage response, Bill bill,
+        Action doneWithBody)
     {
         var http = context.Response;
         var api = ClientApis.Of(context);
@@ -472,7 +480,9 @@ public sealed partial class RelayPipeline(
         // so a client that saw it finds the request billed.
         var clientGone = !await output.SendAsync() || aborted.IsCancellationRequested;
 
-        await SettleAsync(bill, Measure(reported, bill.Request, generated.ToString()), isStream: true);
+        var measured = Measure(reported, bill.Request, generated.ToString());
+        doneWithBody();
+        await SettleAsync(bill, measured, isStream: true);
         if (clientGone)
         {
             return;

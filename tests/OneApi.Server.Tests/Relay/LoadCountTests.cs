@@ -141,7 +141,7 @@ public sealed class LoadCountTests(LoadCountTests.Fixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task AnAnswer_KeepsItsShareOfTheBodyBudget_UntilTheRequestEnds()
+    public async Task AnAnswer_KeepsItsShareOfTheBodyBudget_UntilItHasBeenRead()
     {
         var account = await fixture.Gateway.CreateAccountAsync();
         await fixture.Gateway.CreateChannelAsync(account.Group, "gpt-4o-mini", fixture.Upstream.BaseUrl(account.Group, "late-body-usage-1000-10"));
@@ -155,11 +155,46 @@ public sealed class LoadCountTests(LoadCountTests.Fixture fixture) : IClassFixtu
         await Task.Delay(500);
 
         // The answer's headers are in and its body is on the way: the prompt still counts against new ones, so bodies
-        // waiting on their answers, settlements and clients cannot pile up past the budget.
+        // waiting on their answers cannot pile up past the budget.
         Assert.Equal(512 * 1024, budget.InUse);
         using var response = await sending;
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(0, budget.InUse);
+    }
+
+    [Fact]
+    public async Task AnAnswerWaitingForItsSettlement_HasGivenItsBodyBack()
+    {
+        var account = await fixture.Gateway.CreateAccountAsync();
+        await fixture.Gateway.CreateChannelAsync(account.Group, "gpt-4o-mini", fixture.Upstream.BaseUrl(account.Group, "usage-1000-10"));
+        var budget = fixture.Gateway.Services.GetRequiredService<OneApi.Server.Relay.BodyMemoryBudget>();
+        string database;
+        await using (var db = await fixture.Gateway.DbAsync())
+        {
+            database = db.Database.GetDbConnection().ConnectionString;
+        }
+        // Another writer holds the database, so the settlement waits for it as it would for a slow disk or a busy batch.
+        await using var blocker = new Microsoft.Data.Sqlite.SqliteConnection(database);
+        await blocker.OpenAsync();
+        await using var lockHeld = blocker.CreateCommand();
+        lockHeld.CommandText = "BEGIN IMMEDIATE";
+        await lockHeld.ExecuteNonQueryAsync();
+
+        var sending = SendAsync(account, LargeChat(300 * 1024, stream: false));
+        for (var waited = 0; (fixture.Upstream.Calls(account.Group).Count == 0 || budget.InUse != 0) && waited < 10_000; waited += 20)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Single(fixture.Upstream.Calls(account.Group));
+        Assert.Equal(0, budget.InUse);
+        Assert.False(sending.IsCompleted, "the settlement could not have been written");
+        lockHeld.CommandText = "ROLLBACK";
+        await lockHeld.ExecuteNonQueryAsync();
+        using var response = await sending;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var log = await SingleLogAsync(account);
+        Assert.Equal((1000, 10), (log.PromptTokens, log.CompletionTokens));
     }
 
     [Fact]
