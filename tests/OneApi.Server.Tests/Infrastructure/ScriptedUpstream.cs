@@ -8,6 +8,7 @@ namespace OneApi.Server.Tests.Infrastructure;
 /// <summary>
 /// An OpenAI-format upstream whose scenario names the usage it reports: <c>usage-P-C</c>, <c>stream-usage-P-C</c>,
 /// <c>slow-usage-P-C</c> (answers after 1.5 s), <c>slow-stream-usage-P-C</c> (40 chunks 50 ms apart, then usage),
+/// <c>held-body-usage-P-C</c> (the answer's headers at once, its body once the test calls <see cref="ReleaseBody"/>),
 /// <c>stream-no-usage</c>, <c>stream-tool-call-no-usage</c>, <c>transcription</c>.
 /// </summary>
 public sealed class ScriptedUpstream : IAsyncDisposable
@@ -16,6 +17,7 @@ public sealed class ScriptedUpstream : IAsyncDisposable
     private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _calls = new();
     private readonly ConcurrentDictionary<string, int> _inFlight = new();
     private readonly ConcurrentDictionary<string, bool> _completed = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _heldBodies = new();
 
     private ScriptedUpstream(LoopbackServer server) => _server = server;
 
@@ -35,6 +37,12 @@ public sealed class ScriptedUpstream : IAsyncDisposable
     public int InFlight(string caseId) => _inFlight.GetValueOrDefault(caseId);
 
     public bool Completed(string caseId) => _completed.GetValueOrDefault(caseId);
+
+    /// <summary>Lets a <c>held-body-usage</c> answer send its body.</summary>
+    public void ReleaseBody(string caseId) => HeldBody(caseId).TrySetResult();
+
+    private TaskCompletionSource HeldBody(string caseId) =>
+        _heldBodies.GetOrAdd(caseId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 
     private async Task HandleAsync(HttpContext context, string caseId, string scenario)
     {
@@ -68,11 +76,10 @@ public sealed class ScriptedUpstream : IAsyncDisposable
             case not null when scenario.StartsWith("stream-usage-", StringComparison.Ordinal):
                 await StreamAsync(context, caseId, [Delta("""{"content":"Hello"}""")], usage, TimeSpan.Zero);
                 break;
-            case not null when scenario.StartsWith("late-body-usage-", StringComparison.Ordinal):
-                // the answer's headers at once, its body 1.5 s later
+            case not null when scenario.StartsWith("held-body-usage-", StringComparison.Ordinal):
                 context.Response.ContentType = "application/json";
                 await context.Response.Body.FlushAsync();
-                await Task.Delay(1_500);
+                await HeldBody(caseId).Task.WaitAsync(TimeSpan.FromSeconds(30));
                 await context.Response.WriteAsync(Answer(usage!));
                 break;
             case not null when scenario.StartsWith("slow-usage-", StringComparison.Ordinal):

@@ -144,7 +144,7 @@ public sealed class LoadCountTests(LoadCountTests.Fixture fixture) : IClassFixtu
     public async Task AnAnswer_KeepsItsShareOfTheBodyBudget_UntilItHasBeenRead()
     {
         var account = await fixture.Gateway.CreateAccountAsync();
-        await fixture.Gateway.CreateChannelAsync(account.Group, "gpt-4o-mini", fixture.Upstream.BaseUrl(account.Group, "late-body-usage-1000-10"));
+        await fixture.Gateway.CreateChannelAsync(account.Group, "gpt-4o-mini", fixture.Upstream.BaseUrl(account.Group, "held-body-usage-1000-10"));
         var budget = fixture.Gateway.Services.GetRequiredService<OneApi.Server.Relay.BodyMemoryBudget>();
 
         var sending = SendAsync(account, LargeChat(300 * 1024, stream: false));
@@ -152,11 +152,13 @@ public sealed class LoadCountTests(LoadCountTests.Fixture fixture) : IClassFixtu
         {
             await Task.Delay(20);
         }
-        await Task.Delay(500);
+        await Task.Delay(300); // time for the answer's headers to reach the gateway
 
-        // The answer's headers are in and its body is on the way: the prompt still counts against new ones, so bodies
+        // The answer's headers are in and its body is held back: the prompt still counts against new ones, so bodies
         // waiting on their answers cannot pile up past the budget.
         Assert.Equal(512 * 1024, budget.InUse);
+        Assert.False(sending.IsCompleted);
+        fixture.Upstream.ReleaseBody(account.Group);
         using var response = await sending;
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(0, budget.InUse);
