@@ -394,9 +394,7 @@ public sealed partial class RelayPipeline(
         {
             return answer.Error;
         }
-        var measured = Measure(answer.Usage, bill.Request, answer.CompletionText);
-        doneWithBody();
-        await SettleAsync(bill, measured, isStream: false);
+        await SettleAsync(bill, answer.Usage, answer.CompletionText, isStream: false, doneWithBody);
         if (context.RequestAborted.IsCancellationRequested)
         {
             return null;
@@ -480,9 +478,7 @@ public sealed partial class RelayPipeline(
         // so a client that saw it finds the request billed.
         var clientGone = !await output.SendAsync() || aborted.IsCancellationRequested;
 
-        var measured = Measure(reported, bill.Request, generated.ToString());
-        doneWithBody();
-        await SettleAsync(bill, measured, isStream: true);
+        await SettleAsync(bill, reported, generated.ToString(), isStream: true, doneWithBody);
         if (clientGone)
         {
             return;
@@ -516,8 +512,14 @@ public sealed partial class RelayPipeline(
 
     private sealed record MeasuredUsage(Usage Usage, bool Estimated);
 
-    private Task SettleAsync(Bill bill, MeasuredUsage measured, bool isStream)
+    /// <summary>
+    /// Counts what the answer cost and charges it. The body is let go of (<paramref name="doneWithBody"/>) right after
+    /// the count: the count may read the prompt, nothing after it does, and the body need not wait out the commit.
+    /// </summary>
+    private Task SettleAsync(Bill bill, Usage? reported, string generated, bool isStream, Action doneWithBody)
     {
+        var measured = Measure(reported, bill.Request, generated);
+        doneWithBody();
         var usage = AudioTokenPricing.Weighted(measured.Usage, bill.Request.Model);
         var quota = bill.Price.QuotaFor(usage.PromptTokens, usage.CompletionTokens);
         var content = string.Create(CultureInfo.InvariantCulture,
